@@ -1,0 +1,71 @@
+import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ClickEvent } from '../core/click-event.ts';
+import type { ClickLog } from '../core/ports.ts';
+import type { VendorCode } from '../core/vendor-code.ts';
+import { storeError } from './dynamodb-errors.ts';
+
+export function eventKey(event: Pick<ClickEvent, 'vendorCode' | 'day' | 'clickId'>): { pk: string; sk: string } {
+  return { pk: `${event.vendorCode}#${event.day}`, sk: event.clickId };
+}
+
+export function toEventItem(event: ClickEvent): Record<string, unknown> {
+  return { ...eventKey(event), ...event };
+}
+
+/** Reads a stored item (or a stream NewImage, unmarshalled) back into a validated ClickEvent. */
+export function fromEventItem(item: Record<string, unknown>): ClickEvent {
+  const { pk: _pk, sk: _sk, ...event } = item;
+  return ClickEvent.parse(event);
+}
+
+export class DynamoClickLog implements ClickLog {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * One conditional PutItem. If the SDK retries a put whose first attempt did land,
+   * the retry fails the condition: that is the same click, already stored, so it is success.
+   */
+  async append(event: ClickEvent): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall(toEventItem(event), { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw storeError('append click event', error);
+    }
+  }
+
+  /** Events of one vendor on one business day, newest first. */
+  async forVendorDay(vendorCode: VendorCode, day: string, limit?: number): Promise<ClickEvent[]> {
+    const events: ClickEvent[] = [];
+    let startKey: Record<string, any> | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: marshall({ ':pk': `${vendorCode}#${day}` }),
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+            ...(limit ? { Limit: limit - events.length } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) events.push(fromEventItem(unmarshall(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && (!limit || events.length < limit));
+    } catch (error) {
+      throw storeError('query click events', error);
+    }
+    return events;
+  }
+}

@@ -1,0 +1,27 @@
+import { Agent } from 'node:http';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsConfig, type AwsConfig } from '../config/config.ts';
+
+/** Client settings shared by every DynamoDB-speaking client; local and cloud differ only here. */
+export function awsClientConfig(cfg: AwsConfig, endpoint: string): Pick<DynamoDBClientConfig, 'region' | 'endpoint' | 'credentials'> {
+  return cfg.REFTRACK_TARGET === 'local'
+    ? { region: cfg.AWS_REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : { region: cfg.AWS_REGION };
+}
+
+export function dynamoClientConfig(cfg: AwsConfig): DynamoDBClientConfig {
+  return {
+    ...awsClientConfig(cfg, cfg.DYNAMODB_ENDPOINT),
+    maxAttempts: cfg.DYNAMODB_MAX_ATTEMPTS,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: cfg.DYNAMODB_REQUEST_TIMEOUT_MS,
+      requestTimeout: cfg.DYNAMODB_REQUEST_TIMEOUT_MS,
+      // Local endpoints are plain HTTP; keep connections open as the SDK does for HTTPS.
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+    }),
+  };
+}
+
+/** Created once per process (per Lambda container), reused by every request. */
+export const dynamodb = new DynamoDBClient(dynamoClientConfig(awsConfig()));

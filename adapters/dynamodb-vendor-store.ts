@@ -1,0 +1,93 @@
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { VendorSource } from '../core/cached-vendor-directory.ts';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { Vendor, type VendorStatus } from '../core/vendor.ts';
+import type { VendorCode } from '../core/vendor-code.ts';
+import { storeError } from './dynamodb-errors.ts';
+
+const PK = 'VENDOR';
+
+function fromItem(item: Record<string, any>): Vendor {
+  const { pk: _pk, sk: _sk, updatedAt: _u, ...vendor } = unmarshall(item);
+  return Vendor.parse(vendor);
+}
+
+/** Vendors in the State table: pk `VENDOR`, sk = code. */
+export class DynamoVendorStore implements VendorSource {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async list(): Promise<Vendor[]> {
+    const vendors: Vendor[] = [];
+    let startKey: Record<string, any> | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: marshall({ ':pk': PK }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) vendors.push(fromItem(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw storeError('list vendors', error);
+    }
+    return vendors;
+  }
+
+  async get(code: VendorCode): Promise<Vendor | undefined> {
+    try {
+      const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: PK, sk: code }), ConsistentRead: true }));
+      return out.Item ? fromItem(out.Item) : undefined;
+    } catch (error) {
+      throw storeError('get vendor', error);
+    }
+  }
+
+  /** Adds a vendor; `ifAbsent` keeps an existing one untouched (seeding never undoes a pause). */
+  async put(vendor: Vendor, opts: { ifAbsent: boolean }): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ pk: PK, sk: vendor.code, ...vendor, updatedAt: new Date().toISOString() }, { removeUndefinedValues: true }),
+          ...(opts.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        if (opts.ifAbsent) return false;
+        throw new ConflictError(`vendor ${vendor.code} changed concurrently`, { cause: error });
+      }
+      throw storeError('put vendor', error);
+    }
+  }
+
+  async setStatus(code: VendorCode, status: VendorStatus): Promise<Vendor> {
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ pk: PK, sk: code }),
+          UpdateExpression: 'SET #status = :status, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':status': status, ':now': new Date().toISOString() }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(out.Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new NotFoundError(`no vendor with code "${code}"`, { cause: error });
+      throw storeError('update vendor status', error);
+    }
+  }
+}

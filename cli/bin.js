@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `npx reftrack ...`: runs the TypeScript CLI through tsx, so there is no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { quietLocalRuntime } = await import('../config/config.ts');
+quietLocalRuntime();
+await import('./main.ts');

@@ -1,0 +1,39 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { ReftrackError } from '../core/errors.ts';
+
+/** A usage mistake: the CLI prints it with the command's usage and exits 2. */
+export class UsageError extends ReftrackError {}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+/**
+ * node:util parseArgs for the shape, then zod for the values, so every bad argument
+ * becomes one UsageError that says which flag is wrong and why.
+ */
+export function parseFlags<S extends z.ZodType>(argv: string[], options: ParseArgsConfig['options'], schema: S, allowPositionals = false): { flags: z.infer<S>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const result = schema.safeParse(parsed.values);
+  if (!result.success) {
+    throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return { flags: result.data, positionals: parsed.positionals };
+}
+
+/** Renders rows as an aligned text table. */
+export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => (typeof rows[0]?.[i] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}

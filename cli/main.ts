@@ -1,0 +1,42 @@
+import { ReftrackError, ValidationError } from '../core/errors.ts';
+import { UsageError, type Command } from './command.ts';
+import { clicksCommand } from './commands/clicks.ts';
+import { vendorsCommand } from './commands/vendors.ts';
+
+const commands: Command[] = [clicksCommand, vendorsCommand];
+
+function help(): string {
+  return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`reftrack: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ValidationError) {
+      console.error(`reftrack ${command.name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof ReftrackError) {
+      console.error(`reftrack ${command.name}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,104 @@
+/**
+ * The one place that reads process.env. Each part of the system asks for the section
+ * it needs; a section is validated with zod on first use and a bad value fails fast
+ * with a message naming the variable.
+ */
+import { z } from 'zod';
+import { isTimeZone } from '../core/business-day.ts';
+import { ConfigError } from '../core/errors.ts';
+import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';
+import { httpsUrl } from '../core/vendor.ts';
+
+type Env = Record<string, string | undefined>;
+
+const csv = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const awsSchema = z.object({
+  /** `local` talks to DynamoDB Local / local Firehose / kinesalite; `aws` uses the SDK's default chain. */
+  REFTRACK_TARGET: z.enum(['local', 'aws']).default('local'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.string().url().default('http://127.0.0.1:8000'),
+  EVENTS_TABLE: z.string().min(3).default('reftrack-events'),
+  STATE_TABLE: z.string().min(3).default('reftrack-state'),
+  /** Milliseconds one DynamoDB request may take before the SDK gives up on it. */
+  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
+  DYNAMODB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+});
+
+const businessSchema = z.object({
+  DESTINATION_URL: httpsUrl.default('https://queenofsandiego.com/'),
+  FALLBACK_URL: httpsUrl.default('https://queenofsandiego.com/'),
+  TIME_ZONE: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
+  UTM_PRESET: z.enum(['ga4', 'seed']).default('ga4'),
+  /** The business's own network ranges (staff testing links): flagged internal, never paid. */
+  INTERNAL_CIDRS: csv,
+});
+
+const redirectSchema = businessSchema.extend({
+  /** Secret for visitor hashes; at least 32 characters. */
+  VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }),
+  /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
+  TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+});
+
+const localSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
+  REFTRACK_DATA_DIR: z.string().min(1).default('.data'),
+});
+
+function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+export type AwsConfig = z.infer<typeof awsSchema>;
+export type LocalConfig = z.infer<typeof localSchema>;
+export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
+export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
+
+export function awsConfig(env: Env = process.env): AwsConfig {
+  return parseSection(awsSchema, env);
+}
+
+export function localConfig(env: Env = process.env): LocalConfig {
+  return parseSection(localSchema, env);
+}
+
+export function businessConfig(env: Env = process.env): BusinessConfig {
+  return withCidrs(parseSection(businessSchema, env));
+}
+
+export function redirectConfig(env: Env = process.env): RedirectConfig {
+  return withCidrs(parseSection(redirectSchema, env));
+}
+
+function withCidrs<T extends { INTERNAL_CIDRS: string[] }>(parsed: T): Omit<T, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList } {
+  try {
+    return { ...parsed, INTERNAL_CIDRS: parseCidrs(parsed.INTERNAL_CIDRS) };
+  } catch (cause) {
+    throw new ConfigError(`invalid configuration: INTERNAL_CIDRS: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * The local runtime (`npm start`, tests) fills in what a deployment would set, before
+ * anything reads a section. Values already in the environment win.
+ */
+export function applyLocalDefaults(values: Record<string, string>, env: Env = process.env): void {
+  for (const [key, value] of Object.entries(values)) env[key] ??= value;
+}
+
+/**
+ * Local processes run on Node 20, which the AWS SDK warns about on every start; Lambda runs
+ * nodejs22.x. Silence that one warning here (the SDK's own switch), nothing else.
+ */
+export function quietLocalRuntime(env: Env = process.env): void {
+  applyLocalDefaults({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, env);
+}

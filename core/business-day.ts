@@ -1,0 +1,44 @@
+import { format, isValid, parse, addDays, differenceInCalendarDays } from 'date-fns';
+import { tz, TZDate } from '@date-fns/tz';
+import { ValidationError } from './errors.ts';
+
+/** A calendar day `YYYY-MM-DD` in the deployment's business time zone. */
+export type BusinessDay = string & { readonly __brand: 'BusinessDay' };
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True when `zone` is an IANA zone this runtime knows (e.g. `America/Los_Angeles`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The business day an instant falls on in `timeZone`; DST-correct because the zone's rules come from ICU. */
+export function businessDay(instant: Date, timeZone: string): BusinessDay {
+  return format(instant, 'yyyy-MM-dd', { in: tz(timeZone) }) as BusinessDay;
+}
+
+export function parseBusinessDay(raw: string): BusinessDay {
+  const parsed = parse(raw, 'yyyy-MM-dd', new Date(2000, 0, 1));
+  if (!DAY_PATTERN.test(raw) || !isValid(parsed) || format(parsed, 'yyyy-MM-dd') !== raw) {
+    throw new ValidationError(`"${raw.slice(0, 20)}" is not a day (expected YYYY-MM-DD)`);
+  }
+  return raw as BusinessDay;
+}
+
+/** Every day from `from` to `to`, both included. */
+export function daysBetween(from: BusinessDay, to: BusinessDay): BusinessDay[] {
+  const start = parse(from, 'yyyy-MM-dd', new Date(2000, 0, 1));
+  const count = differenceInCalendarDays(parse(to, 'yyyy-MM-dd', new Date(2000, 0, 1)), start) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => format(addDays(start, i), 'yyyy-MM-dd') as BusinessDay);
+}
+
+/** The instant a business day starts in `timeZone` (midnight local, whatever the UTC offset that day). */
+export function startOfBusinessDay(day: BusinessDay, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, timeZone).getTime());
+}

@@ -1,0 +1,22 @@
+import type { ClickEvent } from './click-event.ts';
+import type { Vendor } from './vendor.ts';
+import type { VendorCode } from './vendor-code.ts';
+
+/** The append-only event log. `append` is idempotent per clickId: a retried append never duplicates. */
+export interface ClickLog {
+  append(event: ClickEvent): Promise<void>;
+}
+
+/** Read access to vendors; implementations cache, since it sits on the redirect hot path. */
+export interface VendorDirectory {
+  find(code: VendorCode): Promise<Vendor | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** A new ULID for `at`. */
+  clickId(at: Date): string;
+}

@@ -1,0 +1,120 @@
+import { businessDay } from './business-day.ts';
+import { classifyBot } from './bot.ts';
+import { USER_AGENT_MAX, type ClickEvent } from './click-event.ts';
+import { buildDestination, sanitizeToken, type UtmPreset } from './destination.ts';
+import { MalformedVendorCodeError, ReftrackError } from './errors.ts';
+import { isInternal, type CidrList } from './internal-traffic.ts';
+import type { ClickLog, Clock, IdGenerator, VendorDirectory } from './ports.ts';
+import { parseVendorCode } from './vendor-code.ts';
+import { visitorHash } from './visitor.ts';
+
+export interface RedirectSettings {
+  readonly defaultDestination: string;
+  readonly fallbackUrl: string;
+  readonly timeZone: string;
+  readonly utmPreset: UtmPreset;
+  readonly visitorHashKey: string;
+  readonly internalRanges: CidrList;
+}
+
+export interface RedirectDeps {
+  readonly vendors: VendorDirectory;
+  readonly clicks: ClickLog;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly settings: RedirectSettings;
+}
+
+/** What arrived, already taken apart by the HTTP layer; every field is untrusted. */
+export interface ClickRequest {
+  readonly rawCode: string;
+  readonly method: 'GET' | 'HEAD';
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly referer: string | undefined;
+  readonly purpose: string | undefined;
+  readonly country: string | undefined;
+  readonly utmContent: string | undefined;
+  readonly utmTerm: string | undefined;
+}
+
+export type OrphanReason = 'malformed' | 'unknown' | 'paused' | 'vendors-unavailable';
+
+/** Every outcome is a redirect: a guest never sees an error page. */
+export type RedirectOutcome =
+  | { readonly kind: 'recorded'; readonly location: string; readonly event: ClickEvent }
+  /** HEAD, or a link checker: redirected, never counted. */
+  | { readonly kind: 'not-counted'; readonly location: string }
+  /** Malformed, unknown or paused code: sent to the fallback, no event. */
+  | { readonly kind: 'orphan'; readonly location: string; readonly reason: OrphanReason; readonly cause?: unknown }
+  /** The event log refused the write: the guest still goes on; the event must be recovered from elsewhere. */
+  | { readonly kind: 'unrecorded'; readonly location: string; readonly event: ClickEvent; readonly cause: unknown };
+
+export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promise<RedirectOutcome> {
+  const { settings } = deps;
+  const orphan = (reason: OrphanReason, cause?: unknown): RedirectOutcome => ({ kind: 'orphan', location: settings.fallbackUrl, reason, cause });
+
+  let code;
+  try {
+    code = parseVendorCode(req.rawCode);
+  } catch (error) {
+    if (error instanceof MalformedVendorCodeError) return orphan('malformed');
+    throw error;
+  }
+
+  let vendor;
+  try {
+    vendor = await deps.vendors.find(code);
+  } catch (error) {
+    if (error instanceof ReftrackError) return orphan('vendors-unavailable', error);
+    throw error;
+  }
+  if (!vendor) return orphan('unknown');
+  if (vendor.status === 'paused') return orphan('paused');
+
+  const placement = sanitizeToken(req.utmContent);
+  const term = sanitizeToken(req.utmTerm);
+  const destinationFor = (clickId: string | null) =>
+    buildDestination({ vendor, defaultDestination: settings.defaultDestination, preset: settings.utmPreset, placement, term, clickId });
+
+  if (req.method === 'HEAD') return { kind: 'not-counted', location: destinationFor(null) };
+
+  const at = deps.clock.now();
+  const day = businessDay(at, settings.timeZone);
+  const userAgent = (req.userAgent ?? '').slice(0, USER_AGENT_MAX);
+  const clickId = deps.ids.clickId(at);
+  const event: ClickEvent = {
+    schemaVersion: 1,
+    clickId,
+    vendorCode: vendor.code,
+    vendorName: vendor.name,
+    ts: at.toISOString(),
+    day,
+    visitorHash: visitorHash(settings.visitorHashKey, req.ip ?? 'unknown', userAgent, day),
+    bot: classifyBot({ userAgent: req.userAgent, purpose: req.purpose }),
+    internal: isInternal(req.ip, settings.internalRanges),
+    userAgent,
+    refererHost: refererHost(req.referer),
+    country: req.country && /^[A-Za-z]{2}$/.test(req.country) ? req.country.toUpperCase() : null,
+    placement,
+    destination: destinationFor(clickId),
+  };
+
+  try {
+    await deps.clicks.append(event);
+    return { kind: 'recorded', location: event.destination, event };
+  } catch (error) {
+    if (error instanceof ReftrackError) return { kind: 'unrecorded', location: event.destination, event, cause: error };
+    throw error;
+  }
+}
+
+function refererHost(referer: string | undefined): string | null {
+  if (!referer) return null;
+  try {
+    const host = new URL(referer).hostname;
+    return /^[a-z0-9.-]{1,253}$/i.test(host) ? host.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}

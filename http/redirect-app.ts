@@ -1,0 +1,108 @@
+import { Hono, type Context } from 'hono';
+import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
+import { describeUntrusted } from '../core/vendor-code.ts';
+import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
+
+export interface RedirectAppDeps extends RedirectDeps {
+  /** The connecting address as the runtime adapter reports it (Lambda's sourceIp, the socket locally). */
+  readonly clientIp: (c: Context) => string | undefined;
+  /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
+  readonly trustCloudFront: boolean;
+}
+
+const REDIRECT_HEADERS = {
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'X-Robots-Tag': 'noindex',
+} as const;
+
+/**
+ * `GET|HEAD /ref/{code}`: the guest's hop. Every path through here ends in a 302, including
+ * malformed codes, unknown paths under /ref and unexpected failures.
+ */
+export function createRedirectApp(deps: RedirectAppDeps): Hono {
+  const app = new Hono();
+  // Lambda's metrics leave with each response; publishing with nothing stored is a no-op.
+  app.use(async (_c, next) => {
+    await next();
+    metrics.publishStoredMetrics();
+  });
+
+  const redirect = (c: Context, location: string) => {
+    for (const [k, v] of Object.entries(REDIRECT_HEADERS)) c.header(k, v);
+    return c.redirect(location, 302);
+  };
+
+  const handle = async (c: Context) => {
+    const outcome = await recordClick(
+      {
+        rawCode: rawCode(c.req.path),
+        method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
+        ip: viewerIp(c, deps),
+        userAgent: c.req.header('user-agent'),
+        referer: c.req.header('referer'),
+        purpose: c.req.header('sec-purpose') ?? c.req.header('purpose') ?? c.req.header('x-purpose') ?? c.req.header('x-moz'),
+        country: c.req.header('cloudfront-viewer-country'),
+        utmContent: c.req.query('utm_content'),
+        utmTerm: c.req.query('utm_term'),
+      },
+      deps,
+    );
+    observe(outcome, c.req.path);
+    return redirect(c, outcome.location);
+  };
+
+  app.on(['GET', 'HEAD'], '/ref', handle);
+  app.on(['GET', 'HEAD'], '/ref/*', handle);
+  app.all('/ref/*', (c) => {
+    c.header('Allow', 'GET, HEAD');
+    return c.text('Method Not Allowed', 405);
+  });
+  app.onError((error, c) => {
+    logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
+    count(MetricName.OrphanVisit);
+    return redirect(c, deps.settings.fallbackUrl);
+  });
+  return app;
+}
+
+/** The code part of `/ref/<code>`, percent-decoded when that is possible. */
+function rawCode(path: string): string {
+  const rest = path.replace(/^\/ref\/?/, '').replace(/\/$/, '');
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return rest;
+  }
+}
+
+function viewerIp(c: Context, deps: RedirectAppDeps): string | undefined {
+  if (deps.trustCloudFront) {
+    // "203.0.113.7:46532" or "2001:db8::1:46532": the port follows the last colon.
+    const address = c.req.header('cloudfront-viewer-address');
+    if (address && address.lastIndexOf(':') > 0) return address.slice(0, address.lastIndexOf(':'));
+  }
+  return deps.clientIp(c);
+}
+
+function observe(outcome: RedirectOutcome, path: string): void {
+  switch (outcome.kind) {
+    case 'recorded':
+      count(MetricName.ClickRecorded);
+      if (outcome.event.bot.isBot) count(MetricName.BotClick);
+      logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
+      return;
+    case 'not-counted':
+      count(MetricName.HeadRequest);
+      return;
+    case 'orphan':
+      count(MetricName.OrphanVisit);
+      logger.info('orphan visit', { reason: outcome.reason, path: describeUntrusted(path), error: outcome.cause });
+      return;
+    case 'unrecorded':
+      count(MetricName.ClickUnrecorded);
+      // The whole event in one line, so it can be re-ingested from the logs.
+      logger.error('click-unrecorded', { clickEvent: outcome.event, error: outcome.cause });
+      return;
+  }
+}

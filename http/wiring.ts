@@ -1,0 +1,37 @@
+/**
+ * The composition root: config + adapters -> the dependencies the HTTP apps need.
+ * The Lambda entry points and the local server both call these, so they run the same objects.
+ */
+import { monotonicFactory } from 'ulid';
+import { awsConfig, redirectConfig } from '../config/config.ts';
+import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
+import type { Clock, IdGenerator } from '../core/ports.ts';
+import type { RedirectDeps } from '../core/record-click.ts';
+import { DynamoClickLog } from '../adapters/dynamodb-click-log.ts';
+import { dynamodb } from '../adapters/dynamodb-client.ts';
+import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+const nextUlid = monotonicFactory();
+export const ulidGenerator: IdGenerator = { clickId: (at) => nextUlid(at.getTime()) };
+
+export function wireRedirect(): RedirectDeps & { readonly trustCloudFront: boolean } {
+  const aws = awsConfig();
+  const cfg = redirectConfig();
+  return {
+    vendors: new CachedVendorDirectory(new DynamoVendorStore(dynamodb, aws.STATE_TABLE), systemClock, cfg.VENDOR_CACHE_TTL_MS),
+    clicks: new DynamoClickLog(dynamodb, aws.EVENTS_TABLE),
+    clock: systemClock,
+    ids: ulidGenerator,
+    trustCloudFront: cfg.TRUST_CLOUDFRONT_HEADERS,
+    settings: {
+      defaultDestination: cfg.DESTINATION_URL,
+      fallbackUrl: cfg.FALLBACK_URL,
+      timeZone: cfg.TIME_ZONE,
+      utmPreset: cfg.UTM_PRESET,
+      visitorHashKey: cfg.VISITOR_HASH_KEY,
+      internalRanges: cfg.INTERNAL_CIDRS,
+    },
+  };
+}

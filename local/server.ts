@@ -1,0 +1,19 @@
+/** The local HTTP server: the very apps the Lambdas run, served by @hono/node-server. */
+import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { createRedirectApp } from '../http/redirect-app.ts';
+import { wireRedirect } from '../http/wiring.ts';
+
+export function createLocalApp(): Hono {
+  const root = new Hono();
+  root.route('/', createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address }));
+  return root;
+}
+
+export function startServer(app: Hono, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
