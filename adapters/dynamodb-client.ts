@@ -18,7 +18,7 @@ export function dynamoClientConfig(cfg: AwsConfig): DynamoDBClientConfig {
       connectionTimeout: cfg.DYNAMODB_REQUEST_TIMEOUT_MS,
       requestTimeout: cfg.DYNAMODB_REQUEST_TIMEOUT_MS,
       // Local endpoints are plain HTTP; keep connections open as the SDK does for HTTPS.
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }),
     }),
   };
 }

@@ -24,7 +24,7 @@ const awsSchema = z.object({
   EVENTS_TABLE: z.string().min(3).default('reftrack-events'),
   STATE_TABLE: z.string().min(3).default('reftrack-state'),
   /** Milliseconds one DynamoDB request may take before the SDK gives up on it. */
-  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
+  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(3_000),
   DYNAMODB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
 });
 

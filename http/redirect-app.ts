@@ -22,10 +22,10 @@ const REDIRECT_HEADERS = {
  */
 export function createRedirectApp(deps: RedirectAppDeps): Hono {
   const app = new Hono();
-  // Lambda's metrics leave with each response; publishing with nothing stored is a no-op.
+  // Lambda's metrics leave with each response (one EMF line per invocation).
   app.use(async (_c, next) => {
     await next();
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   });
 
   const redirect = (c: Context, location: string) => {
