@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ClickEvent } from '../core/click-event.ts';
-import type { ClickLog } from '../core/ports.ts';
+import type { AppendResult, ClickLog } from '../core/ports.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { storeError } from './dynamodb-errors.ts';
 
@@ -29,7 +29,7 @@ export class DynamoClickLog implements ClickLog {
    * One conditional PutItem. If the SDK retries a put whose first attempt did land,
    * the retry fails the condition: that is the same click, already stored, so it is success.
    */
-  async append(event: ClickEvent): Promise<void> {
+  async append(event: ClickEvent): Promise<AppendResult> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -38,8 +38,9 @@ export class DynamoClickLog implements ClickLog {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      return 'appended';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (error instanceof ConditionalCheckFailedException) return 'already-present';
       throw storeError('append click event', error);
     }
   }

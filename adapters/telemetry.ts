@@ -12,6 +12,9 @@ export const metrics = new Metrics({ namespace: 'Reftrack', serviceName: 'reftra
 export const MetricName = {
   ClickRecorded: 'ClickRecorded',
   ClickUnrecorded: 'ClickUnrecorded',
+  ClickSpilled: 'ClickSpilled',
+  SpillDrained: 'SpillDrained',
+  SpillAlreadyPresent: 'SpillAlreadyPresent',
   BotClick: 'BotClick',
   OrphanVisit: 'OrphanVisit',
   HeadRequest: 'HeadRequest',

@@ -43,11 +43,21 @@ const redirectSchema = businessSchema.extend({
   /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
   TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
+  WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
+});
+
+const spillSchema = z.object({
+  KINESIS_ENDPOINT: z.string().url().default('http://127.0.0.1:4567'),
+  SPILL_STREAM_NAME: z.string().min(1).max(128).default('reftrack-spill'),
+  /** Kinesis is the last resort on the hot path: it gets a short timeout of its own. */
+  KINESIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
 });
 
 const localSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
+  KINESALITE_PORT: z.coerce.number().int().min(1).max(65_535).default(4567),
   REFTRACK_DATA_DIR: z.string().min(1).default('.data'),
 });
 
@@ -59,12 +69,17 @@ function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
 }
 
 export type AwsConfig = z.infer<typeof awsSchema>;
+export type SpillConfig = z.infer<typeof spillSchema>;
 export type LocalConfig = z.infer<typeof localSchema>;
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
 export function awsConfig(env: Env = process.env): AwsConfig {
   return parseSection(awsSchema, env);
+}
+
+export function spillConfig(env: Env = process.env): SpillConfig {
+  return parseSection(spillSchema, env);
 }
 
 export function localConfig(env: Env = process.env): LocalConfig {

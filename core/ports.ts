@@ -2,9 +2,20 @@ import type { ClickEvent } from './click-event.ts';
 import type { Vendor } from './vendor.ts';
 import type { VendorCode } from './vendor-code.ts';
 
+/** `already-present`: the same clickId was stored before (an SDK retry, a drained spill, a recovery). */
+export type AppendResult = 'appended' | 'already-present';
+
 /** The append-only event log. `append` is idempotent per clickId: a retried append never duplicates. */
 export interface ClickLog {
-  append(event: ClickEvent): Promise<void>;
+  append(event: ClickEvent): Promise<AppendResult>;
+}
+
+/**
+ * Where a click goes when the event log is slow or down (a Kinesis stream in AWS, kinesalite
+ * locally). A drain re-appends spilled events to the log with the same idempotent append.
+ */
+export interface ClickSpill {
+  spill(event: ClickEvent): Promise<void>;
 }
 
 /** Read access to vendors; implementations cache, since it sits on the redirect hot path. */

@@ -4,7 +4,7 @@ import { USER_AGENT_MAX, type ClickEvent } from './click-event.ts';
 import { buildDestination, sanitizeToken, type UtmPreset } from './destination.ts';
 import { MalformedVendorCodeError, ReftrackError } from './errors.ts';
 import { isInternal, type CidrList } from './internal-traffic.ts';
-import type { ClickLog, Clock, IdGenerator, VendorDirectory } from './ports.ts';
+import type { ClickLog, ClickSpill, Clock, IdGenerator, VendorDirectory } from './ports.ts';
 import { parseVendorCode } from './vendor-code.ts';
 import { visitorHash } from './visitor.ts';
 
@@ -15,11 +15,15 @@ export interface RedirectSettings {
   readonly utmPreset: UtmPreset;
   readonly visitorHashKey: string;
   readonly internalRanges: CidrList;
+  /** How long the guest may wait on the event log before the click is spilled instead. */
+  readonly writeBudgetMs: number;
 }
 
 export interface RedirectDeps {
   readonly vendors: VendorDirectory;
   readonly clicks: ClickLog;
+  /** Absent: a failed append is only logged (`unrecorded`). */
+  readonly spill?: ClickSpill;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly settings: RedirectSettings;
@@ -47,7 +51,9 @@ export type RedirectOutcome =
   | { readonly kind: 'not-counted'; readonly location: string }
   /** Malformed, unknown or paused code: sent to the fallback, no event. */
   | { readonly kind: 'orphan'; readonly location: string; readonly reason: OrphanReason; readonly cause?: unknown }
-  /** The event log refused the write: the guest still goes on; the event must be recovered from elsewhere. */
+  /** The event log was slow or failing; the event went to the spill stream and will be drained into the log. */
+  | { readonly kind: 'spilled'; readonly location: string; readonly event: ClickEvent; readonly cause: unknown }
+  /** Neither the log nor the spill took it: the guest still goes on; the event must be recovered from the log line. */
   | { readonly kind: 'unrecorded'; readonly location: string; readonly event: ClickEvent; readonly cause: unknown };
 
 export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promise<RedirectOutcome> {
@@ -100,12 +106,42 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
     destination: destinationFor(clickId),
   };
 
+  const appendError = await appendWithinBudget(deps.clicks, event, settings.writeBudgetMs);
+  if (appendError === undefined) return { kind: 'recorded', location: event.destination, event };
+  if (!deps.spill) return { kind: 'unrecorded', location: event.destination, event, cause: appendError };
   try {
-    await deps.clicks.append(event);
-    return { kind: 'recorded', location: event.destination, event };
+    await deps.spill.spill(event);
+    return { kind: 'spilled', location: event.destination, event, cause: appendError };
   } catch (error) {
     if (error instanceof ReftrackError) return { kind: 'unrecorded', location: event.destination, event, cause: error };
     throw error;
+  }
+}
+
+/** Raised in place of an append that has not finished within the write budget. */
+export class WriteBudgetExceededError extends ReftrackError {}
+
+/**
+ * Resolves undefined once the append succeeds, or with the reason it did not within `budgetMs`.
+ * A timed-out append is left running: if it lands too, the drain's conditional append of the
+ * spilled copy finds it present, so the click is still stored once.
+ */
+async function appendWithinBudget(log: ClickLog, event: ClickEvent, budgetMs: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const append = log.append(event).then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof ReftrackError) return error;
+      throw error;
+    },
+  );
+  const budget = new Promise<WriteBudgetExceededError>((resolve) => {
+    timer = setTimeout(() => resolve(new WriteBudgetExceededError(`event log took longer than ${budgetMs} ms`)), budgetMs);
+  });
+  try {
+    return await Promise.race([append, budget]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

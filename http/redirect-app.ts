@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
+import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
 
 export interface RedirectAppDeps extends RedirectDeps {
@@ -99,10 +100,14 @@ function observe(outcome: RedirectOutcome, path: string): void {
       count(MetricName.OrphanVisit);
       logger.info('orphan visit', { reason: outcome.reason, path: describeUntrusted(path), error: outcome.cause });
       return;
+    case 'spilled':
+      count(MetricName.ClickSpilled);
+      logger.warn('click spilled', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode, error: outcome.cause });
+      return;
     case 'unrecorded':
       count(MetricName.ClickUnrecorded);
       // The whole event in one line, so it can be re-ingested from the logs.
-      logger.error('click-unrecorded', { clickEvent: outcome.event, error: outcome.cause });
+      logger.error(UNRECORDED_MESSAGE, { clickEvent: outcome.event, error: outcome.cause });
       return;
   }
 }

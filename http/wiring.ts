@@ -3,13 +3,14 @@
  * The Lambda entry points and the local server both call these, so they run the same objects.
  */
 import { monotonicFactory } from 'ulid';
-import { awsConfig, redirectConfig } from '../config/config.ts';
+import { awsConfig, redirectConfig, spillConfig } from '../config/config.ts';
 import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
 import type { Clock, IdGenerator } from '../core/ports.ts';
 import type { RedirectDeps } from '../core/record-click.ts';
 import { DynamoClickLog } from '../adapters/dynamodb-click-log.ts';
 import { dynamodb } from '../adapters/dynamodb-client.ts';
 import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
+import { kinesis, KinesisClickSpill } from '../adapters/kinesis-spill.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -22,6 +23,7 @@ export function wireRedirect(): RedirectDeps & { readonly trustCloudFront: boole
   return {
     vendors: new CachedVendorDirectory(new DynamoVendorStore(dynamodb, aws.STATE_TABLE), systemClock, cfg.VENDOR_CACHE_TTL_MS),
     clicks: new DynamoClickLog(dynamodb, aws.EVENTS_TABLE),
+    spill: new KinesisClickSpill(kinesis, spillConfig().SPILL_STREAM_NAME),
     clock: systemClock,
     ids: ulidGenerator,
     trustCloudFront: cfg.TRUST_CLOUDFRONT_HEADERS,
@@ -32,6 +34,7 @@ export function wireRedirect(): RedirectDeps & { readonly trustCloudFront: boole
       utmPreset: cfg.UTM_PRESET,
       visitorHashKey: cfg.VISITOR_HASH_KEY,
       internalRanges: cfg.INTERNAL_CIDRS,
+      writeBudgetMs: cfg.WRITE_BUDGET_MS,
     },
   };
 }

@@ -4,9 +4,10 @@
  * Ctrl-C stops everything; the next start has every click.
  */
 import { join } from 'node:path';
-import { applyLocalDefaults, awsConfig, localConfig, quietLocalRuntime } from '../config/config.ts';
+import { applyLocalDefaults, awsConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
 import { ReftrackError } from '../core/errors.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 
 async function main(): Promise<void> {
@@ -14,9 +15,11 @@ async function main(): Promise<void> {
   const local = localConfig();
   const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
   const engine = await startDynamoDbLocal({ port: local.DYNAMODB_LOCAL_PORT, dbPath: join(local.REFTRACK_DATA_DIR, 'dynamodb') });
+  const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
   applyLocalDefaults({
     REFTRACK_TARGET: 'local',
     DYNAMODB_ENDPOINT: engine.endpoint,
+    KINESIS_ENDPOINT: spillStream.endpoint,
     VISITOR_HASH_KEY: secrets.visitorHashKey,
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -27,10 +30,12 @@ async function main(): Promise<void> {
   const { provision } = await import('../adapters/provision.ts');
   const { loadSeedVendors } = await import('../config/seed-vendors.ts');
   const { createLocalApp, startServer } = await import('./server.ts');
+  const { kinesis } = await import('../adapters/kinesis-spill.ts');
 
   const aws = awsConfig();
   const vendors = loadSeedVendors();
   const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, vendors);
+  await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
   const server = await startServer(createLocalApp(), local.PORT);
 
   const base = `http://localhost:${local.PORT}`;
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
       `  redirect server   ${base}/ref/<code>`,
       `  dashboard         ${base}/`,
       `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
+      `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,
       '',
       `Vendor links (${vendors.length} seed vendors${seeded ? `, ${seeded} added now` : ''}):`,
       ...vendors.map((v) => `  ${`${base}/ref/${v.code}`.padEnd(40)} ${v.name}`),
@@ -57,6 +63,8 @@ async function main(): Promise<void> {
     console.log('\nstopping...');
     await new Promise((r) => server.close(r));
     dynamodb.destroy();
+    kinesis.destroy();
+    await spillStream.stop();
     await engine.stop();
     console.log('stopped; data kept in', local.REFTRACK_DATA_DIR);
     process.exit(0);

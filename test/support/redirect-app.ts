@@ -16,6 +16,7 @@ export const testSettings: RedirectSettings = {
   utmPreset: 'ga4',
   visitorHashKey: 'test-visitor-hash-key-0123456789abcdef',
   internalRanges: [],
+  writeBudgetMs: 2_000,
 };
 
 export function testRedirectApp(tables: TableNames, opts: { client?: DynamoDBClient; settings?: Partial<RedirectSettings>; ip?: string } = {}) {

@@ -11,12 +11,13 @@ import type { VendorCode } from '../../core/vendor-code.ts';
 const vendors = [Vendor.parse({ code: 'solare', name: 'Solare' }), Vendor.parse({ code: 'puesto', name: 'Puesto', status: 'paused' })];
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-function deps(overrides: { append?: (e: ClickEvent) => Promise<void>; source?: VendorSource; now?: Date } = {}) {
+function deps(overrides: { append?: (e: ClickEvent) => Promise<'appended'>; spill?: (e: ClickEvent) => Promise<void>; source?: VendorSource; now?: Date } = {}) {
   const appended: ClickEvent[] = [];
   const clock = { now: () => overrides.now ?? new Date('2026-11-25T20:00:00.000Z') };
   const d: RedirectDeps = {
     vendors: new CachedVendorDirectory(overrides.source ?? { list: async () => vendors }, clock, 60_000),
-    clicks: { append: overrides.append ?? (async (e) => void appended.push(e)) },
+    clicks: { append: overrides.append ?? (async (e) => (appended.push(e), 'appended' as const)) },
+    ...(overrides.spill ? { spill: { spill: overrides.spill } } : {}),
     clock,
     ids: { clickId: () => '01M89F3BDQJTPWEVZD4P6K8KVC' },
     settings: {
@@ -26,6 +27,7 @@ function deps(overrides: { append?: (e: ClickEvent) => Promise<void>; source?: V
       utmPreset: 'ga4',
       visitorHashKey: 'k'.repeat(32),
       internalRanges: parseCidrs(['203.0.113.0/24']),
+      writeBudgetMs: 100,
     },
   };
   return { d, appended };
@@ -98,5 +100,26 @@ describe('recordClick', () => {
 
     const cold = deps({ source: { list: async () => { throw new StoreUnavailableError('down'); } } });
     expect(await recordClick(req(), cold.d)).toMatchObject({ kind: 'orphan', reason: 'vendors-unavailable' });
+  });
+
+  it('spills a click whose append fails, or outlasts the write budget, and still redirects', async () => {
+    const spilled: ClickEvent[] = [];
+    const failing = deps({ append: async () => { throw new StoreUnavailableError('down'); }, spill: async (e) => void spilled.push(e) });
+    expect(await recordClick(req(), failing.d)).toMatchObject({ kind: 'spilled', location: expect.stringContaining('utm_source=solare') });
+
+    let landLate: () => void = () => {};
+    const slow = deps({ append: () => new Promise((resolve) => (landLate = () => resolve('appended'))), spill: async (e) => void spilled.push(e) });
+    const started = Date.now();
+    expect(await recordClick(req(), slow.d)).toMatchObject({ kind: 'spilled' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    landLate();
+    expect(spilled).toHaveLength(2);
+    expect(spilled.map((e) => e.vendorCode)).toEqual(['solare', 'solare']);
+  });
+
+  it('logs the click for recovery when both the log and the spill fail', async () => {
+    const down = async () => { throw new StoreUnavailableError('down'); };
+    const { d } = deps({ append: down, spill: down });
+    expect(await recordClick(req(), d)).toMatchObject({ kind: 'unrecorded' });
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * The spill path: a click the event log could not take within its budget goes onto a Kinesis
+ * data stream (on-demand in AWS, kinesalite locally) and is drained back into the log later.
+ */
+import { Agent } from 'node:http';
+import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsConfig, spillConfig } from '../config/config.ts';
+import { ClickEvent } from '../core/click-event.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { ClickSpill } from '../core/ports.ts';
+import { awsClientConfig } from './dynamodb-client.ts';
+import { storeError } from './dynamodb-errors.ts';
+
+const spill = spillConfig();
+
+/**
+ * Plain HTTP/1.1 handler: kinesalite does not speak HTTP/2, and PutRecord/GetRecords do not
+ * need it in AWS either (only SubscribeToShard does, which reftrack does not use).
+ */
+export const kinesis = new KinesisClient({
+  ...awsClientConfig(awsConfig(), spill.KINESIS_ENDPOINT),
+  maxAttempts: 2,
+  requestHandler: new NodeHttpHandler({
+    connectionTimeout: spill.KINESIS_REQUEST_TIMEOUT_MS,
+    requestTimeout: spill.KINESIS_REQUEST_TIMEOUT_MS,
+    httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
+  }),
+});
+
+export class KinesisClickSpill implements ClickSpill {
+  constructor(
+    private readonly client: KinesisClient,
+    private readonly streamName: string,
+  ) {}
+
+  async spill(event: ClickEvent): Promise<void> {
+    try {
+      // Partition by clickId: spilled clicks spread over every shard, order between clicks does not matter.
+      await this.client.send(new PutRecordCommand({ StreamName: this.streamName, PartitionKey: event.clickId, Data: encodeSpilled(event) }));
+    } catch (error) {
+      throw storeError('spill click event', error);
+    }
+  }
+}
+
+export function encodeSpilled(event: ClickEvent): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(event));
+}
+
+/** A spilled record back into a ClickEvent; anything else is a poison record. */
+export function decodeSpilled(data: Uint8Array | string): ClickEvent {
+  const text = typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : new TextDecoder().decode(data);
+  try {
+    return ClickEvent.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new ValidationError('spilled record is not a click event', { cause });
+  }
+}
