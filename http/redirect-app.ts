@@ -59,6 +59,13 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
     c.header('Allow', 'GET, HEAD');
     return c.text('Method Not Allowed', 405);
   });
+  // The URL parser folds dot segments (`/ref/%2e%2e` arrives as `/`), so a hostile path can miss
+  // the /ref routes entirely; on the redirect function that is still a guest, sent to the fallback.
+  app.notFound((c) => {
+    count(MetricName.OrphanVisit);
+    logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
+    return redirect(c, deps.settings.fallbackUrl);
+  });
   app.onError((error, c) => {
     logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
     count(MetricName.OrphanVisit);
