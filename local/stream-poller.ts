@@ -263,7 +263,8 @@ export class StreamPoller {
       .catch(async (error: unknown) => {
         // Undelivered records are not checkpointed, so a restart from the checkpoint loses nothing.
         this.log.error('shard reader failed; restarting it from the checkpoint', { shardId, error });
-        await this.sleep(this.retryDelay(1));
+        // The longest retry delay: whatever broke (engine down, disk full) rarely heals in milliseconds.
+        await this.sleep(this.retryDelay(Number.POSITIVE_INFINITY));
       })
       .finally(() => {
         this.runs.delete(shardId);
