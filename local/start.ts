@@ -31,11 +31,15 @@ async function main(): Promise<void> {
   const { loadSeedVendors } = await import('../config/seed-vendors.ts');
   const { createLocalApp, startServer } = await import('./server.ts');
   const { kinesis } = await import('../adapters/kinesis-spill.ts');
+  const { KinesisPoller } = await import('./kinesis-poller.ts');
+  const spillDrain = await import('../streams/spill-drain.ts');
 
   const aws = awsConfig();
   const vendors = loadSeedVendors();
   const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, vendors);
   await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
+  const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION });
+  await drain.start();
   const server = await startServer(createLocalApp(), local.PORT);
 
   const base = `http://localhost:${local.PORT}`;
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nstopping...');
     await new Promise((r) => server.close(r));
+    await drain.stop();
     dynamodb.destroy();
     kinesis.destroy();
     await spillStream.stop();

@@ -1,0 +1,94 @@
+/**
+ * The spill path for real: DynamoDB Local for the event log, kinesalite for the spill stream,
+ * the drain Lambda fed by the local Kinesis poller. A click whose append is slow or failing is
+ * spilled, drained into the log, and stored exactly once even when the slow append lands too.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
+import { KinesisClickSpill } from '../../adapters/kinesis-spill.ts';
+import type { TableNames } from '../../adapters/provision.ts';
+import { businessDay } from '../../core/business-day.ts';
+import type { ClickEvent } from '../../core/click-event.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
+import type { ClickLog } from '../../core/ports.ts';
+import type { VendorCode } from '../../core/vendor-code.ts';
+import { CachedVendorDirectory } from '../../core/cached-vendor-directory.ts';
+import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
+import { createRedirectApp } from '../../http/redirect-app.ts';
+import { systemClock, ulidGenerator } from '../../http/wiring.ts';
+import { freePort } from '../../local/free-port.ts';
+import { ensureSpillStream, startKinesalite, type RunningKinesalite } from '../../local/kinesalite.ts';
+import { KinesisPoller } from '../../local/kinesis-poller.ts';
+import { freshTables } from '../support/tables.ts';
+import { testSettings } from '../support/redirect-app.ts';
+
+describe('spill and drain', () => {
+  let tables: TableNames;
+  let kinesalite: RunningKinesalite;
+  let kinesis: KinesisClient;
+  const dataDir = mkdtempSync(join(tmpdir(), 'reftrack-spill-'));
+  const streamName = 'spill-test';
+
+  beforeAll(async () => {
+    tables = await freshTables();
+    kinesalite = await startKinesalite({ port: await freePort() });
+    kinesis = new KinesisClient({ endpoint: kinesalite.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: new NodeHttpHandler() });
+    await ensureSpillStream(kinesis, streamName, 2);
+  });
+  afterAll(async () => {
+    kinesis.destroy();
+    await kinesalite.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores every spilled click exactly once, including clicks whose slow write landed too', async () => {
+    const log = new DynamoClickLog(dynamodb, tables.events);
+    let mode: 'down' | 'slow' = 'down';
+    // The event log as the redirect sees it during an incident: refusing writes, or taking them slowly.
+    const troubled: ClickLog = {
+      append: async (event: ClickEvent) => {
+        if (mode === 'down') throw new StoreUnavailableError('injected outage');
+        await new Promise((r) => setTimeout(r, 300));
+        return log.append(event);
+      },
+    };
+    const app = createRedirectApp({
+      vendors: new CachedVendorDirectory(new DynamoVendorStore(dynamodb, tables.state), systemClock, 60_000),
+      clicks: troubled,
+      spill: new KinesisClickSpill(kinesis, streamName),
+      clock: systemClock,
+      ids: ulidGenerator,
+      settings: { ...testSettings, writeBudgetMs: 50 },
+      clientIp: () => '198.51.100.20',
+      trustCloudFront: false,
+    });
+
+    const clickIds: string[] = [];
+    const click = async () => {
+      const res = await app.request('/ref/gbvintners', { headers: { 'user-agent': 'Mozilla/5.0 Chrome/131.0' } });
+      expect(res.status).toBe(302);
+      clickIds.push(new URL(res.headers.get('location')!).searchParams.get('ref_cid')!);
+    };
+    await Promise.all(Array.from({ length: 30 }, click));
+    mode = 'slow';
+    await Promise.all(Array.from({ length: 30 }, click));
+    await new Promise((r) => setTimeout(r, 500)); // the slow appends land after their guests were redirected
+
+    process.env.EVENTS_TABLE = tables.events; // the drain Lambda reads its table name from config at import
+    const { handler } = await import('../../streams/spill-drain.ts');
+    const poller = new KinesisPoller({ name: 'spill-drain', streamName, client: kinesis, handler, dataDir });
+    await poller.start();
+    await poller.caughtUp();
+    await poller.stop();
+
+    const stored = await log.forVendorDay('gbvintners' as VendorCode, businessDay(new Date(), 'America/Los_Angeles'));
+    expect(stored.map((e) => e.clickId).sort()).toEqual([...clickIds].sort());
+    expect(new Set(stored.map((e) => e.clickId)).size).toBe(60);
+  });
+});
