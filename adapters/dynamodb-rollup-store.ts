@@ -58,6 +58,8 @@ export interface ApplyOutcome {
   retries: number;
   /** Write capacity units DynamoDB reported (ReturnConsumedCapacity), transactional ones counted double by DynamoDB itself. */
   writeUnits: number;
+  /** Items written by committed transactions (each ≤ 1 KB, so 2 write units each on DynamoDB). */
+  writeActions: number;
 }
 
 export interface RollupStoreOptions {
@@ -126,7 +128,7 @@ export class DynamoRollupStore {
    * does not stop the next, and its events come back in `failed`.
    */
   async apply(events: readonly ClickEvent[], generation: number): Promise<ApplyOutcome> {
-    const outcome: ApplyOutcome = { applied: 0, duplicates: 0, failed: [], transactions: 0, retries: 0, writeUnits: 0 };
+    const outcome: ApplyOutcome = { applied: 0, duplicates: 0, failed: [], transactions: 0, retries: 0, writeUnits: 0, writeActions: 0 };
     for (const chunk of chunkForTransactions(events)) {
       try {
         await this.applyChunk(chunk, generation, outcome);
@@ -161,6 +163,7 @@ export class DynamoRollupStore {
           }),
         );
         outcome.transactions++;
+        outcome.writeActions += actions.length;
         outcome.applied += plan.viaVisitorMark.length + plan.needClickMarker.length;
         outcome.writeUnits += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0), 0);
         return;
