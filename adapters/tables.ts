@@ -15,7 +15,18 @@
  *
  * State: everything derived or configured, keyed by kind.
  *   VENDOR / <code>                 vendor profile (one partition, so listing vendors is one Query)
- *   (later issues add rollups, dedupe markers with a TTL, poller checkpoints, outreach cards)
+ *   Rollups (adapters/rollup-items.ts; <gen> = projection generation, see `reftrack replay`):
+ *   ROLLUP-GENERATION / CURRENT     which generation is live (`generation`) and the highest reserved
+ *   ROLLUP#<gen>#<vendor> / DAY#<YYYY-MM-DD> | TOTAL
+ *                                   counters + firstClickAt/lastClickAt; vendor `*` = all vendors.
+ *                                   A vendor's days share one partition key, sorted by day: a day
+ *                                   range is one Query. No TTL: rollups are kept.
+ *   CLICK#<gen>#<clickId> / CLICK   dedupe marker of an applied click (expiresAt = +8 days)
+ *   VISITOR#<gen>#<vendor>#<day>#<visitorHash> / VISITOR
+ *                                   visitor mark: firstClickId (that click's dedupe), qualified
+ *                                   (expiresAt = +8 days). One key per marker, so markers spread
+ *                                   over all partitions.
+ *   (later issues add poller checkpoints, outreach cards)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 

@@ -18,6 +18,13 @@ export const MetricName = {
   BotClick: 'BotClick',
   OrphanVisit: 'OrphanVisit',
   HeadRequest: 'HeadRequest',
+  // streams/aggregate.ts
+  RollupEventApplied: 'RollupEventApplied',
+  RollupEventDuplicate: 'RollupEventDuplicate',
+  RollupRecordIgnored: 'RollupRecordIgnored',
+  RollupPoisonRecord: 'RollupPoisonRecord',
+  RollupWriteFailed: 'RollupWriteFailed',
+  RollupTransactionRetry: 'RollupTransactionRetry',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

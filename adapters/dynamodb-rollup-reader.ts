@@ -1,0 +1,89 @@
+import { GetItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { BusinessDay } from '../core/business-day.ts';
+import { sumDays, zeroFilledDays, ZERO_FIGURES, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
+import { storeError } from './dynamodb-errors.ts';
+import type { RollupGenerations } from './rollup-generation.ts';
+import { rollupFromItem, rollupKey, rollupPk, type StoredRollup } from './rollup-items.ts';
+
+/**
+ * The read side of the rollups, for the CLI and the analyst API: one Query per scope and
+ * day range (a scope's days share one partition key, sorted by day).
+ */
+export class RollupReader {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly generations: RollupGenerations,
+  ) {}
+
+  /** Every day from `from` to `to` of a vendor (or `*` = all vendors), zero-filled. */
+  async daily(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<DailyRollup[]> {
+    const generation = await this.generations.current();
+    const found: DailyRollup[] = [];
+    let startKey: Record<string, any> | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: marshall({ ':pk': rollupPk(generation, scope), ':from': `DAY#${from}`, ':to': `DAY#${to}` }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const stored = rollupFromItem(unmarshall(item));
+          if (stored.kind === 'day') found.push(stored.rollup);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw storeError('query rollups', error);
+    }
+    return zeroFilledDays(scope, from, to, found);
+  }
+
+  /** The running total of a scope since its first click. */
+  async totals(scope: RollupScope): Promise<VendorTotals> {
+    const generation = await this.generations.current();
+    try {
+      const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(rollupKey(generation, scope, 'TOTAL')) }));
+      if (!out.Item) return { scope, ...ZERO_FIGURES };
+      const stored = rollupFromItem(unmarshall(out.Item));
+      return stored.kind === 'total' ? stored.totals : { scope, ...ZERO_FIGURES };
+    } catch (error) {
+      throw storeError('read rollup totals', error);
+    }
+  }
+
+  /** Daily rows plus their sum, the shape the CLI and API print. */
+  async range(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<{ days: DailyRollup[]; total: VendorTotals }> {
+    const days = await this.daily(scope, from, to);
+    return { days, total: sumDays(scope, days) };
+  }
+
+  /** Every stored rollup item of a generation (verify: also finds items no event explains). */
+  async everything(generation?: number): Promise<StoredRollup[]> {
+    const gen = generation ?? (await this.generations.current());
+    const out: StoredRollup[] = [];
+    let startKey: Record<string, any> | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: 'begins_with(pk, :prefix)',
+            ExpressionAttributeValues: marshall({ ':prefix': `ROLLUP#${gen}#` }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) out.push(rollupFromItem(unmarshall(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw storeError('scan rollups', error);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { awsConfig } from '../../config/config.ts';
+import { parseBusinessDay } from '../../core/business-day.ts';
+import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
+import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
+import { RollupGenerations } from '../../adapters/rollup-generation.ts';
+import { parseFlags, table, UsageError, type Command } from '../command.ts';
+import { dayArg, vendorCodeArg } from '../args.ts';
+
+const usage = `usage: reftrack rollups --from YYYY-MM-DD --to YYYY-MM-DD [--vendor CODE] [--format table|csv|json]
+
+Daily rollups, every day of the range (zeros where nothing was counted) and a total row.
+  --vendor CODE   one vendor (default: all vendors together)
+  --from, --to    business days, both included (at most 366 days)
+  --format        table (default), csv, or json`;
+
+const Flags = z.object({
+  vendor: vendorCodeArg.optional(),
+  from: dayArg,
+  to: dayArg,
+  format: z.enum(['table', 'csv', 'json']).default('table'),
+});
+
+const COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const;
+
+function cells(r: DailyRollup | VendorTotals): Array<string | number> {
+  return COLUMNS.map((c) => r[c] ?? '-');
+}
+
+export const rollupsCommand: Command = {
+  name: 'rollups',
+  summary: 'print daily rollups of a vendor (or all vendors) with a total row',
+  usage,
+  async run(argv) {
+    const { flags } = parseFlags(argv, { vendor: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } }, Flags);
+    const from = parseBusinessDay(flags.from);
+    const to = parseBusinessDay(flags.to);
+    if (from > to) throw new UsageError('--from must not be after --to');
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > 365) throw new UsageError('the range may span at most 366 days');
+    const scope: RollupScope = flags.vendor ?? ALL_VENDORS;
+    const aws = awsConfig();
+    const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
+    const { days, total } = await reader.range(scope, from, to);
+    dynamodb.destroy();
+
+    if (flags.format === 'json') {
+      console.log(JSON.stringify({ vendor: scope, from, to, days, total }, null, 2));
+    } else if (flags.format === 'csv') {
+      console.log(['vendor', 'day', ...COLUMNS].join(','));
+      for (const d of days) console.log([scope, d.day, ...cells(d).map((c) => (c === '-' ? '' : c))].join(','));
+      console.log([scope, 'TOTAL', ...cells(total).map((c) => (c === '-' ? '' : c))].join(','));
+    } else {
+      console.log(`${scope === ALL_VENDORS ? 'all vendors' : scope}, ${from} to ${to}`);
+      console.log(table(['day', 'clicks', 'bots', 'humans', 'unique', 'qualified', 'first click (UTC)', 'last click (UTC)'], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));
+    }
+    return 0;
+  },
+};
