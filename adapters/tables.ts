@@ -15,6 +15,8 @@
  *
  * State: everything derived or configured, keyed by kind.
  *   VENDOR / <code>                 vendor profile (one partition, so listing vendors is one Query)
+ *   CARD / <vendorCode>             outreach approval card: status, previewUrl, history [{from,to,at,note}],
+ *                                   `version` (N) for optimistic concurrency (writes are conditional on it)
  *   (later issues add rollups, dedupe markers with a TTL, poller checkpoints, outreach cards)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';

@@ -52,7 +52,7 @@ const localSchema = z.object({
 });
 
 const outreachSchema = z.object({
-  /** Where guests reach the redirect (`<base>/ref/<code>`); the deployment's CloudFront domain in AWS. */
+  /** Where guests reach the redirect (`<base>/ref/<code>`); the deployment's CloudFront domain in AWS. Default http://localhost:<PORT>. */
   PUBLIC_BASE_URL: z.string().url().refine((s) => /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' }).default('http://localhost:3000'),
   /**
    * Where e-mail clients fetch the QR PNG from (`<base>/<code>.png`). Defaults to the app's own
@@ -87,9 +87,16 @@ export function localConfig(env: Env = process.env): LocalConfig {
 }
 
 export function outreachConfig(env: Env = process.env): OutreachConfig {
-  const parsed = parseSection(outreachSchema, env);
+  // A deployment must say where its links point; a localhost link in a vendor's e-mail is a silent failure.
+  if (env.REFTRACK_TARGET === 'aws' && !env.PUBLIC_BASE_URL) throw new ConfigError('invalid configuration: PUBLIC_BASE_URL: required when REFTRACK_TARGET=aws');
+  // Locally the redirect is this machine's server, so the default follows PORT.
+  const parsed = parseSection(outreachSchema, { PUBLIC_BASE_URL: `http://localhost:${localConfig(env).PORT}`, ...definedOnly(env) });
   const base = parsed.PUBLIC_BASE_URL.replace(/\/+$/, '');
   return { ...parsed, PUBLIC_BASE_URL: base, OUTREACH_QR_BASE_URL: (parsed.OUTREACH_QR_BASE_URL ?? `${base}/outreach/qr`).replace(/\/+$/, '') };
+}
+
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }
 
 export function businessConfig(env: Env = process.env): BusinessConfig {
