@@ -53,7 +53,7 @@ const localSchema = z.object({
 
 const outreachSchema = z.object({
   /** Where guests reach the redirect (`<base>/ref/<code>`); the deployment's CloudFront domain in AWS. Default http://localhost:<PORT>. */
-  PUBLIC_BASE_URL: z.string().url().refine((s) => /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' }).default('http://localhost:3000'),
+  PUBLIC_BASE_URL: z.string().url().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' }),
   /**
    * Where e-mail clients fetch the QR PNG from (`<base>/<code>.png`). Defaults to the app's own
    * `/outreach/qr` route; a deployment points it at the published assets (`.../vendor-referral/qr`).

@@ -33,7 +33,7 @@ const usage = `usage: reftrack outreach <render|publish|add-task|set-status|list
 
 Without --vendor, render and publish cover every active vendor.`;
 
-const previewUrlArg = z.string().url().refine((s) => /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' });
+const previewUrlArg = z.string().url().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' });
 const noteArg = z.string().trim().max(1000).optional();
 
 export const outreachCommand: Command = {
