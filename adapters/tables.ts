@@ -26,7 +26,8 @@
  *                                   visitor mark: firstClickId (that click's dedupe), qualified
  *                                   (expiresAt = +8 days). One key per marker, so markers spread
  *                                   over all partitions.
- *   (later issues add poller checkpoints, outreach cards)
+ *   CARD / <vendorCode>             outreach approval card: status, previewUrl, history [{from,to,at,note}],
+ *                                   `version` (N) for optimistic concurrency (writes are conditional on it)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 

@@ -61,6 +61,20 @@ const localSchema = z.object({
   REFTRACK_DATA_DIR: z.string().min(1).default('.data'),
 });
 
+const outreachSchema = z.object({
+  /** Where guests reach the redirect (`<base>/ref/<code>`); the deployment's CloudFront domain in AWS. Default http://localhost:<PORT>. */
+  PUBLIC_BASE_URL: z.string().url().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' }),
+  /**
+   * Where e-mail clients fetch the QR PNG from (`<base>/<code>.png`). Defaults to the app's own
+   * `/outreach/qr` route; a deployment points it at the published assets (`.../vendor-referral/qr`).
+   */
+  OUTREACH_QR_BASE_URL: z.string().url().optional(),
+  /** Who the outreach e-mail comes from, as the vendor reads it. */
+  OUTREACH_BRAND_NAME: z.string().min(1).max(80).default('Queen of San Diego'),
+  /** The assets bucket `outreach publish` writes to (locally a directory under REFTRACK_DATA_DIR/s3). */
+  ASSETS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-assets'),
+});
+
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -71,6 +85,7 @@ function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
 export type AwsConfig = z.infer<typeof awsSchema>;
 export type SpillConfig = z.infer<typeof spillSchema>;
 export type LocalConfig = z.infer<typeof localSchema>;
+export type OutreachConfig = Omit<z.infer<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
@@ -84,6 +99,19 @@ export function spillConfig(env: Env = process.env): SpillConfig {
 
 export function localConfig(env: Env = process.env): LocalConfig {
   return parseSection(localSchema, env);
+}
+
+export function outreachConfig(env: Env = process.env): OutreachConfig {
+  // A deployment must say where its links point; a localhost link in a vendor's e-mail is a silent failure.
+  if (env.REFTRACK_TARGET === 'aws' && !env.PUBLIC_BASE_URL) throw new ConfigError('invalid configuration: PUBLIC_BASE_URL: required when REFTRACK_TARGET=aws');
+  // Locally the redirect is this machine's server, so the default follows PORT.
+  const parsed = parseSection(outreachSchema, { PUBLIC_BASE_URL: `http://localhost:${localConfig(env).PORT}`, ...definedOnly(env) });
+  const base = parsed.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  return { ...parsed, PUBLIC_BASE_URL: base, OUTREACH_QR_BASE_URL: (parsed.OUTREACH_QR_BASE_URL ?? `${base}/outreach/qr`).replace(/\/+$/, '') };
+}
+
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }
 
 export function businessConfig(env: Env = process.env): BusinessConfig {

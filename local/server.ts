@@ -2,12 +2,15 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { createOutreachApp, localOnlyOpenAccess } from '../http/outreach-app.ts';
+import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
 
 export function createLocalApp(): Hono {
   const root = new Hono();
   root.route('/', createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address }));
+  root.route('/', createOutreachApp(wireOutreach(localOnlyOpenAccess)));
   return root;
 }
 
