@@ -1,7 +1,9 @@
 /**
- * `npm start`: the whole pipeline on this machine. DynamoDB Local (data in ./.data),
- * tables and seed vendors, and the HTTP server on http://localhost:3000.
- * Ctrl-C stops everything; the next start has every click.
+ * `npm start`: the whole pipeline on this machine. DynamoDB Local (data in ./.data), tables and
+ * seed vendors, kinesalite for the spill stream, the stream consumers fed by local pollers that
+ * play Lambda's event source mappings, and the HTTP server on http://localhost:3000.
+ * Ctrl-C stops everything in order (server first, then consumers, then engines); the next
+ * start resumes every consumer from its checkpoint and still has every click.
  */
 import { join } from 'node:path';
 import { applyLocalDefaults, awsConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
@@ -10,67 +12,95 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 
+/** Anything started that must be stopped, in reverse order, on Ctrl-C. */
+interface Stoppable {
+  readonly name: string;
+  stop(): Promise<unknown>;
+}
+
 async function main(): Promise<void> {
   quietLocalRuntime();
   const local = localConfig();
-  const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
-  const engine = await startDynamoDbLocal({ port: local.DYNAMODB_LOCAL_PORT, dbPath: join(local.REFTRACK_DATA_DIR, 'dynamodb') });
-  const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
-  applyLocalDefaults({
-    REFTRACK_TARGET: 'local',
-    DYNAMODB_ENDPOINT: engine.endpoint,
-    KINESIS_ENDPOINT: spillStream.endpoint,
-    VISITOR_HASH_KEY: secrets.visitorHashKey,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-  });
+  const running: Stoppable[] = [];
+  const stopAll = async () => {
+    for (const part of running.reverse()) {
+      await part.stop().catch((error: unknown) => console.error(`reftrack: stopping ${part.name} failed:`, error));
+    }
+  };
+  try {
+    const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
+    const engine = await startDynamoDbLocal({ port: local.DYNAMODB_LOCAL_PORT, dbPath: join(local.REFTRACK_DATA_DIR, 'dynamodb') });
+    running.push({ name: 'DynamoDB Local', stop: () => engine.stop() });
+    const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
+    running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
+    applyLocalDefaults({
+      REFTRACK_TARGET: 'local',
+      DYNAMODB_ENDPOINT: engine.endpoint,
+      KINESIS_ENDPOINT: spillStream.endpoint,
+      VISITOR_HASH_KEY: secrets.visitorHashKey,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
 
-  // Imported only now: these modules build their clients from the configuration just completed.
-  const { dynamodb } = await import('../adapters/dynamodb-client.ts');
-  const { provision } = await import('../adapters/provision.ts');
-  const { loadSeedVendors } = await import('../config/seed-vendors.ts');
-  const { createLocalApp, startServer } = await import('./server.ts');
-  const { kinesis } = await import('../adapters/kinesis-spill.ts');
-  const { KinesisPoller } = await import('./kinesis-poller.ts');
-  const spillDrain = await import('../streams/spill-drain.ts');
+    // Imported only now: these modules build their clients from the configuration just completed.
+    const { dynamodb } = await import('../adapters/dynamodb-client.ts');
+    const { kinesis } = await import('../adapters/kinesis-spill.ts');
+    const { provision } = await import('../adapters/provision.ts');
+    const { loadSeedVendors } = await import('../config/seed-vendors.ts');
+    const { createLocalApp, startServer } = await import('./server.ts');
+    const { KinesisPoller } = await import('./kinesis-poller.ts');
+    const { StreamPoller, eventNames } = await import('./stream-poller.ts');
+    const aggregate = await import('../streams/aggregate.ts');
+    const spillDrain = await import('../streams/spill-drain.ts');
+    running.push({ name: 'AWS clients', stop: async () => (dynamodb.destroy(), kinesis.destroy()) });
 
-  const aws = awsConfig();
-  const vendors = loadSeedVendors();
-  const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, vendors);
-  await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
-  const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION });
-  await drain.start();
-  const server = await startServer(createLocalApp(), local.PORT);
+    const aws = awsConfig();
+    const vendors = loadSeedVendors();
+    const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, vendors);
+    await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
 
-  const base = `http://localhost:${local.PORT}`;
-  console.log(
-    [
-      '',
-      'reftrack is running locally',
-      `  redirect server   ${base}/ref/<code>`,
-      `  dashboard         ${base}/`,
-      `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
-      `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,
-      '',
-      `Vendor links (${vendors.length} seed vendors${seeded ? `, ${seeded} added now` : ''}):`,
-      ...vendors.map((v) => `  ${`${base}/ref/${v.code}`.padEnd(40)} ${v.name}`),
-      '',
-      'Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
+    // The event source mappings of the deployed stack, played locally (INSERT-only, partial batch failures).
+    const aggregator = new StreamPoller({ name: 'aggregate', tableName: aws.EVENTS_TABLE, handler: aggregate.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: 10 });
+    await aggregator.start();
+    running.push({ name: 'aggregate consumer', stop: () => aggregator.stop() });
+    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION });
+    await drain.start();
+    running.push({ name: 'spill drain', stop: () => drain.stop() });
+
+    const server = await startServer(createLocalApp(), local.PORT);
+    running.push({ name: 'HTTP server', stop: () => new Promise((r) => server.close(r)) });
+
+    const base = `http://localhost:${local.PORT}`;
+    console.log(
+      [
+        '',
+        'reftrack is running locally',
+        `  redirect server   ${base}/ref/<code>`,
+        `  dashboard         ${base}/`,
+        `  outreach preview  ${base}/outreach`,
+        `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
+        `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,
+        `  consumers         aggregate (rollups), spill drain; dead letters in ${join(local.REFTRACK_DATA_DIR, 'dlq')}`,
+        '',
+        `Vendor links (${vendors.length} seed vendors${seeded ? `, ${seeded} added now` : ''}):`,
+        ...vendors.map((v) => `  ${`${base}/ref/${v.code}`.padEnd(40)} ${v.name}`),
+        '',
+        'Try: npx reftrack clicks --limit 5   |   npx reftrack rollups --vendor solare',
+        'Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping...');
-    await new Promise((r) => server.close(r));
-    await drain.stop();
-    dynamodb.destroy();
-    kinesis.destroy();
-    await spillStream.stop();
-    await engine.stop();
+    await stopAll();
     console.log('stopped; data kept in', local.REFTRACK_DATA_DIR);
     process.exit(0);
   };
