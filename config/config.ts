@@ -37,13 +37,23 @@ const businessSchema = z.object({
   INTERNAL_CIDRS: csv,
 });
 
-const redirectSchema = businessSchema.extend({
-  /** Secret for visitor hashes; at least 32 characters. */
-  VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }),
-  /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
-  TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-});
+const redirectSchema = businessSchema
+  .extend({
+    /** Secret for visitor hashes; at least 32 characters. Local runs set it directly. */
+    VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+    /**
+     * In AWS the key stays in Secrets Manager: the function gets the secret's ARN and reads the
+     * value once at cold start (adapters/visitor-key.ts), so it never appears in a template.
+     */
+    VISITOR_HASH_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+    /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
+    TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  })
+  .refine((c) => c.VISITOR_HASH_KEY !== undefined || c.VISITOR_HASH_KEY_SECRET_ARN !== undefined, {
+    path: ['VISITOR_HASH_KEY'],
+    message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
+  });
 
 const localSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
