@@ -61,6 +61,12 @@ const localSchema = z.object({
   REFTRACK_DATA_DIR: z.string().min(1).default('.data'),
 });
 
+/** Powertools' standard variables; the deployment sets one service name per function. */
+const telemetrySchema = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('reftrack'),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Reftrack'),
+});
+
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -75,6 +81,10 @@ export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDR
 
 export function awsConfig(env: Env = process.env): AwsConfig {
   return parseSection(awsSchema, env);
+}
+
+export function telemetryConfig(env: Env = process.env): z.infer<typeof telemetrySchema> {
+  return parseSection(telemetrySchema, env);
 }
 
 export function localConfig(env: Env = process.env): LocalConfig {
