@@ -7,10 +7,11 @@ import type { Construct } from 'constructs';
 import { ClickExportDelivery } from './constructs/export-delivery.ts';
 import { ClickTables } from './constructs/click-tables.ts';
 import { SecureBucket } from './constructs/secure-bucket.ts';
+import { failedBatchesBucketName } from './names.ts';
 import { acknowledge } from './nag.ts';
 
 export interface DataStackProps extends StackProps {
-  /** Lower-case prefix of physical names (tables, delivery stream, secret). */
+  /** Lower-case prefix of physical names (tables, delivery stream, secret, failed-batches bucket). */
   readonly namePrefix: string;
 }
 
@@ -32,9 +33,11 @@ export class DataStack extends Stack {
   readonly cdnLogsBucket: s3.Bucket;
   readonly exportDelivery: firehose.DeliveryStream;
   readonly visitorHashSecret: secretsmanager.Secret;
+  readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    this.namePrefix = props.namePrefix;
 
     const tables = new ClickTables(this, 'Tables', { tableNamePrefix: props.namePrefix });
     this.events = tables.events;
@@ -54,6 +57,7 @@ export class DataStack extends Stack {
     this.exportBucket = new SecureBucket(this, 'ExportBucket', { accessLogs, accessLogsPrefix: 'export/' }).bucket;
     this.assetsBucket = new SecureBucket(this, 'AssetsBucket', { accessLogs, accessLogsPrefix: 'assets/' }).bucket;
     this.failedBatchesBucket = new SecureBucket(this, 'FailedBatchesBucket', {
+      bucketName: failedBatchesBucketName(props.namePrefix),
       accessLogs,
       accessLogsPrefix: 'failed-batches/',
       // A failed batch is evidence to replay or fix, not a record: keep it long enough to be looked at.

@@ -12,6 +12,8 @@ import { deploymentSettings } from './settings.ts';
 export function buildReftrack(app: App, entries: FunctionEntries): { data: DataStack; app: AppStack } {
   // Access-log delivery by bucket policy, so the log bucket can keep ACLs disabled (owner-enforced).
   app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+  // Data -> App references stay strong: CloudFormation refuses to delete a table the App stack uses.
+  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   const settings = deploymentSettings((name) => app.node.tryGetContext(name));
   const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), description: 'reftrack data: click log, state, exports, secrets' });
   const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, description: 'reftrack functions, APIs, CloudFront, alarms' });

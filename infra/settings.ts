@@ -28,7 +28,7 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 export const DeploymentSettings = z
   .object({
     /** Prefix of the stack names (`Reftrack-Data`, `Reftrack-App`); lets two copies share an account. */
-    stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,30}$/, { message: 'letters, digits and dashes, starting with a letter' }).default('Reftrack'),
+    stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,19}$/, { message: 'up to 20 letters, digits and dashes, starting with a letter (bucket names derive from it)' }).default('Reftrack'),
     /** Alternate domain for CloudFront (e.g. go.example.com); needs certificateArn. */
     domainName: z
       .string()

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -46,6 +46,8 @@ export class ClickExportDelivery extends Construct {
     // GetObject/PutObject/AbortMultipartUpload/ListBucket* for S3 delivery. Scoped to this bucket.
     const role = this.deliveryStream.node.findAll().find((c) => c.node.id === 'S3 Destination Role');
     const reason = 'Firehose S3 delivery role (CDK L2 grant), limited to the export bucket: Firehose writes multipart objects and lists/aborts its uploads.';
+    // The L2 adds a CIDR-block mapping (for Redshift/Splunk destinations) that S3 delivery never reads.
+    acknowledge(Stack.of(this), { id: 'CloudFormation-Validate::W7001', reason: 'Unused Firehose CIDR mapping emitted by the CDK L2; harmless for an S3 destination.' });
     acknowledge(
       role ?? this,
       ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${arnInFinding(props.bucket)}/*`].map((finding) => ({

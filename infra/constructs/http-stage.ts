@@ -46,9 +46,10 @@ export function loggedStage(scope: Construct, api: apigw.HttpApi, throttle: Thro
 export function throttleRoutes(stage: apigw.HttpStage, routes: ReadonlyArray<apigw.HttpRoute>, limits: ThrottleLimits): void {
   const cfn = stage.node.defaultChild as apigw.CfnStage;
   cfn.routeSettings = Object.fromEntries(
-    routes.map((route) => [(route.node.defaultChild as apigw.CfnRoute).routeKey, { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit }]),
+    routes.map((route) => [(route.node.defaultChild as apigw.CfnRoute).routeKey, { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit }]),
   );
-  // Route settings name routes by key; CloudFormation must create the routes first.
+  // RouteSettings is raw JSON to CloudFormation, hence the PascalCase keys. Routes are named by
+  // key, so CloudFormation must create them before the stage.
   for (const route of routes) stage.node.addDependency(route);
 }
 

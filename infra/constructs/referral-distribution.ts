@@ -52,7 +52,6 @@ export class ReferralDistribution extends Construct {
       additionalBehaviors: { '/ref/*': uncachedApi },
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',
@@ -60,6 +59,8 @@ export class ReferralDistribution extends Construct {
         ? {
             domainNames: [props.domainName!],
             certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn!),
+            // Only settable with a custom certificate; the default *.cloudfront.net one is fixed.
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
     });

@@ -3,6 +3,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface SecureBucketProps {
+  /** @default a generated name */
+  readonly bucketName?: string;
   /** Where S3 server access logs go. Required: every data bucket is audited. */
   readonly accessLogs: s3.IBucket;
   /** Key prefix of this bucket's access logs in the log bucket. */
@@ -26,6 +28,7 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...(props.bucketName ? { bucketName: props.bucketName } : {}),
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -4,9 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, arnInFinding } from '../nag.ts';
+import { acknowledge } from '../nag.ts';
+import { failedBatchesBucketName, failedBatchesBucketNameInFinding } from '../names.ts';
 import { ReftrackFunction } from './reftrack-function.ts';
 
 /**
@@ -30,8 +31,11 @@ export interface StreamConsumerProps {
   readonly serviceName: string;
   /** The table whose stream is read (the Events log). */
   readonly table: dynamodb.ITableV2;
-  /** Batches Lambda gives up on are written here with their full records (S3 is the only destination that keeps the payload). */
-  readonly failedBatches: s3.Bucket;
+  /**
+   * Batches Lambda gives up on are written here with their full records (S3 is the only
+   * destination that keeps the payload). Referenced by its deterministic name (infra/names.ts).
+   */
+  readonly failedBatchesBucketPrefix: string;
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 500 records (tune from `npm run bench`) */
   readonly batchSize?: number;
@@ -79,12 +83,12 @@ export class StreamConsumer extends Construct {
       maxRecordAge: props.maxRecordAge ?? Duration.hours(6),
       parallelizationFactor: 1,
       filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
-      onFailure: new FailedBatchesToS3(props.failedBatches),
+      onFailure: new FailedBatchesToS3(s3.Bucket.fromBucketName(this, 'FailedBatches', failedBatchesBucketName(props.failedBatchesBucketPrefix))),
       metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     });
     this.fn.addEventSource(this.eventSource);
     acknowledge(this, {
-      id: `AwsSolutions-IAM5[Resource::${arnInFinding(props.failedBatches)}/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${failedBatchesBucketNameInFinding(props.failedBatchesBucketPrefix)}/*]`,
       reason: 'Lambda names each failed-batch object itself (one per batch); PutObject only, on the failed-batches bucket only.',
     });
   }
