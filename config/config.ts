@@ -37,15 +37,25 @@ const businessSchema = z.object({
   INTERNAL_CIDRS: csv,
 });
 
-const redirectSchema = businessSchema.extend({
-  /** Secret for visitor hashes; at least 32 characters. */
-  VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }),
-  /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
-  TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
-  WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
-});
+const redirectSchema = businessSchema
+  .extend({
+    /** Secret for visitor hashes; at least 32 characters. Local runs set it directly. */
+    VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+    /**
+     * In AWS the key stays in Secrets Manager: the function gets the secret's ARN and reads the
+     * value once at cold start (adapters/visitor-key.ts), so it never appears in a template.
+     */
+    VISITOR_HASH_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+    /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
+    TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
+    WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
+  })
+  .refine((c) => c.VISITOR_HASH_KEY !== undefined || c.VISITOR_HASH_KEY_SECRET_ARN !== undefined, {
+    path: ['VISITOR_HASH_KEY'],
+    message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
+  });
 
 const spillSchema = z.object({
   KINESIS_ENDPOINT: z.string().url().default('http://127.0.0.1:4567'),
@@ -75,6 +85,12 @@ const outreachSchema = z.object({
   ASSETS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-assets'),
 });
 
+/** Powertools' standard variables; the deployment sets one service name per function. */
+const telemetrySchema = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('reftrack'),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Reftrack'),
+});
+
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -95,6 +111,10 @@ export function awsConfig(env: Env = process.env): AwsConfig {
 
 export function spillConfig(env: Env = process.env): SpillConfig {
   return parseSection(spillSchema, env);
+}
+
+export function telemetryConfig(env: Env = process.env): z.infer<typeof telemetrySchema> {
+  return parseSection(telemetrySchema, env);
 }
 
 export function localConfig(env: Env = process.env): LocalConfig {
