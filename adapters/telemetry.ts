@@ -15,6 +15,10 @@ export const MetricName = {
   BotClick: 'BotClick',
   OrphanVisit: 'OrphanVisit',
   HeadRequest: 'HeadRequest',
+  ExportRecordSent: 'ExportRecordSent',
+  ExportRecordRetried: 'ExportRecordRetried',
+  ExportRecordFailed: 'ExportRecordFailed',
+  ExportPoisonRecord: 'ExportPoisonRecord',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
