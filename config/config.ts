@@ -63,6 +63,8 @@ const exportSchema = z.object({
   FIREHOSE_RETRY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Local Firehose only: the fraction of records it answers as failed, to exercise the retry path. */
   LOCAL_FIREHOSE_FAIL_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Local Firehose only: buffering interval hint in seconds (default EXPORT_DELIVERY's). */
+  LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
   /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
   S3_ENDPOINT: z.string().url().optional(),
 });
