@@ -1,9 +1,10 @@
 import { ReftrackError, ValidationError } from '../core/errors.ts';
 import { UsageError, type Command } from './command.ts';
 import { clicksCommand } from './commands/clicks.ts';
+import { exportsCommand } from './commands/exports.ts';
 import { vendorsCommand } from './commands/vendors.ts';
 
-const commands: Command[] = [clicksCommand, vendorsCommand];
+const commands: Command[] = [clicksCommand, exportsCommand, vendorsCommand];
 
 function help(): string {
   return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');

@@ -80,7 +80,9 @@ export function parseExportLine(line: string): ExportRecord {
   }
   const result = ExportRecord.safeParse(json);
   if (!result.success) {
-    throw new MalformedExportLineError(result.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; '));
+    const issues = result.error.issues;
+    const shown = issues.slice(0, 3).map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`);
+    throw new MalformedExportLineError(`${shown.join('; ')}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`);
   }
   return result.data;
 }
