@@ -28,6 +28,11 @@ export const MetricName = {
   RollupPoisonRecord: 'RollupPoisonRecord',
   RollupWriteFailed: 'RollupWriteFailed',
   RollupTransactionRetry: 'RollupTransactionRetry',
+  // streams/export.ts
+  ExportRecordSent: 'ExportRecordSent',
+  ExportRecordRetried: 'ExportRecordRetried',
+  ExportRecordFailed: 'ExportRecordFailed',
+  ExportPoisonRecord: 'ExportPoisonRecord',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

@@ -91,6 +91,24 @@ const telemetrySchema = z.object({
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Reftrack'),
 });
 
+const exportSchema = z.object({
+  /** Where the Firehose client sends records when REFTRACK_TARGET=local (the local Firehose). */
+  FIREHOSE_ENDPOINT: z.string().url().default('http://127.0.0.1:4573'),
+  DELIVERY_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be a Firehose stream name ([a-zA-Z0-9_.-], at most 64)' }).default('reftrack-clicks'),
+  /** The export's S3 bucket; locally the objects go under <REFTRACK_DATA_DIR>/s3/<bucket>/. */
+  EXPORT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-exports'),
+  /** Retry budget of the export sender: PutRecordBatch attempts per record, and the backoff bounds. */
+  FIREHOSE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  FIREHOSE_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(50),
+  FIREHOSE_RETRY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Local Firehose only: the fraction of records it answers as failed, to exercise the retry path. */
+  LOCAL_FIREHOSE_FAIL_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Local Firehose only: buffering interval hint in seconds (default EXPORT_DELIVERY's). */
+  LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
+  /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
+  S3_ENDPOINT: z.string().url().optional(),
+});
+
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -102,6 +120,7 @@ export type AwsConfig = z.infer<typeof awsSchema>;
 export type SpillConfig = z.infer<typeof spillSchema>;
 export type LocalConfig = z.infer<typeof localSchema>;
 export type OutreachConfig = Omit<z.infer<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
+export type ExportConfig = z.infer<typeof exportSchema>;
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
@@ -132,6 +151,10 @@ export function outreachConfig(env: Env = process.env): OutreachConfig {
 
 function definedOnly(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+export function exportConfig(env: Env = process.env): ExportConfig {
+  return parseSection(exportSchema, env);
 }
 
 export function businessConfig(env: Env = process.env): BusinessConfig {
