@@ -3,6 +3,7 @@
  * prints ONE table and writes bench/results/<date>.json. Every figure that has a baseline was
  * measured in the same run as it: on a shared 2-core machine only ratios within a run mean much.
  */
+import './quiet.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -10,7 +11,6 @@ import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { applyLocalDefaults, quietLocalRuntime } from '../config/config.ts';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ensureTable, provision } from '../adapters/provision.ts';
 import { STATE_TABLE } from '../adapters/tables.ts';
@@ -51,8 +51,6 @@ function exportBytesPerClick(): number {
 }
 
 async function main(): Promise<void> {
-  quietLocalRuntime();
-  applyLocalDefaults({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' });
   const engine = await startDynamoDbLocal({ port: await freePort() });
   const client = new DynamoDBClient({
     endpoint: engine.endpoint,

@@ -1,0 +1,49 @@
+/** A bounded click load against a local server (loopback only), with undici keeping `concurrency` connections open. */
+import { Agent, request } from 'undici';
+
+export interface LoadResult {
+  /** ref_cid of every counted 302 (GET to a known vendor). */
+  readonly clickIds: string[];
+  readonly statuses: Map<number, number>;
+  /** Requests that got no HTTP answer at all (server down). */
+  readonly connectionErrors: number;
+}
+
+const VENDORS = ['solare', 'smallgoods', 'puesto', 'boardbrew', 'wholefoods', 'totalwine', 'gbvintners'];
+const AGENTS = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+  'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+];
+
+/** Sends `total` clicks; `onProgress(done)` runs after each answer (fault injection hooks into it). */
+export async function clickLoad(baseUrl: string, total: number, concurrency: number, onProgress?: (done: number) => void | Promise<void>): Promise<LoadResult> {
+  const dispatcher = new Agent({ connections: concurrency, pipelining: 1, connect: { timeout: 5_000 } });
+  const clickIds: string[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  let done = 0;
+  let connectionErrors = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      try {
+        const res = await request(`${baseUrl}/ref/${VENDORS[i % VENDORS.length]}?utm_content=load`, { dispatcher, headers: { 'user-agent': AGENTS[i % AGENTS.length]! }, headersTimeout: 10_000 });
+        await res.body.dump();
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        const location = res.headers.location;
+        const id = typeof location === 'string' ? new URL(location).searchParams.get('ref_cid') : null;
+        if (id) clickIds.push(id);
+      } catch {
+        connectionErrors++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      done++;
+      await onProgress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await dispatcher.close();
+  return { clickIds, statuses, connectionErrors };
+}
