@@ -14,6 +14,7 @@ export interface DailyChart {
 }
 
 const HEIGHT = 240;
+const HALF_DAY = 12 * 3600;
 const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 
 export function dailyChart(opts: { id: string; title: string }): DailyChart {
@@ -34,13 +35,14 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
         height: HEIGHT,
         // Days are plotted as UTC midnights and labelled in UTC, so a day never shifts by the viewer's zone.
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+        // Half a day of room on both sides, so the first and last bars are not cut in half.
+        scales: { x: { time: true, range: (_u, min, max) => [min - HALF_DAY, max + HALF_DAY] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
         axes: [
           { stroke: '#52606d', grid: { show: false }, ticks: { show: false } },
           { stroke: '#52606d', incrs: INTEGER_STEPS, grid: { stroke: '#e4e7eb', width: 1 }, values: (_u, splits) => splits.map((n) => count(n)) },
         ],
         series: [
-          { value: (_u, v) => (v === null ? '' : prettyDay(new Date(v * 1000).toISOString().slice(0, 10))) },
+          { label: 'Day', value: (_u, v) => (v === null ? '' : prettyDay(new Date(v * 1000).toISOString().slice(0, 10))) },
           { label: 'Clicks', stroke: '#2f6fdf', fill: 'rgba(47, 111, 223, 0.28)', width: 1, paths: uPlot.paths.bars?.({ size: [0.7, 36] }), points: { show: false } },
           { label: 'Qualified clicks', stroke: '#0e8a5f', width: 2.5, points: { show: true, size: 5, fill: '#0e8a5f' } },
         ],

@@ -41,7 +41,7 @@ function open(route: Route, userNavigated: boolean): void {
   view?.destroy();
   generation++;
   window.scrollTo(0, 0);
-  view = route.page === 'vendor' ? vendorView(main, route.code) : route.page === 'outreach' ? outreachView(main, route.code) : overviewView(main);
+  view = route.page === 'vendor' ? vendorView(main, route.code) : route.page === 'outreach' ? outreachView(main, route.code, () => void refreshNow()) : overviewView(main);
   for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
     if (link.dataset.nav === (route.page === 'outreach' ? 'outreach' : 'overview')) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -52,7 +52,16 @@ function open(route: Route, userNavigated: boolean): void {
   void refreshNow();
 }
 
+/** One refresh at a time: asking during one (a route change, a refused card move) runs another right after. */
+let inFlight = false;
+let again = false;
+
 async function refreshNow(): Promise<void> {
+  if (inFlight) {
+    again = true;
+    return;
+  }
+  inFlight = true;
   window.clearTimeout(timer);
   const mine = generation;
   const current = view;
@@ -68,7 +77,13 @@ async function refreshNow(): Promise<void> {
     if (error instanceof MissingTokenError || (error instanceof ApiError && error.status === 401)) return needToken(error instanceof ApiError);
     showProblem(error instanceof ApiError ? error.message : 'Something went wrong while loading; retrying.');
   } finally {
-    if (!stopped && mine === generation) timer = window.setTimeout(() => void refreshNow(), POLL_MS);
+    inFlight = false;
+    if (!stopped) {
+      if (again || mine !== generation) {
+        again = false;
+        void refreshNow();
+      } else timer = window.setTimeout(() => void refreshNow(), POLL_MS);
+    }
   }
 }
 

@@ -39,7 +39,7 @@ interface Slot {
   busy: boolean;
 }
 
-export function outreachView(main: HTMLElement, selected: string | null): View {
+export function outreachView(main: HTMLElement, selected: string | null, refreshSoon: () => void): View {
   const heading = h('h1', { tabindex: -1 }, 'Outreach board');
   const list = h('ul', { class: 'cards', 'aria-label': 'Approval cards' });
   const previewTitle = h('h2', { id: 'preview-title' }, 'Preview');
@@ -125,6 +125,9 @@ export function outreachView(main: HTMLElement, selected: string | null): View {
       slot.error.hidden = false;
       setText(slot.error, error instanceof ApiError ? `Not done: ${error.message}` : 'Not done: the request failed.');
       for (const b of slot.actions.querySelectorAll('button')) b.disabled = false;
+      slot.busy = false;
+      // The card probably moved elsewhere: show where it is now, next to the reason.
+      refreshSoon();
     } finally {
       slot.busy = false;
     }
@@ -136,12 +139,18 @@ export function outreachView(main: HTMLElement, selected: string | null): View {
     if (!card) {
       setText(slot.status, 'no card');
       slot.status.className = 'badge badge-muted';
-      setText(slot.meta, 'No approval card yet: npx reftrack outreach add-task --card-type vendor-approval --vendor ' + code);
+      slot.article.classList.add('no-card');
+      if (slot.meta.dataset.empty !== code) {
+        slot.meta.dataset.empty = code;
+        slot.meta.replaceChildren('No approval card yet. Create one with ', h('code', {}, `npx reftrack outreach add-task --card-type vendor-approval --vendor ${code}`));
+      }
       slot.noteRow.hidden = true;
       slot.actions.replaceChildren();
       slot.version = null;
       return;
     }
+    slot.article.classList.remove('no-card');
+    delete slot.meta.dataset.empty;
     const last = card.history[card.history.length - 1];
     setText(slot.meta, `Updated ${prettyInstant(card.updatedAt, timeZone)}${last?.note ? ` · “${last.note}”` : ''}`);
     if (slot.version === card.version) return;

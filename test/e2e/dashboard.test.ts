@@ -174,6 +174,8 @@ describe('dashboard in headless Chromium', () => {
     const error = page.locator('article.card[data-vendor="puesto"] .card-error');
     await expect.poll(() => error.textContent()).toContain('cannot go from approved to approved');
     expect(await error.getAttribute('role')).toBe('alert');
+    // ...and the card then shows where it really is.
+    await expect.poll(() => page.locator('article.card[data-vendor="puesto"] .badge').textContent()).toBe('approved');
     await shot(page, 'outreach-board-error');
 
     await page.setViewportSize({ width: 375, height: 800 });
