@@ -36,7 +36,8 @@ export interface DayFigures extends Figures {
 
 export interface RollupsResponse {
   readonly timeZone: string;
-  readonly vendor: string | null;
+  /** The vendor code, or `*` for all vendors. */
+  readonly vendor: string;
   readonly from: string;
   readonly to: string;
   readonly days: DayFigures[];

@@ -42,7 +42,7 @@ interface Slot {
 export function outreachView(main: HTMLElement, selected: string | null, refreshSoon: () => void): View {
   const heading = h('h1', { tabindex: -1 }, 'Outreach board');
   const list = h('ul', { class: 'cards', 'aria-label': 'Approval cards' });
-  const previewTitle = h('h2', { id: 'preview-title' }, 'Preview');
+  const previewTitle = h('h2', { id: 'preview-title', tabindex: -1 }, 'Preview');
   const previewHost = h('div', { class: 'preview-frame' });
   const phone = h('button', { type: 'button', class: 'button secondary small', 'aria-pressed': 'false' }, 'Phone width (375 px)');
   const full = h('button', { type: 'button', class: 'button secondary small', 'aria-pressed': 'true' }, 'Full width');
@@ -83,7 +83,7 @@ export function outreachView(main: HTMLElement, selected: string | null, refresh
     previewCode = code;
     // The e-mail is served with a CSP that allows no script; the sandbox says the same once more.
     previewHost.replaceChildren(
-      h('iframe', { src: `/outreach/templates/${encodeURIComponent(code)}.html`, title: `Outreach e-mail for ${name}`, sandbox: 'allow-popups allow-popups-to-escape-sandbox', loading: 'lazy', id: 'preview-iframe' }),
+      h('iframe', { src: `/outreach/templates/${encodeURIComponent(code)}.html`, title: `Outreach e-mail for ${name}`, sandbox: 'allow-popups allow-popups-to-escape-sandbox', id: 'preview-iframe' }),
     );
   };
 
@@ -104,6 +104,9 @@ export function outreachView(main: HTMLElement, selected: string | null, refresh
     previewButton.addEventListener('click', () => {
       history.replaceState(null, '', `#/outreach/${encodeURIComponent(code)}`);
       showPreview(code);
+      // On a phone the preview sits below the cards: take the reader there.
+      if (window.matchMedia('(max-width: 900px)').matches) preview.scrollIntoView({ block: 'start' });
+      previewTitle.focus({ preventScroll: true });
     });
     const slot: Slot = { article, title, status, meta, actions, note, noteRow, error, previewButton, version: null, busy: false };
     slots.set(code, slot);
