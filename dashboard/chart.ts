@@ -22,7 +22,7 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
   const captionId = `${opts.id}-caption`;
   const plotBox = h('div', { class: 'chart-plot', role: 'img', 'aria-labelledby': headingId, 'aria-describedby': captionId });
   const caption = h('figcaption', { id: captionId, class: 'chart-caption' });
-  const element = h('figure', { class: 'chart', id: opts.id, 'aria-labelledby': headingId }, h('h3', { id: headingId, class: 'chart-title' }, opts.title), plotBox, caption);
+  const element = h('figure', { class: 'chart', id: opts.id, 'aria-labelledby': headingId }, h('h2', { id: headingId, class: 'chart-title' }, opts.title), plotBox, caption);
 
   let plot: uPlot | undefined;
   let lastKey = '';
