@@ -19,6 +19,8 @@ export interface FunctionEntries {
   readonly aggregate: string;
   /** DynamoDB Streams consumer feeding Firehose (issue 4). */
   readonly export: string;
+  /** Kinesis consumer re-appending spilled clicks. @default `streams/spill-drain.ts` */
+  readonly spillDrain?: string;
   /** Analyst API (issue 6). Without it no analyst API, user pool or JWT authorizer is created. */
   readonly api?: string;
 }
@@ -37,6 +39,7 @@ export class AppStack extends Stack {
   readonly referral: ReferralApi;
   readonly aggregate: StreamConsumer;
   readonly export: StreamConsumer;
+  readonly spillDrain: StreamConsumer;
   readonly analyst?: AnalystApi;
   readonly distribution: ReferralDistribution;
 
@@ -58,6 +61,7 @@ export class AppStack extends Stack {
       events: data.events,
       state: data.state,
       visitorHashSecret: data.visitorHashSecret,
+      spillStream: data.spillStream,
       environment: business,
       routeThrottle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
       logRetention,
@@ -67,7 +71,7 @@ export class AppStack extends Stack {
     this.aggregate = new StreamConsumer(this, 'Aggregate', {
       entry: props.entries.aggregate,
       serviceName: 'aggregate',
-      table: data.events,
+      source: { table: data.events },
       failedBatchesBucketPrefix: data.namePrefix,
       batchSize: 500,
       logRetention,
@@ -81,13 +85,25 @@ export class AppStack extends Stack {
     this.export = new StreamConsumer(this, 'Export', {
       entry: props.entries.export,
       serviceName: 'export',
-      table: data.events,
+      source: { table: data.events },
       failedBatchesBucketPrefix: data.namePrefix,
       batchSize: 500,
       logRetention,
-      environment: { EXPORT_DELIVERY_STREAM: data.exportDelivery.deliveryStreamName },
+      environment: { DELIVERY_STREAM_NAME: data.exportDelivery.deliveryStreamName },
     });
     data.exportDelivery.grant(this.export.fn, 'firehose:PutRecordBatch');
+
+    // Spilled clicks back into the Events table with the same conditional put: present ones are skipped.
+    this.spillDrain = new StreamConsumer(this, 'SpillDrain', {
+      entry: props.entries.spillDrain ?? 'streams/spill-drain.ts',
+      serviceName: 'spill-drain',
+      source: { kinesisStream: data.spillStream },
+      failedBatchesBucketPrefix: data.namePrefix,
+      batchSize: 100,
+      logRetention,
+      environment: { EVENTS_TABLE: data.events.tableName },
+    });
+    data.events.grant(this.spillDrain.fn, 'dynamodb:PutItem');
 
     if (props.entries.api) {
       this.analyst = new AnalystApi(this, 'Analyst', { entry: props.entries.api, state: data.state, environment: business, logRetention });
@@ -105,6 +121,7 @@ export class AppStack extends Stack {
       consumers: [
         { name: 'Aggregate', consumer: this.aggregate },
         { name: 'Export', consumer: this.export },
+        { name: 'SpillDrain', consumer: this.spillDrain },
       ],
       exportDelivery: data.exportDelivery,
     });

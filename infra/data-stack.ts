@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -33,6 +34,8 @@ export class DataStack extends Stack {
   readonly cdnLogsBucket: s3.Bucket;
   readonly exportDelivery: firehose.DeliveryStream;
   readonly visitorHashSecret: secretsmanager.Secret;
+  /** Clicks the Events table could not take within the redirect's write budget; drained back into it. */
+  readonly spillStream: kinesis.Stream;
   readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -81,6 +84,16 @@ export class DataStack extends Stack {
       bucket: this.exportBucket,
       deliveryStreamName: `${props.namePrefix}-click-export`,
     }).deliveryStream;
+
+    // On-demand: it is idle almost always and must absorb a burst the moment DynamoDB falters.
+    // 7 days' retention, like the stream consumers' longest retry horizon, so nothing spilled expires unseen.
+    this.spillStream = new kinesis.Stream(this, 'SpillStream', {
+      streamName: `${props.namePrefix}-spill`,
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      encryption: kinesis.StreamEncryption.MANAGED,
+      retentionPeriod: Duration.days(7),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.visitorHashSecret = new secretsmanager.Secret(this, 'VisitorHashKey', {
       secretName: `${props.namePrefix}/visitor-hash-key`,

@@ -6,9 +6,10 @@
  * start resumes every consumer from its checkpoint and still has every click.
  */
 import { join } from 'node:path';
-import { applyLocalDefaults, awsConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
+import { applyLocalDefaults, awsConfig, exportConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
 import { ReftrackError } from '../core/errors.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalFirehose } from './firehose-server.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 
@@ -33,6 +34,18 @@ async function main(): Promise<void> {
     running.push({ name: 'DynamoDB Local', stop: () => engine.stop() });
     const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
     running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
+    // Locally a 10 s buffer, so a click shows up in `reftrack exports` soon (the deployed stream uses EXPORT_DELIVERY's).
+    applyLocalDefaults({ LOCAL_FIREHOSE_INTERVAL_SECONDS: '10' });
+    const exportCfg = exportConfig();
+    const firehose = await startLocalFirehose({
+      port: Number(new URL(exportCfg.FIREHOSE_ENDPOINT).port),
+      dataDir: local.REFTRACK_DATA_DIR,
+      bucket: exportCfg.EXPORT_BUCKET,
+      deliveryStreams: [exportCfg.DELIVERY_STREAM_NAME],
+      failRate: exportCfg.LOCAL_FIREHOSE_FAIL_RATE,
+      bufferingIntervalMs: (exportCfg.LOCAL_FIREHOSE_INTERVAL_SECONDS ?? 10) * 1000,
+    });
+    running.push({ name: 'local Firehose', stop: () => firehose.stop() });
     applyLocalDefaults({
       REFTRACK_TARGET: 'local',
       DYNAMODB_ENDPOINT: engine.endpoint,
@@ -51,6 +64,7 @@ async function main(): Promise<void> {
     const { KinesisPoller } = await import('./kinesis-poller.ts');
     const { StreamPoller, eventNames } = await import('./stream-poller.ts');
     const aggregate = await import('../streams/aggregate.ts');
+    const exporter = await import('../streams/export.ts');
     const spillDrain = await import('../streams/spill-drain.ts');
     running.push({ name: 'AWS clients', stop: async () => (dynamodb.destroy(), kinesis.destroy()) });
 
@@ -63,6 +77,9 @@ async function main(): Promise<void> {
     const aggregator = new StreamPoller({ name: 'aggregate', tableName: aws.EVENTS_TABLE, handler: aggregate.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: 10 });
     await aggregator.start();
     running.push({ name: 'aggregate consumer', stop: () => aggregator.stop() });
+    const exportPoller = new StreamPoller({ name: 'export', tableName: aws.EVENTS_TABLE, handler: exporter.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: 10 });
+    await exportPoller.start();
+    running.push({ name: 'export consumer', stop: () => exportPoller.stop() });
     const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION });
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
@@ -80,12 +97,13 @@ async function main(): Promise<void> {
         `  outreach preview  ${base}/outreach`,
         `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
         `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,
-        `  consumers         aggregate (rollups), spill drain; dead letters in ${join(local.REFTRACK_DATA_DIR, 'dlq')}`,
+        `  local Firehose    ${firehose.endpoint} -> ${join(local.REFTRACK_DATA_DIR, 's3', exportCfg.EXPORT_BUCKET)}/events/dt=YYYY-MM-DD/`,
+        `  consumers         aggregate (rollups), export (Firehose), spill drain; dead letters in ${join(local.REFTRACK_DATA_DIR, 'dlq')}`,
         '',
         `Vendor links (${vendors.length} seed vendors${seeded ? `, ${seeded} added now` : ''}):`,
         ...vendors.map((v) => `  ${`${base}/ref/${v.code}`.padEnd(40)} ${v.name}`),
         '',
-        'Try: npx reftrack clicks --limit 5   |   npx reftrack rollups --vendor solare',
+        'Try: npx reftrack clicks --limit 5   |   npx reftrack rollups --vendor solare   |   npx reftrack exports ls',
         'Ctrl-C to stop.',
         '',
       ].join('\n'),

@@ -4,6 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
@@ -15,6 +16,8 @@ export interface ReferralApiProps {
   readonly state: dynamodb.ITableV2;
   /** The visitor-hash key; the function gets its ARN, never its value. */
   readonly visitorHashSecret: secretsmanager.ISecret;
+  /** Where a click goes when the Events table is slow or failing (PutRecord only). */
+  readonly spillStream: kinesis.IStream;
   /** Business settings in config/config.ts's names (DESTINATION_URL, TIME_ZONE, ...). */
   readonly environment: Readonly<Record<string, string>>;
   /** Limits on `GET|HEAD /ref/...` (guests). */
@@ -49,6 +52,7 @@ export class ReferralApi extends Construct {
         EVENTS_TABLE: props.events.tableName,
         STATE_TABLE: props.state.tableName,
         VISITOR_HASH_KEY_SECRET_ARN: props.visitorHashSecret.secretArn,
+        SPILL_STREAM_NAME: props.spillStream.streamName,
         // Only CloudFront reaches the API in normal use; it sets the viewer's address and country.
         TRUST_CLOUDFRONT_HEADERS: 'true',
         // A guest waits on this: fail over to the fallback redirect instead of retrying long.
@@ -60,6 +64,7 @@ export class ReferralApi extends Construct {
     props.events.grant(this.redirect, 'dynamodb:PutItem');
     props.state.grant(this.redirect, 'dynamodb:GetItem', 'dynamodb:Query');
     props.visitorHashSecret.grantRead(this.redirect);
+    props.spillStream.grant(this.redirect, 'kinesis:PutRecord');
 
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'reftrack referral redirects (public)',

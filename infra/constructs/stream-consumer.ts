@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -29,8 +30,8 @@ export interface StreamConsumerProps {
   /** Repository-relative entry file (`streams/aggregate.ts`, `streams/export.ts`). */
   readonly entry: string;
   readonly serviceName: string;
-  /** The table whose stream is read (the Events log). */
-  readonly table: dynamodb.ITableV2;
+  /** What is read: the Events table's stream (INSERTs only), or a Kinesis stream (the spill stream). */
+  readonly source: { readonly table: dynamodb.ITableV2 } | { readonly kinesisStream: kinesis.IStream };
   /**
    * Batches Lambda gives up on are written here with their full records (S3 is the only
    * destination that keeps the payload). Referenced by its deterministic name (infra/names.ts).
@@ -62,7 +63,7 @@ export interface StreamConsumerProps {
  */
 export class StreamConsumer extends Construct {
   readonly fn: lambda.IFunction & lambda.Function;
-  readonly eventSource: sources.DynamoEventSource;
+  readonly eventSource: sources.DynamoEventSource | sources.KinesisEventSource;
 
   constructor(scope: Construct, id: string, props: StreamConsumerProps) {
     super(scope, id);
@@ -73,7 +74,7 @@ export class StreamConsumer extends Construct {
       ...(props.environment ? { environment: props.environment } : {}),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     }).fn;
-    this.eventSource = new sources.DynamoEventSource(props.table, {
+    const common = {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: props.batchSize ?? 500,
       maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(1),
@@ -82,10 +83,13 @@ export class StreamConsumer extends Construct {
       retryAttempts: props.retryAttempts ?? 10,
       maxRecordAge: props.maxRecordAge ?? Duration.hours(6),
       parallelizationFactor: 1,
-      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
       onFailure: new FailedBatchesToS3(s3.Bucket.fromBucketName(this, 'FailedBatches', failedBatchesBucketName(props.failedBatchesBucketPrefix))),
       metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
-    });
+    };
+    this.eventSource =
+      'table' in props.source
+        ? new sources.DynamoEventSource(props.source.table, { ...common, filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })] })
+        : new sources.KinesisEventSource(props.source.kinesisStream, common);
     this.fn.addEventSource(this.eventSource);
     acknowledge(this, {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${failedBatchesBucketNameInFinding(props.failedBatchesBucketPrefix)}/*]`,

@@ -107,24 +107,36 @@ describe('buckets', () => {
 });
 
 describe('stream consumers', () => {
-  it('both mappings: TRIM_HORIZON, INSERT only, partial failures, bisect, bounded retries and age, one batch per shard, S3 on failure', () => {
-    const mappings = built.appTemplate.findResources('AWS::Lambda::EventSourceMapping');
-    expect(Object.keys(mappings).length).toBe(2);
-    built.appTemplate.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
-      StartingPosition: 'TRIM_HORIZON',
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
-      MaximumRecordAgeInSeconds: 6 * 3600,
-      ParallelizationFactor: 1,
-      BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 1,
-      MetricsConfig: { Metrics: ['EventCount'] },
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^:s3:::reftrack-failed-batches-$')])] } },
-      },
+  const commonMapping = {
+    StartingPosition: 'TRIM_HORIZON',
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    BisectBatchOnFunctionError: true,
+    MaximumRetryAttempts: 10,
+    MaximumRecordAgeInSeconds: 6 * 3600,
+    ParallelizationFactor: 1,
+    MaximumBatchingWindowInSeconds: 1,
+    MetricsConfig: { Metrics: ['EventCount'] },
+    DestinationConfig: {
+      OnFailure: { Destination: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^:s3:::reftrack-failed-batches-$')])] } },
+    },
+  };
+
+  it('both Events mappings: TRIM_HORIZON, INSERT only, partial failures, bisect, bounded retries and age, one batch per shard, S3 on failure', () => {
+    expect(Object.keys(built.appTemplate.findResources('AWS::Lambda::EventSourceMapping')).length).toBe(3);
+    built.appTemplate.resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      { ...commonMapping, BatchSize: 500, FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] } },
+      2,
+    );
+  });
+
+  it('the spill drain reads the on-demand spill stream with the same failure handling', () => {
+    built.dataTemplate.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      RetentionPeriodHours: 168,
     });
+    built.appTemplate.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { ...commonMapping, BatchSize: 100, FilterCriteria: Match.absent() }, 1);
   });
 });
 
@@ -135,8 +147,8 @@ describe('least privilege per function', () => {
       .filter((a) => !a.startsWith('logs:'))
       .sort();
 
-  it('redirect: PutItem (events), GetItem/Query (state), reads its secret; nothing else', () => {
-    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  it('redirect: PutItem (events), GetItem/Query (state), PutRecord (spill stream), reads its secret; nothing else', () => {
+    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kinesis:PutRecord', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     const put = statementsOf(built.appTemplate, 'redirect').find((s) => actionsOf(s).includes('dynamodb:PutItem'))!;
     expect(JSON.stringify(put.Resource)).toMatch(/TablesEvents/);
     expect(JSON.stringify(put.Resource)).not.toMatch(/TablesState/);
@@ -289,8 +301,8 @@ describe('alarms', () => {
 
   it('cover iterator age and failed batches per consumer, redirect errors and p99, Firehose, API errors and throttling', () => {
     const names = alarmMetrics();
-    expect(names.filter((n) => n === 'IteratorAge')).toHaveLength(2);
-    expect(names.filter((n) => n === 'OnFailureDestinationDeliveredEventCount')).toHaveLength(2);
+    expect(names.filter((n) => n === 'IteratorAge')).toHaveLength(3); // aggregate, export, spill drain
+    expect(names.filter((n) => n === 'OnFailureDestinationDeliveredEventCount')).toHaveLength(3);
     expect(names).toEqual(expect.arrayContaining(['Errors', 'Duration', 'DeliveryToS3.Success', 'ThrottledRecords', '5xx', 'expression']));
     built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99' });
     built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToS3.Success', ComparisonOperator: 'LessThanThreshold', Threshold: 1 });

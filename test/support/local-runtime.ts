@@ -18,6 +18,7 @@ export async function localPorts(): Promise<Record<string, string>> {
     PORT: String(await freePort()),
     DYNAMODB_LOCAL_PORT: String(await freePort()),
     KINESALITE_PORT: String(await freePort()),
+    FIREHOSE_PORT: String(await freePort()),
   };
 }
 
@@ -28,6 +29,7 @@ export async function startLocalRuntime(dataDir: string, ports: Record<string, s
     REFTRACK_DATA_DIR: dataDir,
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.DYNAMODB_LOCAL_PORT}`,
     KINESIS_ENDPOINT: `http://127.0.0.1:${ports.KINESALITE_PORT}`,
+    FIREHOSE_ENDPOINT: `http://127.0.0.1:${ports.FIREHOSE_PORT}`,
     POWERTOOLS_LOG_LEVEL: 'WARN',
     ...extraEnv,
   };

@@ -1,0 +1,70 @@
+/**
+ * One real bundling run, as `npm run synth` does it: esbuild (never Docker) builds every
+ * function, and the redirect bundle, imported the way Lambda imports it, answers an API
+ * Gateway v2 event with a 302 and appends the click to the test's DynamoDB Local.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
+import type { TableNames } from '../../adapters/provision.ts';
+import { businessDay } from '../../core/business-day.ts';
+import type { VendorCode } from '../../core/vendor-code.ts';
+import { freshTables } from '../support/tables.ts';
+
+const run = promisify(execFile);
+
+describe('cdk synth with real bundling', () => {
+  const out = mkdtempSync(join(tmpdir(), 'reftrack-synth-'));
+  const bundles = new Map<string, string>();
+  let tables: TableNames;
+
+  beforeAll(async () => {
+    tables = await freshTables();
+    await run('npx', ['cdk', 'synth', '--quiet', '--output', out], { maxBuffer: 16 * 1024 * 1024 });
+    for (const file of readdirSync(out).filter((f) => f.endsWith('.template.json'))) {
+      const template = JSON.parse(readFileSync(join(out, file), 'utf8'));
+      for (const resource of Object.values<any>(template.Resources)) {
+        const service = resource.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME;
+        if (resource.Type === 'AWS::Lambda::Function' && service) bundles.set(service, join(out, resource.Metadata['aws:asset:path'], 'index.mjs'));
+      }
+    }
+  }, 180_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('bundles every function as an ESM file', () => {
+    expect([...bundles.keys()]).toEqual(expect.arrayContaining(['aggregate', 'export', 'redirect', 'spill-drain']));
+    for (const file of bundles.values()) expect(readFileSync(file, 'utf8').length).toBeGreaterThan(1_000);
+  });
+
+  it('the bundled redirect handler answers an API Gateway event with a 302 and records the click', async () => {
+    // The bundle reads its configuration at import, as on Lambda: give it this test's tables.
+    Object.assign(process.env, { EVENTS_TABLE: tables.events, STATE_TABLE: tables.state });
+    const { handler } = await import(pathToFileURL(bundles.get('redirect')!).href);
+    const response = await handler(
+      {
+        version: '2.0',
+        routeKey: 'GET /ref/{code}',
+        rawPath: '/ref/smallgoods',
+        rawQueryString: 'utm_content=qr',
+        headers: { host: 'refs.example.com', 'user-agent': 'Mozilla/5.0 (iPhone) Safari/604.1', 'x-forwarded-proto': 'https' },
+        queryStringParameters: { utm_content: 'qr' },
+        pathParameters: { code: 'smallgoods' },
+        requestContext: { http: { method: 'GET', path: '/ref/smallgoods', protocol: 'HTTP/1.1', sourceIp: '198.51.100.44', userAgent: 'Mozilla/5.0' }, domainName: 'refs.example.com', stage: '$default', requestId: 'r1', timeEpoch: Date.now() },
+        isBase64Encoded: false,
+      },
+      { functionName: 'redirect', awsRequestId: 'r1', getRemainingTimeInMillis: () => 5_000 },
+    );
+    expect(response.statusCode).toBe(302);
+    const location = new URL(response.headers.location);
+    expect(location.searchParams.get('utm_source')).toBe('smallgoods');
+    const events = await new DynamoClickLog(dynamodb, tables.events).forVendorDay('smallgoods' as VendorCode, businessDay(new Date(), 'America/Los_Angeles'));
+    expect(events.map((e) => e.clickId)).toEqual([location.searchParams.get('ref_cid')]);
+    expect(events[0]!.placement).toBe('qr');
+  });
+});
