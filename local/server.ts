@@ -2,6 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createOutreachApp, localOnlyOpenAccess } from '../http/outreach-app.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
@@ -11,6 +12,7 @@ export function createLocalApp(): Hono {
   const root = new Hono();
   root.route('/', createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address }));
   root.route('/', createOutreachApp(wireOutreach(localOnlyOpenAccess)));
+  root.route('/', createDashboardApp());
   return root;
 }
 

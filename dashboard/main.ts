@@ -1,0 +1,121 @@
+/**
+ * The dashboard: hash routes, one page at a time, refreshed in place every ~2 s from the
+ * analyst API. A refresh rewrites only the text that changed, so scroll position, focus and
+ * text selection survive it; new clicks are announced through the polite live region.
+ */
+import { adoptTokenFromFragment, ApiError, currentToken, MissingTokenError } from './api.ts';
+import { byId, h, setText } from './dom.ts';
+import { clockTime } from './format.ts';
+import { outreachView } from './outreach-board.ts';
+import { overviewView } from './overview.ts';
+import { vendorView } from './vendor-page.ts';
+import type { View } from './view.ts';
+
+const POLL_MS = 2_000;
+
+const main = byId('main');
+const updated = byId('updated');
+const problem = byId('problem');
+
+let view: View | undefined;
+let generation = 0;
+let timer: number | undefined;
+let stopped = false;
+
+type Route = { page: 'overview' } | { page: 'vendor'; code: string } | { page: 'outreach'; code: string | null };
+
+function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  if (parts[0] === 'vendor' && parts[1]) return { page: 'vendor', code: parts[1] };
+  if (parts[0] === 'outreach') return { page: 'outreach', code: parts[1] ?? null };
+  return { page: 'overview' };
+}
+
+function open(route: Route, userNavigated: boolean): void {
+  view?.destroy();
+  generation++;
+  window.scrollTo(0, 0);
+  view = route.page === 'vendor' ? vendorView(main, route.code) : route.page === 'outreach' ? outreachView(main, route.code, () => void refreshNow()) : overviewView(main);
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
+    if (link.dataset.nav === (route.page === 'outreach' ? 'outreach' : 'overview')) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `${view.title} · reftrack`;
+  // After a click on a link, move focus to the new page's heading so a screen reader starts there.
+  if (userNavigated) view.heading.focus();
+  void refreshNow();
+}
+
+/** One refresh at a time: asking during one (a route change, a refused card move) runs another right after. */
+let inFlight = false;
+let again = false;
+
+async function refreshNow(): Promise<void> {
+  if (inFlight) {
+    again = true;
+    return;
+  }
+  inFlight = true;
+  window.clearTimeout(timer);
+  const mine = generation;
+  const current = view;
+  try {
+    await current?.refresh();
+    if (mine !== generation) return;
+    problem.hidden = true;
+    problem.replaceChildren();
+    setText(updated, `updated ${clockTime()}`);
+    document.title = `${current?.title ?? 'reftrack'} · reftrack`;
+  } catch (error) {
+    if (mine !== generation) return;
+    if (error instanceof MissingTokenError || (error instanceof ApiError && error.status === 401)) return needToken(error instanceof ApiError);
+    showProblem(error instanceof ApiError ? error.message : 'Something went wrong while loading; retrying.');
+  } finally {
+    inFlight = false;
+    if (!stopped) {
+      if (again || mine !== generation) {
+        again = false;
+        void refreshNow();
+      } else timer = window.setTimeout(() => void refreshNow(), POLL_MS);
+    }
+  }
+}
+
+function showProblem(message: string): void {
+  problem.hidden = false;
+  problem.replaceChildren(h('p', {}, h('strong', {}, 'Could not refresh: '), message, ' The numbers shown are from the last successful update.'));
+  setText(updated, `stale since ${updated.textContent?.replace(/^updated /, '') ?? ''}`);
+}
+
+function needToken(rejected: boolean): void {
+  stopped = true;
+  view?.destroy();
+  view = undefined;
+  setText(updated, 'not connected');
+  main.replaceChildren(
+    h(
+      'section',
+      { class: 'panel notice', 'aria-labelledby': 'token-title' },
+      h('h1', { id: 'token-title', tabindex: -1 }, rejected ? 'The dashboard’s access token was not accepted' : 'Open the link printed by npm start'),
+      h('p', {}, 'The dashboard reads the analyst API, which needs an access token. ', 'Open the dashboard link that ', h('code', {}, 'npm start'), ' prints; it looks like ', h('code', {}, `${location.origin}/#token=…`), '.'),
+      h('p', { class: 'muted' }, 'Locally the token is ', h('code', {}, 'apiToken'), ' in ', h('code', {}, '.data/secrets.json'), '. It is kept only for this browser tab.'),
+    ),
+  );
+}
+
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#token=')) {
+    adoptTokenFromFragment(); // replaceState: no second hashchange, so open the page below
+    stopped = false;
+  }
+  if (currentToken()) open(parseRoute(location.hash), true);
+});
+adoptTokenFromFragment();
+if (currentToken()) open(parseRoute(location.hash), false);
+else needToken(false);
