@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
@@ -163,7 +163,7 @@ describe('analyst API against DynamoDB Local', () => {
 
   it('on Lambda it trusts API Gateway only when an authorizer ran (IAM or JWT)', async () => {
     const lambda = handle(app({ auth: apiGatewayAuthorized }));
-    const event = (authorizer: unknown): APIGatewayProxyEventV2 =>
+    const event = (authorizer: unknown): Parameters<typeof lambda>[0] =>
       ({
         version: '2.0',
         routeKey: 'GET /api/v1/vendors',
@@ -176,7 +176,7 @@ describe('analyst API against DynamoDB Local', () => {
           http: { method: 'GET', path: '/api/v1/vendors', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'curl' },
           ...(authorizer ? { authorizer } : {}),
         },
-      }) as unknown as APIGatewayProxyEventV2;
+      }) as unknown as Parameters<typeof lambda>[0];
     const iam = (await lambda(event({ iam: { accessKey: 'AKIA', accountId: '000000000000', userArn: 'arn:aws:iam::000000000000:user/analyst' } }), {} as Context)) as { statusCode: number; body: string };
     expect(iam.statusCode).toBe(200);
     expect(JSON.parse(iam.body).vendors).toHaveLength(7);
