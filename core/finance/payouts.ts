@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day.ts';
+import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';
 import { diffRollups, type RollupDifference } from '../rollup-diff.ts';
 import { isQualifying, planApplication, projectionId, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
@@ -100,7 +101,7 @@ export interface VendorStatement {
   readonly carriedForwardCents: Cents;
   readonly days: DayCount[];
   /** Every qualified click: what `audit/<vendor>.csv` lists. Sorted by day, then clickId. */
-  readonly qualified: ReadonlyArray<{ readonly clickId: string; readonly day: BusinessDay; readonly ts: string }>;
+  readonly qualified: ReadonlyArray<QualifiedClick>;
 }
 
 export interface PayoutRun {
@@ -126,17 +127,39 @@ export interface PayoutInput {
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function computePayouts(input: PayoutInput): PayoutRun {
-  const inMonth = new Set<string>(input.month.days);
+/** One qualified click: the paid one. */
+export interface QualifiedClick {
+  readonly clickId: string;
+  readonly day: BusinessDay;
+  readonly ts: string;
+}
+
+export interface AnalysedClicks {
+  /** Unique by clickId, within the days asked for, as ClickEvents. */
+  readonly events: ClickEvent[];
+  readonly lines: { readonly read: number; readonly unique: number; readonly duplicateDeliveries: number; readonly outsideMonth: number };
+  /** Vendor-day rollups recounted from the lines, keyed by projectionId. */
+  readonly vendorDays: Map<string, ProjectionDelta>;
+  /** Per vendor, its qualified clicks sorted by day, then clickId. */
+  readonly qualified: Map<string, QualifiedClick[]>;
+}
+
+/**
+ * Export lines -> deduped events of the given days, vendor-day rollups and the qualified
+ * click ids, through the rollups' own planner (core/rollup.ts `planApplication`): the same
+ * definition of "qualified" as the live counters, by construction.
+ */
+export function analyseClicks(lines: readonly ExportedClick[], days: readonly BusinessDay[]): AnalysedClicks {
+  const wanted = new Set<string>(days);
   // The dedupe rule of the export: the first line seen for a clickId wins.
   const seen = new Set<string>();
   const unique: ExportedClick[] = [];
-  let outsideMonth = 0;
-  for (const line of input.lines) {
+  let outside = 0;
+  for (const line of lines) {
     if (seen.has(line.clickId)) continue;
     seen.add(line.clickId);
-    if (!inMonth.has(line.day)) {
-      outsideMonth++;
+    if (!wanted.has(line.day)) {
+      outside++;
       continue;
     }
     unique.push(line);
@@ -144,16 +167,21 @@ export function computePayouts(input: PayoutInput): PayoutRun {
   const events = unique.map(clickEventOf);
   const plan = planApplication(events, new Map());
   const vendorDays = new Map(plan.deltas.filter((d) => d.scope !== '*' && d.period !== 'TOTAL').map((d) => [projectionId(d.scope, d.period), d]));
-
   const byId = new Map(events.map((e) => [e.clickId, e]));
-  const qualifiedIds = new Map<string, Array<{ clickId: string; day: BusinessDay; ts: string }>>();
+  const qualified = new Map<string, QualifiedClick[]>();
   for (const w of plan.visitorWrites) {
     if (w.kind !== 'create' || !w.qualifiedClickId) continue;
     const e = byId.get(w.qualifiedClickId)!;
-    const list = qualifiedIds.get(e.vendorCode) ?? [];
+    const list = qualified.get(e.vendorCode) ?? [];
     list.push({ clickId: e.clickId, day: e.day as BusinessDay, ts: e.ts });
-    qualifiedIds.set(e.vendorCode, list);
+    qualified.set(e.vendorCode, list);
   }
+  for (const list of qualified.values()) list.sort((a, b) => byString(a.day, b.day) || byString(a.clickId, b.clickId));
+  return { events, lines: { read: lines.length, unique: seen.size, duplicateDeliveries: lines.length - seen.size, outsideMonth: outside }, vendorDays, qualified };
+}
+
+export function computePayouts(input: PayoutInput): PayoutRun {
+  const { events, lines, vendorDays, qualified: qualifiedIds } = analyseClicks(input.lines, input.month.days);
 
   const perVendor = new Map<string, { clicks: number; bots: number; qualifying: number; latestName: { ts: string; name: string } | null }>();
   for (const e of events) {
@@ -169,7 +197,7 @@ export function computePayouts(input: PayoutInput): PayoutRun {
   const vendors: VendorStatement[] = [];
   for (const [code, rule] of input.rules.vendors) {
     const counted = perVendor.get(code) ?? { clicks: 0, bots: 0, qualifying: 0, latestName: null };
-    const qualified = (qualifiedIds.get(code) ?? []).sort((a, b) => byString(a.day, b.day) || byString(a.clickId, b.clickId));
+    const qualified = qualifiedIds.get(code) ?? [];
     const earnedCents = multiplyCents(qualified.length, rule.rateCents);
     const cappedCents = rule.monthlyCapCents === null ? earnedCents : Math.min(earnedCents, rule.monthlyCapCents);
     const carriedInCents = input.carryIn?.balances.get(code) ?? 0;
@@ -208,7 +236,7 @@ export function computePayouts(input: PayoutInput): PayoutRun {
   return {
     month: input.month,
     currency: input.rules.currency,
-    lines: { read: input.lines.length, unique: seen.size, duplicateDeliveries: input.lines.length - seen.size, outsideMonth },
+    lines,
     vendors,
     unpriced,
     vendorDays,
