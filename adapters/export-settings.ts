@@ -12,6 +12,11 @@ export const EXPORT_DELIVERY = {
   bufferingSizeMiB: 64,
   bufferingIntervalSeconds: 60,
   compression: 'GZIP',
-  /** Firehose appends this after every record, so the objects are NDJSON. */
+  /** Every record ends with this, so the objects are NDJSON. */
   recordDelimiter: '\n',
+  /**
+   * The producer already terminates each record (core/export-record.ts toExportLine), so the
+   * delivery stream must NOT add the AppendDelimiterToRecord processor: it would double the newline.
+   */
+  appendDelimiter: false,
 } as const;

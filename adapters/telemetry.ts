@@ -1,12 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { telemetryConfig } from '../config/config.ts';
 
 /**
  * Structured JSON logs and CloudWatch EMF metrics. Service name, level and namespace come
  * from the standard POWERTOOLS_* variables the deployment sets per function.
  */
-export const logger = new Logger({ serviceName: 'reftrack' });
-export const metrics = new Metrics({ namespace: 'Reftrack', serviceName: 'reftrack' });
+// Passed explicitly because Powertools lets a constructor option override its env variable.
+const telemetry = telemetryConfig();
+export const logger = new Logger({ serviceName: telemetry.POWERTOOLS_SERVICE_NAME });
+export const metrics = new Metrics({ namespace: telemetry.POWERTOOLS_METRICS_NAMESPACE, serviceName: telemetry.POWERTOOLS_SERVICE_NAME });
 
 /** The fixed list of metric names; dashboards and alarms refer to these. */
 export const MetricName = {
@@ -25,6 +28,11 @@ export const MetricName = {
   RollupPoisonRecord: 'RollupPoisonRecord',
   RollupWriteFailed: 'RollupWriteFailed',
   RollupTransactionRetry: 'RollupTransactionRetry',
+  // streams/export.ts
+  ExportRecordSent: 'ExportRecordSent',
+  ExportRecordRetried: 'ExportRecordRetried',
+  ExportRecordFailed: 'ExportRecordFailed',
+  ExportPoisonRecord: 'ExportPoisonRecord',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

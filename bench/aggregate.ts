@@ -15,7 +15,7 @@ import { ALL_VENDORS } from '../core/rollup.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { visitorHash } from '../core/visitor.ts';
 
-export interface BenchRow {
+export interface AggregateBenchRow {
   readonly section: string;
   readonly design: string;
   readonly events: number;
@@ -75,11 +75,11 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   }));
 }
 
-export async function benchAggregate(ctx: BenchContext, opts: { events?: number; batchSize?: number; consumers?: number } = {}): Promise<BenchRow[]> {
+export async function benchAggregate(ctx: BenchContext, opts: { events?: number; batchSize?: number; consumers?: number } = {}): Promise<AggregateBenchRow[]> {
   const events = syntheticClicks(opts.events ?? 4000);
   const batchSize = opts.batchSize ?? 100;
   const consumers = opts.consumers ?? 4;
-  const rows: BenchRow[] = [];
+  const rows: AggregateBenchRow[] = [];
 
   // Exactly-once: batches of `batchSize` (the mapping's default), `consumers` shards in parallel.
   {

@@ -3,12 +3,13 @@ import { UsageError, type Command } from './command.ts';
 import { clicksCommand } from './commands/clicks.ts';
 import { outreachCommand } from './commands/outreach.ts';
 import { recoverCommand } from './commands/recover.ts';
+import { exportsCommand } from './commands/exports.ts';
 import { vendorsCommand } from './commands/vendors.ts';
 import { replayCommand } from './commands/replay.ts';
 import { rollupsCommand } from './commands/rollups.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, outreachCommand, recoverCommand];
+const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand];
 
 function help(): string {
   return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');

@@ -37,15 +37,25 @@ const businessSchema = z.object({
   INTERNAL_CIDRS: csv,
 });
 
-const redirectSchema = businessSchema.extend({
-  /** Secret for visitor hashes; at least 32 characters. */
-  VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }),
-  /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
-  TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
-  WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
-});
+const redirectSchema = businessSchema
+  .extend({
+    /** Secret for visitor hashes; at least 32 characters. Local runs set it directly. */
+    VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+    /**
+     * In AWS the key stays in Secrets Manager: the function gets the secret's ARN and reads the
+     * value once at cold start (adapters/visitor-key.ts), so it never appears in a template.
+     */
+    VISITOR_HASH_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+    /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
+    TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
+    WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
+  })
+  .refine((c) => c.VISITOR_HASH_KEY !== undefined || c.VISITOR_HASH_KEY_SECRET_ARN !== undefined, {
+    path: ['VISITOR_HASH_KEY'],
+    message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
+  });
 
 const spillSchema = z.object({
   KINESIS_ENDPOINT: z.string().url().default('http://127.0.0.1:4567'),
@@ -75,6 +85,30 @@ const outreachSchema = z.object({
   ASSETS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-assets'),
 });
 
+/** Powertools' standard variables; the deployment sets one service name per function. */
+const telemetrySchema = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('reftrack'),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Reftrack'),
+});
+
+const exportSchema = z.object({
+  /** Where the Firehose client sends records when REFTRACK_TARGET=local (the local Firehose). */
+  FIREHOSE_ENDPOINT: z.string().url().default('http://127.0.0.1:4573'),
+  DELIVERY_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be a Firehose stream name ([a-zA-Z0-9_.-], at most 64)' }).default('reftrack-clicks'),
+  /** The export's S3 bucket; locally the objects go under <REFTRACK_DATA_DIR>/s3/<bucket>/. */
+  EXPORT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-exports'),
+  /** Retry budget of the export sender: PutRecordBatch attempts per record, and the backoff bounds. */
+  FIREHOSE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  FIREHOSE_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(50),
+  FIREHOSE_RETRY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Local Firehose only: the fraction of records it answers as failed, to exercise the retry path. */
+  LOCAL_FIREHOSE_FAIL_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Local Firehose only: buffering interval hint in seconds (default EXPORT_DELIVERY's). */
+  LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
+  /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
+  S3_ENDPOINT: z.string().url().optional(),
+});
+
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -86,6 +120,7 @@ export type AwsConfig = z.infer<typeof awsSchema>;
 export type SpillConfig = z.infer<typeof spillSchema>;
 export type LocalConfig = z.infer<typeof localSchema>;
 export type OutreachConfig = Omit<z.infer<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
+export type ExportConfig = z.infer<typeof exportSchema>;
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
@@ -95,6 +130,10 @@ export function awsConfig(env: Env = process.env): AwsConfig {
 
 export function spillConfig(env: Env = process.env): SpillConfig {
   return parseSection(spillSchema, env);
+}
+
+export function telemetryConfig(env: Env = process.env): z.infer<typeof telemetrySchema> {
+  return parseSection(telemetrySchema, env);
 }
 
 export function localConfig(env: Env = process.env): LocalConfig {
@@ -112,6 +151,10 @@ export function outreachConfig(env: Env = process.env): OutreachConfig {
 
 function definedOnly(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+export function exportConfig(env: Env = process.env): ExportConfig {
+  return parseSection(exportSchema, env);
 }
 
 export function businessConfig(env: Env = process.env): BusinessConfig {

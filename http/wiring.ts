@@ -4,6 +4,7 @@
  */
 import { monotonicFactory } from 'ulid';
 import { awsConfig, redirectConfig, spillConfig } from '../config/config.ts';
+import { ConfigError } from '../core/errors.ts';
 import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
 import type { Clock, IdGenerator } from '../core/ports.ts';
 import type { RedirectDeps } from '../core/record-click.ts';
@@ -17,9 +18,15 @@ export const systemClock: Clock = { now: () => new Date() };
 const nextUlid = monotonicFactory();
 export const ulidGenerator: IdGenerator = { clickId: (at) => nextUlid(at.getTime()) };
 
-export function wireRedirect(): RedirectDeps & { readonly trustCloudFront: boolean } {
+/**
+ * `visitorHashKey` is passed in when it came from somewhere other than the environment
+ * (the Lambda entry resolves it from Secrets Manager at cold start).
+ */
+export function wireRedirect(opts: { readonly visitorHashKey?: string } = {}): RedirectDeps & { readonly trustCloudFront: boolean } {
   const aws = awsConfig();
   const cfg = redirectConfig();
+  const visitorHashKey = opts.visitorHashKey ?? cfg.VISITOR_HASH_KEY;
+  if (visitorHashKey === undefined) throw new ConfigError('invalid configuration: VISITOR_HASH_KEY: required (or resolve VISITOR_HASH_KEY_SECRET_ARN first)');
   return {
     vendors: new CachedVendorDirectory(new DynamoVendorStore(dynamodb, aws.STATE_TABLE), systemClock, cfg.VENDOR_CACHE_TTL_MS),
     clicks: new DynamoClickLog(dynamodb, aws.EVENTS_TABLE),
@@ -32,7 +39,7 @@ export function wireRedirect(): RedirectDeps & { readonly trustCloudFront: boole
       fallbackUrl: cfg.FALLBACK_URL,
       timeZone: cfg.TIME_ZONE,
       utmPreset: cfg.UTM_PRESET,
-      visitorHashKey: cfg.VISITOR_HASH_KEY,
+      visitorHashKey,
       internalRanges: cfg.INTERNAL_CIDRS,
       writeBudgetMs: cfg.WRITE_BUDGET_MS,
     },

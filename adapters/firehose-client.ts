@@ -1,0 +1,26 @@
+import { Agent } from 'node:http';
+import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsConfig, exportConfig, type AwsConfig, type ExportConfig } from '../config/config.ts';
+import { awsClientConfig } from './dynamodb-client.ts';
+
+/**
+ * Local and cloud differ only in the endpoint and credentials (from awsClientConfig). The SDK's
+ * own retries cover whole-call failures (throttling, 5xx); per-record failures inside a 200
+ * answer are the sender's job (FirehoseSender), because the SDK cannot see them.
+ */
+export function firehoseClientConfig(aws: AwsConfig, cfg: Pick<ExportConfig, 'FIREHOSE_ENDPOINT'>): FirehoseClientConfig {
+  return {
+    ...awsClientConfig(aws, cfg.FIREHOSE_ENDPOINT),
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 3_000,
+      // A 4 MiB batch takes a while on a slow link; a stuck call still ends well inside the Lambda timeout.
+      requestTimeout: 20_000,
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }),
+    }),
+  };
+}
+
+/** Created once per process (per Lambda container). */
+export const firehose = new FirehoseClient(firehoseClientConfig(awsConfig(), exportConfig()));

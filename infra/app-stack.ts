@@ -1,0 +1,127 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AnalystApi } from './constructs/analyst-api.ts';
+import { apiUrl } from './constructs/http-stage.ts';
+import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
+import { ReferralApi } from './constructs/referral-api.ts';
+import { ReferralDistribution } from './constructs/referral-distribution.ts';
+import { StreamConsumer } from './constructs/stream-consumer.ts';
+import type { DataStack } from './data-stack.ts';
+import { acknowledge } from './nag.ts';
+import type { DeploymentSettings } from './settings.ts';
+
+/** Repository-relative Lambda entry files; each exports `handler`. */
+export interface FunctionEntries {
+  /** @default `handlers/redirect.ts` */
+  readonly redirect?: string;
+  /** DynamoDB Streams consumer building the rollups (issue 3). */
+  readonly aggregate: string;
+  /** DynamoDB Streams consumer feeding Firehose (issue 4). */
+  readonly export: string;
+  /** Analyst API (issue 6). Without it no analyst API, user pool or JWT authorizer is created. */
+  readonly api?: string;
+}
+
+export interface AppStackProps extends StackProps {
+  readonly data: DataStack;
+  readonly settings: DeploymentSettings;
+  readonly entries: FunctionEntries;
+}
+
+/**
+ * Everything replaceable: functions, event source mappings, the HTTP APIs, CloudFront and the
+ * alarms. It holds no data, so a bad deployment is fixed by deploying again.
+ */
+export class AppStack extends Stack {
+  readonly referral: ReferralApi;
+  readonly aggregate: StreamConsumer;
+  readonly export: StreamConsumer;
+  readonly analyst?: AnalystApi;
+  readonly distribution: ReferralDistribution;
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+    const { data, settings } = props;
+    const logRetention = settings.logRetentionDays as logs.RetentionDays;
+    // The business settings, under the variable names config/config.ts reads.
+    const business = {
+      DESTINATION_URL: settings.destinationUrl,
+      FALLBACK_URL: settings.fallbackUrl,
+      TIME_ZONE: settings.timeZone,
+      UTM_PRESET: settings.utmPreset,
+      INTERNAL_CIDRS: settings.internalCidrs.join(','),
+    };
+
+    this.referral = new ReferralApi(this, 'Referral', {
+      ...(props.entries.redirect ? { entry: props.entries.redirect } : {}),
+      events: data.events,
+      state: data.state,
+      visitorHashSecret: data.visitorHashSecret,
+      environment: business,
+      routeThrottle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
+      logRetention,
+    });
+
+    // Batch 500 / window 1 s are starting points: tune them from the aggregate benchmark (npm run bench).
+    this.aggregate = new StreamConsumer(this, 'Aggregate', {
+      entry: props.entries.aggregate,
+      serviceName: 'aggregate',
+      table: data.events,
+      failedBatchesBucketPrefix: data.namePrefix,
+      batchSize: 500,
+      logRetention,
+      environment: { ...business, EVENTS_TABLE: data.events.tableName, STATE_TABLE: data.state.tableName },
+    });
+    // Projections and dedupe markers. TransactWriteItems has no IAM action of its own: it is
+    // authorized per contained action (Put marker, Update projection, ConditionCheck).
+    data.state.grant(this.aggregate.fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem');
+
+    // Firehose buffers anyway; a larger batch means fewer PutRecordBatch calls (max 500 records each).
+    this.export = new StreamConsumer(this, 'Export', {
+      entry: props.entries.export,
+      serviceName: 'export',
+      table: data.events,
+      failedBatchesBucketPrefix: data.namePrefix,
+      batchSize: 500,
+      logRetention,
+      environment: { EXPORT_DELIVERY_STREAM: data.exportDelivery.deliveryStreamName },
+    });
+    data.exportDelivery.grant(this.export.fn, 'firehose:PutRecordBatch');
+
+    if (props.entries.api) {
+      this.analyst = new AnalystApi(this, 'Analyst', { entry: props.entries.api, state: data.state, environment: business, logRetention });
+    }
+
+    this.distribution = new ReferralDistribution(this, 'Cdn', {
+      api: this.referral.api,
+      logBucket: data.cdnLogsBucket,
+      ...(settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : {}),
+    });
+
+    new PipelineAlarms(this, 'Alarms', {
+      redirect: this.referral.redirect,
+      referralApi: this.referral.api,
+      consumers: [
+        { name: 'Aggregate', consumer: this.aggregate },
+        { name: 'Export', consumer: this.export },
+      ],
+      exportDelivery: data.exportDelivery,
+    });
+
+    const publicHost = settings.domainName ?? this.distribution.distribution.distributionDomainName;
+    new CfnOutput(this, 'ReferralBaseUrl', { value: `https://${publicHost}/ref/`, description: 'Vendor links are <this><vendor code>' });
+    new CfnOutput(this, 'DashboardUrl', { value: `https://${publicHost}/`, description: 'CloudFront root; the dashboard itself arrives with issue 7' });
+    new CfnOutput(this, 'ReferralApiUrl', { value: apiUrl(this.referral.api), description: 'The HTTP API behind CloudFront (for checks; guests use ReferralBaseUrl)' });
+    if (this.analyst) {
+      new CfnOutput(this, 'AnalystApiUrl', { value: apiUrl(this.analyst.scriptsApi), description: 'Analyst API for scripts (SigV4 / IAM)' });
+      new CfnOutput(this, 'AnalystPeopleApiUrl', { value: apiUrl(this.analyst.peopleApi), description: 'Analyst API for people (Cognito JWT)' });
+      new CfnOutput(this, 'AnalystUserPoolId', { value: this.analyst.userPool.userPoolId });
+      new CfnOutput(this, 'AnalystUserPoolClientId', { value: this.analyst.userPoolClient.userPoolClientId });
+    }
+    acknowledge(this, {
+      id: 'AwsSolutions-L1',
+      reason: 'The project targets nodejs22.x on purpose: all code must also run on Node 20/22 machines, and the runtime is supported.',
+    });
+  }
+}

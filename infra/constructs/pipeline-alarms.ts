@@ -1,0 +1,117 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { StreamConsumer } from './stream-consumer.ts';
+
+export interface PipelineAlarmsProps {
+  readonly redirect: lambda.IFunction;
+  readonly referralApi: apigw.IHttpApi;
+  readonly consumers: ReadonlyArray<{ readonly name: string; readonly consumer: StreamConsumer }>;
+  readonly exportDelivery: firehose.IDeliveryStream;
+  /** Stream iterator age that means a consumer is falling behind. @default 2 minutes */
+  readonly maxIteratorAge?: Duration;
+  /** p99 redirect duration a guest would notice. @default 800 ms */
+  readonly maxRedirectP99?: Duration;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * The alarms an operator needs to trust the numbers: the redirect fails or slows, a consumer
+ * falls behind or gives a batch up to the failure bucket, Firehose cannot write to S3, and
+ * the API throttles or errors. They have no actions here: subscribe a topic per deployment
+ * (`alarm.addAlarmAction(...)`, see README).
+ */
+export class PipelineAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    const add = (name: string, metric: cloudwatch.IMetric, threshold: number, op: cloudwatch.ComparisonOperator, description: string, evaluationPeriods = 1) => {
+      this.alarms.push(
+        new cloudwatch.Alarm(this, name, {
+          metric,
+          threshold,
+          comparisonOperator: op,
+          evaluationPeriods,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          alarmDescription: description,
+        }),
+      );
+    };
+    const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+
+    add('RedirectErrors', props.redirect.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, atLeast, 'The redirect function failed (init or unhandled error): guests may have seen an API Gateway 5xx.');
+    add(
+      'RedirectP99Duration',
+      props.redirect.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' }),
+      (props.maxRedirectP99 ?? Duration.millis(800)).toMilliseconds(),
+      above,
+      'p99 redirect duration is high for 15 minutes: guests wait before reaching the site.',
+      3,
+    );
+
+    const iteratorAge = (props.maxIteratorAge ?? Duration.minutes(2)).toMilliseconds();
+    for (const { name, consumer } of props.consumers) {
+      add(
+        `${name}IteratorAge`,
+        consumer.fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+        iteratorAge,
+        above,
+        `The ${name} consumer is behind the Events stream (records expire after 24 h).`,
+        5,
+      );
+      // Event source mapping metrics (metricsConfig EventCount): a batch written to the failure bucket.
+      add(
+        `${name}FailedBatches`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName: 'OnFailureDestinationDeliveredEventCount',
+          dimensionsMap: { EventSourceMappingUUID: consumer.eventSource.eventSourceMappingId },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+        }),
+        1,
+        atLeast,
+        `The ${name} consumer gave records up to the failed-batches bucket: inspect them there and replay.`,
+      );
+      add(`${name}Errors`, consumer.fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, atLeast, `The ${name} consumer threw (whole batch retried).`, 3);
+    }
+
+    add(
+      'ExportDeliveryFailing',
+      props.exportDelivery.metric('DeliveryToS3.Success', { period: FIVE_MINUTES, statistic: 'Minimum' }),
+      1,
+      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      'Firehose could not write click exports to S3 (records are retried, then land under errors/).',
+    );
+    add(
+      'ExportThrottled',
+      props.exportDelivery.metric('ThrottledRecords', { period: FIVE_MINUTES, statistic: 'Sum' }),
+      0,
+      above,
+      'Firehose throttled export records (the consumer retries them, but raise the stream limits).',
+    );
+
+    const api = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.referralApi.apiId }, period: FIVE_MINUTES, statistic: 'Sum' });
+    add('ReferralApi5xx', api('5xx'), 1, atLeast, 'The referral API answered 5xx: guests did not get their redirect.');
+    // 4xx on the referral API is mostly 429 (throttled) since every /ref path redirects; a few are scanners' 404s.
+    add(
+      'ReferralApiThrottledOr4xx',
+      new cloudwatch.MathExpression({
+        expression: 'IF(requests > 100, 100 * clientErrors / requests, 0)',
+        usingMetrics: { clientErrors: api('4xx'), requests: api('Count') },
+        period: FIVE_MINUTES,
+        label: '4xx (mostly throttled) %',
+      }),
+      5,
+      above,
+      'More than 5% of referral requests got a 4xx, i.e. throttling (429) is turning guests away: raise throttleRate/throttleBurst.',
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag.ts';
+import { loggedStage, throttleRoutes, type ThrottleLimits } from './http-stage.ts';
+import { ReftrackFunction } from './reftrack-function.ts';
+
+export interface ReferralApiProps {
+  readonly events: dynamodb.ITableV2;
+  readonly state: dynamodb.ITableV2;
+  /** The visitor-hash key; the function gets its ARN, never its value. */
+  readonly visitorHashSecret: secretsmanager.ISecret;
+  /** Business settings in config/config.ts's names (DESTINATION_URL, TIME_ZONE, ...). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Limits on `GET|HEAD /ref/...` (guests). */
+  readonly routeThrottle: ThrottleLimits;
+  /** Stage default for anything else. @default 10 rps, burst 20 */
+  readonly stageThrottle?: ThrottleLimits;
+  /** @default `handlers/redirect.ts` */
+  readonly entry?: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The guests' hop: an HTTP API whose only routes are `GET|HEAD /ref/{code}` (and deeper
+ * `/ref/...` paths, which still redirect to the fallback), all public on purpose: guests have
+ * no account. The function may append to Events and read vendors from State, nothing more.
+ */
+export class ReferralApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly redirect: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: ReferralApiProps) {
+    super(scope, id);
+    this.redirect = new ReftrackFunction(this, 'Redirect', {
+      entry: props.entry ?? 'handlers/redirect.ts',
+      serviceName: 'redirect',
+      description: 'GET|HEAD /ref/{code}: 302 to the destination and one ClickEvent appended',
+      timeout: Duration.seconds(5),
+      logRetention: props.logRetention,
+      environment: {
+        ...props.environment,
+        EVENTS_TABLE: props.events.tableName,
+        STATE_TABLE: props.state.tableName,
+        VISITOR_HASH_KEY_SECRET_ARN: props.visitorHashSecret.secretArn,
+        // Only CloudFront reaches the API in normal use; it sets the viewer's address and country.
+        TRUST_CLOUDFRONT_HEADERS: 'true',
+        // A guest waits on this: fail over to the fallback redirect instead of retrying long.
+        DYNAMODB_REQUEST_TIMEOUT_MS: '1000',
+        DYNAMODB_MAX_ATTEMPTS: '2',
+      },
+    }).fn;
+    // Least privilege: the conditional put of one event, and the vendor lookups (Query lists, GetItem gets).
+    props.events.grant(this.redirect, 'dynamodb:PutItem');
+    props.state.grant(this.redirect, 'dynamodb:GetItem', 'dynamodb:Query');
+    props.visitorHashSecret.grantRead(this.redirect);
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'reftrack referral redirects (public)',
+      createDefaultStage: false,
+    });
+    this.stage = loggedStage(this, this.api, props.stageThrottle ?? { rateLimit: 10, burstLimit: 20 }, props.logRetention);
+
+    const integration = new HttpLambdaIntegration('Redirect', this.redirect, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 });
+    const routes = [
+      ...this.api.addRoutes({ path: '/ref/{code}', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD], integration }),
+      ...this.api.addRoutes({ path: '/ref/{proxy+}', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD], integration }),
+    ];
+    throttleRoutes(this.stage, routes, props.routeThrottle);
+    for (const route of routes) {
+      acknowledge(route, {
+        id: 'AwsSolutions-APIG4',
+        reason: 'The referral link is public by design: guests clicking a vendor link have no account. Abuse is bounded by stage and route throttling.',
+      });
+    }
+  }
+}

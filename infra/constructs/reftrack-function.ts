@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { REPO_ROOT, repoPath } from '../paths.ts';
+
+/**
+ * The one set of defaults every reftrack Lambda shares. ESM output so handlers can resolve
+ * secrets with top-level await at cold start; the banner gives bundled CommonJS dependencies
+ * a `require` (esbuild's ESM output has none). AWS SDK clients are bundled so behaviour does
+ * not drift with the runtime's copy; esbuild is the local devDependency, never Docker.
+ */
+export const FUNCTION_DEFAULTS = {
+  runtime: lambda.Runtime.NODEJS_22_X,
+  architecture: lambda.Architecture.ARM_64,
+  projectRoot: REPO_ROOT,
+  depsLockFilePath: repoPath('package-lock.json'),
+  bundling: {
+    format: nodejs.OutputFormat.ESM,
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    bundleAwsSDK: true,
+    forceDockerBundling: false,
+    banner: "import { createRequire as __reftrackCreateRequire } from 'node:module'; const require = __reftrackCreateRequire(import.meta.url);",
+  },
+  environment: {
+    NODE_OPTIONS: '--enable-source-maps',
+    REFTRACK_TARGET: 'aws',
+    POWERTOOLS_METRICS_NAMESPACE: 'Reftrack',
+  },
+} as const satisfies Partial<nodejs.NodejsFunctionProps>;
+
+export interface ReftrackFunctionProps {
+  /** Repository-relative entry file exporting `handler`, e.g. `streams/aggregate.ts`. */
+  readonly entry: string;
+  /** Powertools service name (logs' `service`, metrics' `service` dimension). */
+  readonly serviceName: string;
+  /** Variables on top of the shared ones (names from config/config.ts). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 512 MiB (arm64 CPU scales with memory; the redirect is latency-bound) */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  readonly description?: string;
+}
+
+/** A NodejsFunction with FUNCTION_DEFAULTS and its own log group (so retention is set, not infinite). */
+export class ReftrackFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ReftrackFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    // Its own role instead of AWSLambdaBasicExecutionRole (which may write to any log group):
+    // this function writes to its log group only; its data grants are added by its owner.
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grant(role, 'logs:CreateLogStream', 'logs:PutLogEvents');
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      ...FUNCTION_DEFAULTS,
+      bundling: { ...FUNCTION_DEFAULTS.bundling, mainFields: [...FUNCTION_DEFAULTS.bundling.mainFields] },
+      entry: repoPath(props.entry),
+      handler: 'handler',
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup,
+      role,
+      ...(props.description ? { description: props.description } : {}),
+      environment: { ...FUNCTION_DEFAULTS.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, ...props.environment },
+    });
+  }
+}

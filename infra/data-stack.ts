@@ -1,0 +1,101 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { ClickExportDelivery } from './constructs/export-delivery.ts';
+import { ClickTables } from './constructs/click-tables.ts';
+import { SecureBucket } from './constructs/secure-bucket.ts';
+import { failedBatchesBucketName } from './names.ts';
+import { acknowledge } from './nag.ts';
+
+export interface DataStackProps extends StackProps {
+  /** Lower-case prefix of physical names (tables, delivery stream, secret, failed-batches bucket). */
+  readonly namePrefix: string;
+}
+
+/**
+ * Everything that holds data: tables, buckets, the delivery stream and the visitor-hash secret.
+ * It changes rarely and is never replaced by a code deployment; AppStack (functions, API,
+ * CloudFront) can be destroyed and redeployed without touching a byte of it.
+ */
+export class DataStack extends Stack {
+  readonly events: dynamodb.TableV2;
+  readonly state: dynamodb.TableV2;
+  /** Finance's click export (Firehose destination). */
+  readonly exportBucket: s3.Bucket;
+  /** Outreach templates and published QR images (issue 7), and the dashboard's static files. */
+  readonly assetsBucket: s3.Bucket;
+  /** Full stream batches the consumers gave up on (event source mapping on-failure destination). */
+  readonly failedBatchesBucket: s3.Bucket;
+  /** CloudFront standard logs (needs ACLs, so it is the one bucket that is not owner-enforced). */
+  readonly cdnLogsBucket: s3.Bucket;
+  readonly exportDelivery: firehose.DeliveryStream;
+  readonly visitorHashSecret: secretsmanager.Secret;
+  readonly namePrefix: string;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    this.namePrefix = props.namePrefix;
+
+    const tables = new ClickTables(this, 'Tables', { tableNamePrefix: props.namePrefix });
+    this.events = tables.events;
+    this.state = tables.state;
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+    });
+    acknowledge(accessLogs, { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' });
+
+    this.exportBucket = new SecureBucket(this, 'ExportBucket', { accessLogs, accessLogsPrefix: 'export/' }).bucket;
+    this.assetsBucket = new SecureBucket(this, 'AssetsBucket', { accessLogs, accessLogsPrefix: 'assets/' }).bucket;
+    this.failedBatchesBucket = new SecureBucket(this, 'FailedBatchesBucket', {
+      bucketName: failedBatchesBucketName(props.namePrefix),
+      accessLogs,
+      accessLogsPrefix: 'failed-batches/',
+      // A failed batch is evidence to replay or fix, not a record: keep it long enough to be looked at.
+      expireAfter: Duration.days(90),
+    }).bucket;
+
+    this.cdnLogsBucket = new s3.Bucket(this, 'CdnLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard logging writes with the awslogsdelivery ACL grant, so ACLs must stay on.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'cdn-logs/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'expire-cdn-logs', expiration: Duration.days(365) }],
+    });
+
+    this.exportDelivery = new ClickExportDelivery(this, 'ClickExport', {
+      bucket: this.exportBucket,
+      deliveryStreamName: `${props.namePrefix}-click-export`,
+    }).deliveryStream;
+
+    this.visitorHashSecret = new secretsmanager.Secret(this, 'VisitorHashKey', {
+      secretName: `${props.namePrefix}/visitor-hash-key`,
+      description: 'HMAC key for visitor hashes (unique visitors without storing an IP). Never rotate casually: a new key splits every visitor in two.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.visitorHashSecret, {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Automatic rotation would change every visitor hash mid-day and double-count unique visitors and qualified clicks; the key is rotated by hand at a month boundary (README).',
+    });
+
+    new CfnOutput(this, 'ExportLocation', { value: `s3://${this.exportBucket.bucketName}/events/`, description: 'Click exports (gzip NDJSON, dt=YYYY-MM-DD partitions)' });
+    new CfnOutput(this, 'AssetsBucketName', { value: this.assetsBucket.bucketName });
+    new CfnOutput(this, 'FailedBatchesBucketName', { value: this.failedBatchesBucket.bucketName, description: 'Stream batches the consumers gave up on' });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Deployment settings from CDK context (`-c name=value` or cdk.json), validated at synth time
+ * so a typo fails `cdk synth` with the setting's name instead of a broken deployment.
+ * The names of the business settings mirror config/config.ts, and the values end up in the
+ * functions' environment under those same variable names.
+ */
+import { z } from 'zod';
+import { isTimeZone } from '../core/business-day.ts';
+import { ConfigError } from '../core/errors.ts';
+import { parseCidrs } from '../core/internal-traffic.ts';
+import { httpsUrl } from '../core/vendor.ts';
+
+/** `-c` values arrive as strings, cdk.json values as JSON: accept both for lists. */
+const cidrList = z
+  .union([z.string(), z.array(z.string())])
+  .default([])
+  .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+  .superRefine((list, ctx) => {
+    try {
+      parseCidrs(list);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+export const DeploymentSettings = z
+  .object({
+    /** Prefix of the stack names (`Reftrack-Data`, `Reftrack-App`); lets two copies share an account. */
+    stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,19}$/, { message: 'up to 20 letters, digits and dashes, starting with a letter (bucket names derive from it)' }).default('Reftrack'),
+    /** Alternate domain for CloudFront (e.g. go.example.com); needs certificateArn. */
+    domainName: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as go.example.com' })
+      .optional(),
+    /** ACM certificate for domainName; CloudFront only accepts certificates from us-east-1. */
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, { message: 'must be an ACM certificate ARN in us-east-1 (CloudFront requires that region)' })
+      .optional(),
+    destinationUrl: httpsUrl.default('https://queenofsandiego.com/'),
+    fallbackUrl: httpsUrl.default('https://queenofsandiego.com/'),
+    timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
+    utmPreset: z.enum(['ga4', 'seed']).default('ga4'),
+    /** Steady requests per second the whole HTTP API stage accepts (API Gateway token bucket). */
+    throttleRate: positiveInt(10_000).default(100),
+    /** Burst the stage accepts above the rate. */
+    throttleBurst: positiveInt(5_000).default(200),
+    /** The business's own ranges (staff testing links): flagged internal, never paid. */
+    internalCidrs: cidrList,
+    /** Days CloudWatch keeps function and access logs. */
+    logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), { message: 'one of 7, 14, 30, 60, 90, 180, 365' }).default(30),
+  })
+  .refine((s) => (s.domainName === undefined) === (s.certificateArn === undefined), {
+    path: ['certificateArn'],
+    message: 'domainName and certificateArn go together: give both or neither',
+  });
+export type DeploymentSettings = z.infer<typeof DeploymentSettings>;
+
+export const SETTING_NAMES = Object.keys(DeploymentSettings.shape) as ReadonlyArray<keyof DeploymentSettings>;
+
+/** Reads each known setting from a context lookup and validates them together. */
+export function deploymentSettings(context: (name: string) => unknown): DeploymentSettings {
+  const raw = Object.fromEntries(SETTING_NAMES.map((name) => [name, context(name)]).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = DeploymentSettings.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `  -c ${i.path.join('.')}=...: ${i.message}`);
+  throw new ConfigError(`invalid deployment context:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,40 @@
+/**
+ * The local Firehose on its own: `npx tsx local/firehose-main.ts`. Listens on the port of
+ * FIREHOSE_ENDPOINT, writes under <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET>/. Ctrl-C writes
+ * everything buffered before exiting (and the journal covers a harder kill).
+ * LOCAL_FIREHOSE_INTERVAL_SECONDS overrides the buffering interval hint.
+ */
+import { exportConfig, localConfig, quietLocalRuntime } from '../config/config.ts';
+import { ReftrackError } from '../core/errors.ts';
+import { startLocalFirehose } from './firehose-server.ts';
+
+async function main(): Promise<void> {
+  quietLocalRuntime();
+  const cfg = exportConfig();
+  const local = localConfig();
+  const firehose = await startLocalFirehose({
+    port: Number(new URL(cfg.FIREHOSE_ENDPOINT).port),
+    dataDir: local.REFTRACK_DATA_DIR,
+    bucket: cfg.EXPORT_BUCKET,
+    deliveryStreams: [cfg.DELIVERY_STREAM_NAME],
+    failRate: cfg.LOCAL_FIREHOSE_FAIL_RATE,
+    ...(cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS !== undefined ? { bufferingIntervalMs: cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS * 1000 } : {}),
+  });
+  console.log(`local Firehose ${firehose.endpoint} stream ${cfg.DELIVERY_STREAM_NAME} -> ${local.REFTRACK_DATA_DIR}/s3/${cfg.EXPORT_BUCKET}/ (ready)`);
+  const stop = () => {
+    firehose.stop().then(() => {
+      console.log('local Firehose stopped; everything buffered was written');
+      process.exit(0);
+    }, (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ReftrackError ? `local Firehose: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,323 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_DELIVERY } from '../../adapters/export-settings.ts';
+import { actionsOf, buildTestApp, statementsOf } from './build.ts';
+
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+let built: ReturnType<typeof buildTestApp>;
+beforeAll(() => {
+  built = buildTestApp({ throttleRate: '250', throttleBurst: '500', internalCidrs: '203.0.113.0/24, 2001:db8::/32', timeZone: 'America/New_York' });
+});
+
+describe('Data stack: tables from adapters/tables.ts', () => {
+  it('Events streams NEW_IMAGE, State expires items on expiresAt; both on-demand, PITR, deletion-protected', () => {
+    const t = built.dataTemplate;
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TableName: 'reftrack-events',
+    });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'reftrack-state',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      StreamSpecification: Match.absent(),
+    });
+    t.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    t.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('Firehose export delivery', () => {
+  it('partitions on the record day with JQ 1.6, gzip, error prefix and the shared buffering', () => {
+    built.dataTemplate.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'DirectPut',
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix: 'events/dt=!{partitionKeyFromQuery:day}/',
+        ErrorOutputPrefix: EXPORT_DELIVERY.errorOutputPrefix,
+        CompressionFormat: 'GZIP',
+        BufferingHints: { IntervalInSeconds: EXPORT_DELIVERY.bufferingIntervalSeconds, SizeInMBs: EXPORT_DELIVERY.bufferingSizeMiB },
+        DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
+        // Exactly one processor: no AppendDelimiterToRecord, the export consumer already ends records with \n.
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [
+            {
+              Type: 'MetadataExtraction',
+              Parameters: Match.arrayWith([
+                { ParameterName: 'MetadataExtractionQuery', ParameterValue: '{"day":.day}' },
+                { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
+              ]),
+            },
+          ],
+        },
+      }),
+    });
+  });
+});
+
+describe('buckets', () => {
+  it('every bucket is encrypted, blocks public access and logs access (except the log bucket itself)', () => {
+    const buckets = built.dataTemplate.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets).length).toBe(5);
+    built.dataTemplate.allResourcesProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const logged = Object.values(buckets).filter((b: any) => b.Properties.LoggingConfiguration !== undefined);
+    expect(logged.length).toBe(4);
+  });
+
+  it('data buckets move objects to infrequent access', () => {
+    const withIa = built.dataTemplate.findResources('AWS::S3::Bucket', {
+      Properties: { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] })]) } },
+    });
+    expect(Object.keys(withIa).length).toBe(3); // export, assets, failed batches
+  });
+
+  it('every bucket policy refuses plain HTTP and TLS below 1.2', () => {
+    const policies = built.dataTemplate.findResources('AWS::S3::BucketPolicy');
+    expect(Object.keys(policies).length).toBe(5);
+    built.dataTemplate.allResourcesProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      },
+    });
+  });
+
+  it('the visitor-hash key is a generated secret, never a template value', () => {
+    built.dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }), SecretString: Match.absent() });
+  });
+});
+
+describe('stream consumers', () => {
+  it('both mappings: TRIM_HORIZON, INSERT only, partial failures, bisect, bounded retries and age, one batch per shard, S3 on failure', () => {
+    const mappings = built.appTemplate.findResources('AWS::Lambda::EventSourceMapping');
+    expect(Object.keys(mappings).length).toBe(2);
+    built.appTemplate.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      ParallelizationFactor: 1,
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 1,
+      MetricsConfig: { Metrics: ['EventCount'] },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^:s3:::reftrack-failed-batches-$')])] } },
+      },
+    });
+  });
+});
+
+describe('least privilege per function', () => {
+  const dataActions = (service: string) =>
+    statementsOf(built.appTemplate, service)
+      .flatMap(actionsOf)
+      .filter((a) => !a.startsWith('logs:'))
+      .sort();
+
+  it('redirect: PutItem (events), GetItem/Query (state), reads its secret; nothing else', () => {
+    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    const put = statementsOf(built.appTemplate, 'redirect').find((s) => actionsOf(s).includes('dynamodb:PutItem'))!;
+    expect(JSON.stringify(put.Resource)).toMatch(/TablesEvents/);
+    expect(JSON.stringify(put.Resource)).not.toMatch(/TablesState/);
+  });
+
+  it('aggregate: reads the stream; reads and writes State (transaction parts); writes failed batches', () => {
+    expect(dataActions('aggregate')).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DescribeStream',
+        'dynamodb:GetItem',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        's3:ListBucket',
+        's3:PutObject',
+      ].sort(),
+    );
+    const writes = statementsOf(built.appTemplate, 'aggregate').filter((s) => actionsOf(s).includes('dynamodb:UpdateItem'));
+    expect(writes.every((s) => /TablesState/.test(JSON.stringify(s.Resource)))).toBe(true);
+  });
+
+  it('export: PutRecordBatch on the one delivery stream, the stream read, failed batches; no table access', () => {
+    expect(dataActions('export')).toEqual(
+      ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'firehose:PutRecordBatch', 's3:ListBucket', 's3:PutObject'].sort(),
+    );
+    const put = statementsOf(built.appTemplate, 'export').find((s) => actionsOf(s).includes('firehose:PutRecordBatch'))!;
+    expect(JSON.stringify(put.Resource)).toMatch(/ClickExportStream.*Arn/);
+  });
+
+  it('analyst API: reads State only', () => {
+    expect(dataActions('analyst-api')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  });
+
+  it('no function has a wildcard action or a Resource "*"', () => {
+    for (const service of ['redirect', 'aggregate', 'export', 'analyst-api']) {
+      for (const statement of statementsOf(built.appTemplate, service)) {
+        expect(actionsOf(statement).filter((a) => a.includes('*')), service).toEqual([]);
+        expect(statement.Resource, service).not.toBe('*');
+      }
+    }
+  });
+});
+
+describe('functions', () => {
+  it('all run nodejs22.x on arm64 with source maps, the AWS target and a Powertools service name', () => {
+    built.appTemplate.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', REFTRACK_TARGET: 'aws', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: Match.anyValue() }),
+      },
+    });
+  });
+
+  it('the redirect gets the settings under config names and the secret ARN, never the key', () => {
+    built.appTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'redirect',
+          TRUST_CLOUDFRONT_HEADERS: 'true',
+          TIME_ZONE: 'America/New_York',
+          UTM_PRESET: 'ga4',
+          DESTINATION_URL: 'https://queenofsandiego.com/',
+          FALLBACK_URL: 'https://queenofsandiego.com/',
+          INTERNAL_CIDRS: '203.0.113.0/24,2001:db8::/32',
+          EVENTS_TABLE: Match.anyValue(),
+          STATE_TABLE: Match.anyValue(),
+          VISITOR_HASH_KEY_SECRET_ARN: Match.anyValue(),
+          VISITOR_HASH_KEY: Match.absent(),
+        }),
+      },
+    });
+  });
+});
+
+describe('referral HTTP API', () => {
+  it('GET and HEAD /ref/{code} are public (no authorizer) by design', () => {
+    for (const key of ['GET /ref/{code}', 'HEAD /ref/{code}']) {
+      built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE', AuthorizerId: Match.absent() });
+    }
+  });
+
+  it('the stage throttles by default and per /ref route, and writes access logs without IP addresses', () => {
+    const stage = built.appTemplate.findResources('AWS::ApiGatewayV2::Stage', { Properties: { RouteSettings: Match.objectLike({ 'GET /ref/{code}': Match.anyValue() }) } });
+    const [props] = Object.values(stage).map((s: any) => s.Properties);
+    expect(props.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    for (const key of ['GET /ref/{code}', 'HEAD /ref/{code}']) {
+      expect(props.RouteSettings[key]).toEqual({ ThrottlingRateLimit: 250, ThrottlingBurstLimit: 500 });
+    }
+    expect(props.AccessLogSettings.DestinationArn).toBeDefined();
+    expect(props.AccessLogSettings.Format).not.toMatch(/sourceIp|userAgent/);
+  });
+});
+
+describe('CloudFront', () => {
+  it('/ref/* goes to the API uncached (managed CachingDisabled) with all viewer headers except Host', () => {
+    built.appTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: Match.arrayWith([
+          Match.objectLike({
+            PathPattern: '/ref/*',
+            CachePolicyId: CACHING_DISABLED,
+            OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+            ViewerProtocolPolicy: 'redirect-to-https',
+            AllowedMethods: ['GET', 'HEAD'],
+          }),
+        ]),
+        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+        Aliases: Match.absent(),
+      }),
+    });
+  });
+
+  it('takes an alternate domain and certificate from context, with TLS 1.2', () => {
+    const { appTemplate } = buildTestApp({ domainName: 'go.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234' });
+    appTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['go.example.com'],
+        ViewerCertificate: Match.objectLike({ AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234', MinimumProtocolVersion: 'TLSv1.2_2021' }),
+      }),
+    });
+    appTemplate.hasOutput('ReferralBaseUrl', { Value: 'https://go.example.com/ref/' });
+  });
+});
+
+describe('analyst API', () => {
+  it('/api/* needs IAM on the scripts API and a Cognito JWT on the people API', () => {
+    built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}', AuthorizationType: 'AWS_IAM' });
+    built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}', AuthorizationType: 'JWT', AuthorizerId: Match.anyValue() });
+    built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: Match.objectLike({ Audience: Match.anyValue() }) });
+    built.appTemplate.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, MfaConfiguration: 'ON' });
+    expect(Object.keys(built.appTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: Match.stringLikeRegexp('/api/'), AuthorizationType: 'NONE' } }))).toEqual([]);
+  });
+
+  it('is not created until an API entry is given (issue 6)', () => {
+    const { appTemplate } = buildTestApp({}, { withAnalystApi: false });
+    appTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
+    expect(Object.keys(appTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: Match.stringLikeRegexp('/api/') } }))).toEqual([]);
+    expect(Object.keys(appTemplate.findOutputs('AnalystApiUrl'))).toEqual([]);
+  });
+});
+
+describe('alarms', () => {
+  const alarmMetrics = () => Object.values(built.appTemplate.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.MetricName ?? 'expression');
+
+  it('cover iterator age and failed batches per consumer, redirect errors and p99, Firehose, API errors and throttling', () => {
+    const names = alarmMetrics();
+    expect(names.filter((n) => n === 'IteratorAge')).toHaveLength(2);
+    expect(names.filter((n) => n === 'OnFailureDestinationDeliveredEventCount')).toHaveLength(2);
+    expect(names).toEqual(expect.arrayContaining(['Errors', 'Duration', 'DeliveryToS3.Success', 'ThrottledRecords', '5xx', 'expression']));
+    built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99' });
+    built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToS3.Success', ComparisonOperator: 'LessThanThreshold', Threshold: 1 });
+  });
+});
+
+describe('outputs', () => {
+  it('print the referral base URL, the dashboard URL, the analyst API URL and the export location', () => {
+    for (const name of ['ReferralBaseUrl', 'DashboardUrl', 'AnalystApiUrl', 'AnalystUserPoolId']) built.appTemplate.hasOutput(name, {});
+    built.dataTemplate.hasOutput('ExportLocation', {});
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error or warning in either stack, and synth passes its validation', () => {
+    const report = new AwsSolutionsChecks().validateScope(built.app);
+    expect(report.violations.map((v) => `${v.severity} ${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(',')}`)).toEqual([]);
+    expect(() => built.app.synth()).not.toThrow();
+  });
+
+  it('is live: a public route that nobody acknowledged is reported (APIG4)', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Probe');
+    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
+    new apigw.HttpApi(stack, 'Api').addRoutes({ path: '/open', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('I', fn) });
+    const rules = new AwsSolutionsChecks().validateScope(app).violations.map((v) => v.ruleName);
+    expect(rules).toContain('AwsSolutions-APIG4');
+    expect(rules).toContain('AwsSolutions-APIG1');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { dedupeByClickId, EXPORT_SCHEMA, ExportRecord, MalformedExportLineError, parseExportLine, toExportLine, toExportRecord } from '../../core/export-record.ts';
+import { sampleClickEvent } from '../support/click-events.ts';
+
+describe('export schema v1', () => {
+  it('writes one newline-terminated JSON object with every ClickEvent field flat', () => {
+    const event = sampleClickEvent({ bot: { isBot: true, reason: 'link-preview', ruleVersion: 3 }, internal: true, refererHost: null, country: null, placement: null });
+    const line = toExportLine(event);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    const json = JSON.parse(line);
+    expect(Object.keys(json)).toEqual(['schema', 'clickId', 'vendorCode', 'vendorName', 'ts', 'day', 'visitorHash', 'isBot', 'botReason', 'botRuleVersion', 'internal', 'userAgent', 'refererHost', 'country', 'placement', 'destination']);
+    expect(json).toMatchObject({ schema: EXPORT_SCHEMA, clickId: event.clickId, day: event.day, isBot: true, botReason: 'link-preview', botRuleVersion: 3, internal: true, refererHost: null, country: null, placement: null });
+    const { schemaVersion: _v, bot: _b, ...flat } = event;
+    expect(json).toMatchObject(flat);
+  });
+
+  it('reads back exactly what it wrote', () => {
+    const event = sampleClickEvent({ userAgent: 'quote " backslash \\ unicode ✓ \u2028 end' });
+    expect(parseExportLine(toExportLine(event).trimEnd())).toEqual(toExportRecord(event));
+  });
+
+  it('ignores fields added later within v1 (additive changes only)', () => {
+    const json = { ...JSON.parse(toExportLine(sampleClickEvent())), campaign: 'spring' };
+    expect(parseExportLine(JSON.stringify(json)).clickId).toBe(json.clickId);
+  });
+
+  it.each([
+    ['not JSON', '{"schema":"reftrack.click/1",'],
+    ['another schema', JSON.stringify({ ...toExportRecord(sampleClickEvent()), schema: 'reftrack.click/2' })],
+    ['a bad day', JSON.stringify({ ...toExportRecord(sampleClickEvent()), day: '25/11/2026' })],
+    ['a missing clickId', JSON.stringify({ ...toExportRecord(sampleClickEvent()), clickId: undefined })],
+    ['a string isBot', JSON.stringify({ ...toExportRecord(sampleClickEvent()), isBot: 'false' })],
+  ])('rejects a line with %s, saying what is wrong', (_name, line) => {
+    expect(() => parseExportLine(line)).toThrow(MalformedExportLineError);
+  });
+
+  it('names the bad field', () => {
+    const line = JSON.stringify({ ...toExportRecord(sampleClickEvent()), country: 'usa' });
+    expect(() => parseExportLine(line)).toThrow(/country/);
+  });
+
+  it('dedupes on clickId, keeping the first copy and the order', () => {
+    const [a, b, c] = [sampleClickEvent(), sampleClickEvent(), sampleClickEvent()].map(toExportRecord) as [ExportRecord, ExportRecord, ExportRecord];
+    expect(dedupeByClickId([a, b, a, c, b, a])).toEqual([a, b, c]);
+  });
+});
