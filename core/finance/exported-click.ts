@@ -1,28 +1,13 @@
 /**
- * The fields of an export line (schema `reftrack.click/1`, core/export-record.ts) that payouts
- * and reconciliation read, and the way back to a ClickEvent so the rollup definitions in
- * core/rollup.ts (qualifying, first click per visitor per day) are reused, not re-implemented.
+ * From an export line (schema `reftrack.click/1`, core/export-record.ts) back to a ClickEvent,
+ * so payouts and reconciliation reuse the rollup definitions of core/rollup.ts (qualifying,
+ * first click per visitor per day) instead of re-implementing them.
  */
 import type { ClickEvent } from '../click-event.ts';
-import type { VendorCode } from '../vendor-code.ts';
+import type { ExportRecord } from '../export-record.ts';
 
-export interface ExportedClick {
-  readonly clickId: string;
-  readonly vendorCode: VendorCode;
-  readonly vendorName: string;
-  readonly ts: string;
-  readonly day: string;
-  readonly visitorHash: string;
-  readonly isBot: boolean;
-  readonly botReason: ClickEvent['bot']['reason'];
-  readonly botRuleVersion: number;
-  readonly internal: boolean;
-  readonly userAgent: string;
-  readonly refererHost: string | null;
-  readonly country: string | null;
-  readonly placement: string | null;
-  readonly destination: string;
-}
+/** An export line as the readers return it (schema `reftrack.click/1`). */
+export type ExportedClick = ExportRecord;
 
 /** The export line is a lossless flattening of the event, so this is its exact inverse. */
 export function clickEventOf(r: ExportedClick): ClickEvent {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClickEvent } from '../../core/click-event.ts';
+import { toExportRecord } from '../../core/export-record.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { ExportedClick } from '../../core/finance/exported-click.ts';
 import { formatCents, multiplyCents } from '../../core/finance/money.ts';
@@ -10,12 +10,7 @@ import { click, type ClickSpec } from '../support/click-events.ts';
 
 const KNOWN = new Set(['solare', 'puesto', 'lola', 'boardbrew']);
 
-/** The export line of an event (schema reftrack.click/1 is the event, flattened). */
-function line(e: ClickEvent): ExportedClick {
-  const { schemaVersion: _v, bot, ...rest } = e;
-  return { ...rest, isBot: bot.isBot, botReason: bot.reason, botRuleVersion: bot.ruleVersion };
-}
-const lines = (specs: ClickSpec[]) => specs.map((s) => line(click(s)));
+const lines = (specs: ClickSpec[]): ExportedClick[] => specs.map((s) => toExportRecord(click(s)));
 
 const rulesText = JSON.stringify({
   currency: 'USD',
