@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadSeedVendors } from '../../config/seed-vendors.ts';
 import { toExportRecord } from '../../core/export-record.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { ExportedClick } from '../../core/finance/exported-click.ts';
@@ -36,6 +38,12 @@ describe('payout rules', () => {
     expect([...rules.vendors.keys()]).toEqual(['lola', 'puesto', 'solare']);
     expect(rules.vendors.get('solare' as never)).toEqual({ rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0 });
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('the shipped config/payout-rules.json prices exactly the seven seed vendors', () => {
+    const seeds = loadSeedVendors().map((v) => v.code);
+    const { rules } = parsePayoutRules(readFileSync('config/payout-rules.json', 'utf8'), 'config/payout-rules.json', new Set(seeds));
+    expect([...rules.vendors.keys()]).toEqual([...seeds].sort());
   });
 
   it('refuses unknown vendors, fractional cents, unknown keys and bad JSON, naming the file', () => {
