@@ -27,8 +27,8 @@ export interface OutreachAppDeps {
 }
 
 /**
- * No authentication, for the local server only: it listens on 127.0.0.1 and the analyst
- * API's token check does not exist yet. A deployment passes the real middleware.
+ * No authentication: for tests of the routes themselves. The local server and a deployment
+ * pass the analyst API's middleware (http/api-wiring.ts `apiAuth()`).
  */
 export const localOnlyOpenAccess: MiddlewareHandler = async (_c, next) => {
   await next();

@@ -3,15 +3,20 @@ import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { createDashboardApp } from '../http/dashboard-app.ts';
-import { createOutreachApp, localOnlyOpenAccess } from '../http/outreach-app.ts';
+import { createApiApp } from '../http/api-app.ts';
+import { apiAuth, wireApi } from '../http/api-wiring.ts';
+import { createOutreachApp } from '../http/outreach-app.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
 
 export function createLocalApp(): Hono {
   const root = new Hono();
+  // One middleware guards every JSON route: the bearer token locally (REFTRACK_TARGET decides).
+  const auth = apiAuth();
   root.route('/', createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address }));
-  root.route('/', createOutreachApp(wireOutreach(localOnlyOpenAccess)));
+  root.route('/', createOutreachApp(wireOutreach(auth)));
+  root.route('/', createApiApp(wireApi(auth)));
   root.route('/', createDashboardApp());
   return root;
 }

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
         '',
         'reftrack is running locally',
         `  redirect server   ${base}/ref/<code>`,
-        `  dashboard         ${base}/`,
+        `  dashboard         ${base}/#token=${secrets.apiToken}   (API: Authorization: Bearer ${secrets.apiToken})`,
         `  outreach preview  ${base}/outreach`,
         `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
         `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,

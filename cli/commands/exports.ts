@@ -28,7 +28,7 @@ const LsFlags = z
   .refine((f) => daysBetween(f.from, f.to ?? f.from).length <= MAX_DAYS, { message: `the range may span at most ${MAX_DAYS} days`, path: ['to'] });
 const CatFlags = z.object({ day, dedupe: z.boolean().default(false), source });
 
-function resolveSource(raw: string | undefined): ExportSource {
+export function resolveSource(raw: string | undefined): ExportSource {
   if (raw) return parseExportSource(raw);
   return { kind: 'dir', root: join(localConfig().REFTRACK_DATA_DIR, 's3', exportConfig().EXPORT_BUCKET) };
 }

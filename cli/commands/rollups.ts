@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { awsConfig } from '../../config/config.ts';
-import { parseBusinessDay } from '../../core/business-day.ts';
+import { awsConfig, businessConfig } from '../../config/config.ts';
+import { daysBetween, parseBusinessDay } from '../../core/business-day.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
+import { MAX_RANGE_DAYS, rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
@@ -12,7 +13,7 @@ const usage = `usage: reftrack rollups --from YYYY-MM-DD --to YYYY-MM-DD [--vend
 
 Daily rollups, every day of the range (zeros where nothing was counted) and a total row.
   --vendor CODE   one vendor (default: all vendors together)
-  --from, --to    business days, both included (at most 366 days)
+  --from, --to    business days, both included (at most 400 days)
   --format        table (default), csv, or json`;
 
 const Flags = z.object({
@@ -37,19 +38,18 @@ export const rollupsCommand: Command = {
     const from = parseBusinessDay(flags.from);
     const to = parseBusinessDay(flags.to);
     if (from > to) throw new UsageError('--from must not be after --to');
-    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > 365) throw new UsageError('the range may span at most 366 days');
+    if (daysBetween(from, to).length > MAX_RANGE_DAYS) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
     const scope: RollupScope = flags.vendor ?? ALL_VENDORS;
     const aws = awsConfig();
     const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
     const { days, total } = await reader.range(scope, from, to);
     dynamodb.destroy();
 
+    // The same presenters as GET /api/v1/rollups, so the CLI and the API print the same numbers.
     if (flags.format === 'json') {
-      console.log(JSON.stringify({ vendor: scope, from, to, days, total }, null, 2));
+      console.log(JSON.stringify(rollupReport({ timeZone: businessConfig().TIME_ZONE, scope, from, to, days, total }), null, 2));
     } else if (flags.format === 'csv') {
-      console.log(['vendor', 'day', ...COLUMNS].join(','));
-      for (const d of days) console.log([scope, d.day, ...cells(d).map((c) => (c === '-' ? '' : c))].join(','));
-      console.log([scope, 'TOTAL', ...cells(total).map((c) => (c === '-' ? '' : c))].join(','));
+      for (const line of rollupCsvLines(scope, days, total)) console.log(line);
     } else {
       console.log(`${scope === ALL_VENDORS ? 'all vendors' : scope}, ${from} to ${to}`);
       console.log(table(['day', 'clicks', 'bots', 'humans', 'unique', 'qualified', 'first click (UTC)', 'last click (UTC)'], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));

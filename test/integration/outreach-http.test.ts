@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import type { MiddlewareHandler } from 'hono';
@@ -12,6 +15,7 @@ import { addCard } from '../../core/outreach/cards.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { Vendor } from '../../core/vendor.ts';
 import { createOutreachApp, localOnlyOpenAccess } from '../../http/outreach-app.ts';
+import { loadOrCreateSecrets } from '../../local/secrets.ts';
 import { createLocalApp } from '../../local/server.ts';
 import { systemClock } from '../../http/wiring.ts';
 import { freshTables } from '../support/tables.ts';
@@ -129,11 +133,15 @@ describe('outreach HTTP routes against DynamoDB Local', () => {
   it('is mounted in the local server next to the redirect, each keeping its own error handling', async () => {
     process.env.STATE_TABLE = tables.state;
     process.env.EVENTS_TABLE = tables.events;
+    // The local server guards the outreach JSON routes with the analyst API's bearer token.
+    process.env.REFTRACK_DATA_DIR = mkdtempSync(join(tmpdir(), 'reftrack-outreach-'));
     const local = createLocalApp();
+    const { apiToken } = loadOrCreateSecrets(process.env.REFTRACK_DATA_DIR);
     expect((await local.request('/outreach')).status).toBe(200);
     expect((await local.request('/outreach/templates/solare.html')).status).toBe(200);
     expect((await local.request('/outreach/templates/nosuch.html')).status).toBe(404);
-    expect((await local.request('/api/v1/outreach/cards')).status).toBe(200);
+    expect((await local.request('/api/v1/outreach/cards')).status).toBe(401);
+    expect((await local.request('/api/v1/outreach/cards', { headers: { authorization: `Bearer ${apiToken}` } })).status).toBe(200);
     // The redirect app still owns /ref (outside a real socket it sends the guest to the fallback, still a 302).
     const redirect = await local.request('/ref/solare');
     expect(redirect.status).toBe(302);

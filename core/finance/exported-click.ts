@@ -1,0 +1,30 @@
+/**
+ * From an export line (schema `reftrack.click/1`, core/export-record.ts) back to a ClickEvent,
+ * so payouts and reconciliation reuse the rollup definitions of core/rollup.ts (qualifying,
+ * first click per visitor per day) instead of re-implementing them.
+ */
+import type { ClickEvent } from '../click-event.ts';
+import type { ExportRecord } from '../export-record.ts';
+
+/** An export line as the readers return it (schema `reftrack.click/1`). */
+export type ExportedClick = ExportRecord;
+
+/** The export line is a lossless flattening of the event, so this is its exact inverse. */
+export function clickEventOf(r: ExportedClick): ClickEvent {
+  return {
+    schemaVersion: 1,
+    clickId: r.clickId,
+    vendorCode: r.vendorCode,
+    vendorName: r.vendorName,
+    ts: r.ts,
+    day: r.day,
+    visitorHash: r.visitorHash,
+    bot: { isBot: r.isBot, reason: r.botReason, ruleVersion: r.botRuleVersion },
+    internal: r.internal,
+    userAgent: r.userAgent,
+    refererHost: r.refererHost,
+    country: r.country,
+    placement: r.placement,
+    destination: r.destination,
+  };
+}

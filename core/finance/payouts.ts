@@ -1,0 +1,275 @@
+/**
+ * Vendor payouts for one month, computed only from exported click lines. Pure: the same
+ * lines, rules and carry-in always give the same result.
+ *
+ * Per vendor, every click of the month falls in exactly one column:
+ *   bot (any bot verdict) | internal (a person on the business's own network)
+ *   | duplicate visitor (a person already counted for that vendor that day) | qualified
+ * "Qualified" is the rollups' definition (core/rollup.ts): per vendor per business day, the
+ * first human, non-internal click of each visitor. It is computed by the very same planner
+ * the aggregate consumer uses, so a statement and the dashboard cannot define it differently.
+ *
+ * Amount: earned = qualified x rate; capped at the monthly cap; plus the balance carried in
+ * from last month = due. Due below the vendor's minimum pays nothing and is carried forward.
+ */
+import { z } from 'zod';
+import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day.ts';
+import type { ClickEvent } from '../click-event.ts';
+import { ValidationError } from '../errors.ts';
+import { diffRollups, type RollupDifference } from '../rollup-diff.ts';
+import { isQualifying, planApplication, projectionId, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
+import type { VendorCode } from '../vendor-code.ts';
+import { clickEventOf, type ExportedClick } from './exported-click.ts';
+import { multiplyCents, type Cents } from './money.ts';
+import type { PayoutRules } from './payout-rules.ts';
+
+export interface Month {
+  /** `YYYY-MM` */
+  readonly id: string;
+  readonly from: BusinessDay;
+  readonly to: BusinessDay;
+  readonly days: BusinessDay[];
+}
+
+export function parseMonth(raw: string): Month {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(raw)) throw new ValidationError(`"${raw.slice(0, 20)}" is not a month (expected YYYY-MM)`);
+  const [y, m] = raw.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const from = parseBusinessDay(`${raw}-01`);
+  const to = parseBusinessDay(`${raw}-${String(last).padStart(2, '0')}`);
+  return { id: raw, from, to, days: daysBetween(from, to) };
+}
+
+export function previousMonth(month: Month): string {
+  const [y, m] = month.id.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** What the previous run left unpaid per vendor (its summary.json). */
+export interface CarryIn {
+  readonly month: string;
+  readonly currency: string;
+  readonly sha256: string;
+  readonly balances: ReadonlyMap<string, Cents>;
+}
+
+const PreviousSummary = z.object({
+  schema: z.literal('reftrack.payouts/1'),
+  month: z.string(),
+  currency: z.string(),
+  vendors: z.array(z.object({ code: z.string(), carriedForwardCents: z.number().int().min(0) }).passthrough()),
+});
+
+/** Reads the carried-forward balances from the previous month's summary.json; it must be that month's. */
+export function parseCarryIn(text: string, file: string, sha256: string, month: Month, currency: string): CarryIn {
+  let parsed: z.infer<typeof PreviousSummary>;
+  try {
+    parsed = PreviousSummary.parse(JSON.parse(text));
+  } catch (cause) {
+    throw new ValidationError(`${file}: not a payouts summary.json (${(cause as Error).message.slice(0, 200)})`, { cause });
+  }
+  const expected = previousMonth(month);
+  if (parsed.month !== expected) throw new ValidationError(`${file}: is the summary of ${parsed.month}; the carry-in for ${month.id} must be ${expected}'s`);
+  if (parsed.currency !== currency) throw new ValidationError(`${file}: is in ${parsed.currency}, the rules in ${currency}`);
+  return { month: parsed.month, currency: parsed.currency, sha256, balances: new Map(parsed.vendors.map((v) => [v.code, v.carriedForwardCents])) };
+}
+
+export interface DayCount {
+  readonly day: BusinessDay;
+  readonly clicks: number;
+  readonly qualifiedClicks: number;
+}
+
+export interface VendorStatement {
+  readonly code: VendorCode;
+  readonly name: string;
+  readonly clicks: number;
+  readonly botClicks: number;
+  readonly internalClicks: number;
+  readonly duplicateVisitorClicks: number;
+  readonly qualifiedClicks: number;
+  readonly rateCents: Cents;
+  readonly earnedCents: Cents;
+  readonly monthlyCapCents: Cents | null;
+  readonly capApplied: boolean;
+  readonly carriedInCents: Cents;
+  readonly dueCents: Cents;
+  readonly minimumPayoutCents: Cents;
+  /** What is paid this month. */
+  readonly amountCents: Cents;
+  /** Left unpaid (below the minimum), owed next month. */
+  readonly carriedForwardCents: Cents;
+  readonly days: DayCount[];
+  /** Every qualified click: what `audit/<vendor>.csv` lists. Sorted by day, then clickId. */
+  readonly qualified: ReadonlyArray<QualifiedClick>;
+}
+
+export interface PayoutRun {
+  readonly month: Month;
+  readonly currency: string;
+  readonly lines: { readonly read: number; readonly unique: number; readonly duplicateDeliveries: number; readonly outsideMonth: number };
+  readonly vendors: VendorStatement[];
+  /** Vendors with clicks this month but no rule: their clicks are not priced (an error for the run). */
+  readonly unpriced: ReadonlyArray<{ readonly code: VendorCode; readonly clicks: number; readonly qualifiedClicks: number }>;
+  /** Vendor-day rollups recounted from the lines (for `--check-rollups`). */
+  readonly vendorDays: ReadonlyMap<string, ProjectionDelta>;
+}
+
+export interface PayoutInput {
+  readonly month: Month;
+  readonly rules: PayoutRules;
+  /** Every line read, duplicates included (delivery is at least once). */
+  readonly lines: readonly ExportedClick[];
+  readonly carryIn: CarryIn | null;
+  /** Display names of vendors without a click this month (the vendor list). */
+  readonly vendorNames: ReadonlyMap<string, string>;
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One qualified click: the paid one. */
+export interface QualifiedClick {
+  readonly clickId: string;
+  readonly day: BusinessDay;
+  readonly ts: string;
+}
+
+export interface AnalysedClicks {
+  /** Unique by clickId, within the days asked for, as ClickEvents. */
+  readonly events: ClickEvent[];
+  readonly lines: { readonly read: number; readonly unique: number; readonly duplicateDeliveries: number; readonly outsideMonth: number };
+  /** Vendor-day rollups recounted from the lines, keyed by projectionId. */
+  readonly vendorDays: Map<string, ProjectionDelta>;
+  /** Per vendor, its qualified clicks sorted by day, then clickId. */
+  readonly qualified: Map<string, QualifiedClick[]>;
+}
+
+/**
+ * Export lines -> deduped events of the given days, vendor-day rollups and the qualified
+ * click ids, through the rollups' own planner (core/rollup.ts `planApplication`): the same
+ * definition of "qualified" as the live counters, by construction.
+ */
+export function analyseClicks(lines: readonly ExportedClick[], days: readonly BusinessDay[]): AnalysedClicks {
+  const wanted = new Set<string>(days);
+  // The dedupe rule of the export: the first line seen for a clickId wins.
+  const seen = new Set<string>();
+  const unique: ExportedClick[] = [];
+  let outside = 0;
+  for (const line of lines) {
+    if (seen.has(line.clickId)) continue;
+    seen.add(line.clickId);
+    if (!wanted.has(line.day)) {
+      outside++;
+      continue;
+    }
+    unique.push(line);
+  }
+  const events = unique.map(clickEventOf);
+  const plan = planApplication(events, new Map());
+  const vendorDays = new Map(plan.deltas.filter((d) => d.scope !== '*' && d.period !== 'TOTAL').map((d) => [projectionId(d.scope, d.period), d]));
+  const byId = new Map(events.map((e) => [e.clickId, e]));
+  const qualified = new Map<string, QualifiedClick[]>();
+  for (const w of plan.visitorWrites) {
+    if (w.kind !== 'create' || !w.qualifiedClickId) continue;
+    const e = byId.get(w.qualifiedClickId)!;
+    const list = qualified.get(e.vendorCode) ?? [];
+    list.push({ clickId: e.clickId, day: e.day as BusinessDay, ts: e.ts });
+    qualified.set(e.vendorCode, list);
+  }
+  for (const list of qualified.values()) list.sort((a, b) => byString(a.day, b.day) || byString(a.clickId, b.clickId));
+  return { events, lines: { read: lines.length, unique: seen.size, duplicateDeliveries: lines.length - seen.size, outsideMonth: outside }, vendorDays, qualified };
+}
+
+export function computePayouts(input: PayoutInput): PayoutRun {
+  const { events, lines, vendorDays, qualified: qualifiedIds } = analyseClicks(input.lines, input.month.days);
+
+  const perVendor = new Map<string, { clicks: number; bots: number; qualifying: number; latestName: { ts: string; name: string } | null }>();
+  for (const e of events) {
+    const v = perVendor.get(e.vendorCode) ?? { clicks: 0, bots: 0, qualifying: 0, latestName: null };
+    v.clicks++;
+    if (e.bot.isBot) v.bots++;
+    if (isQualifying(e)) v.qualifying++;
+    // The name as of the vendor's latest click this month: derived from the input only.
+    if (!v.latestName || e.ts > v.latestName.ts || (e.ts === v.latestName.ts && e.vendorName > v.latestName.name)) v.latestName = { ts: e.ts, name: e.vendorName };
+    perVendor.set(e.vendorCode, v);
+  }
+
+  const vendors: VendorStatement[] = [];
+  for (const [code, rule] of input.rules.vendors) {
+    const counted = perVendor.get(code) ?? { clicks: 0, bots: 0, qualifying: 0, latestName: null };
+    const qualified = qualifiedIds.get(code) ?? [];
+    const earnedCents = multiplyCents(qualified.length, rule.rateCents);
+    const cappedCents = rule.monthlyCapCents === null ? earnedCents : Math.min(earnedCents, rule.monthlyCapCents);
+    const carriedInCents = input.carryIn?.balances.get(code) ?? 0;
+    const dueCents = cappedCents + carriedInCents;
+    const pays = dueCents > 0 && dueCents >= rule.minimumPayoutCents;
+    vendors.push({
+      code,
+      name: counted.latestName?.name ?? input.vendorNames.get(code) ?? code,
+      clicks: counted.clicks,
+      botClicks: counted.bots,
+      internalClicks: counted.clicks - counted.bots - counted.qualifying,
+      duplicateVisitorClicks: counted.qualifying - qualified.length,
+      qualifiedClicks: qualified.length,
+      rateCents: rule.rateCents,
+      earnedCents,
+      monthlyCapCents: rule.monthlyCapCents,
+      capApplied: cappedCents < earnedCents,
+      carriedInCents,
+      dueCents,
+      minimumPayoutCents: rule.minimumPayoutCents,
+      amountCents: pays ? dueCents : 0,
+      carriedForwardCents: pays ? 0 : dueCents,
+      days: input.month.days.map((day) => {
+        const d = vendorDays.get(projectionId(code, day));
+        return { day, clicks: d?.clicks ?? 0, qualifiedClicks: d?.qualifiedClicks ?? 0 };
+      }),
+      qualified,
+    });
+  }
+
+  const unpriced = [...perVendor.entries()]
+    .filter(([code]) => !input.rules.vendors.has(code as VendorCode))
+    .map(([code, v]) => ({ code: code as VendorCode, clicks: v.clicks, qualifiedClicks: (qualifiedIds.get(code) ?? []).length }))
+    .sort((a, b) => byString(a.code, b.code));
+
+  return {
+    month: input.month,
+    currency: input.rules.currency,
+    lines,
+    vendors,
+    unpriced,
+    vendorDays,
+  };
+}
+
+export interface PayoutTotals {
+  readonly clicks: number;
+  readonly botClicks: number;
+  readonly internalClicks: number;
+  readonly duplicateVisitorClicks: number;
+  readonly qualifiedClicks: number;
+  readonly amountCents: Cents;
+  readonly carriedForwardCents: Cents;
+}
+
+export function payoutTotals(vendors: readonly VendorStatement[]): PayoutTotals {
+  const sum = (f: (v: VendorStatement) => number) => vendors.reduce((acc, v) => acc + f(v), 0);
+  return {
+    clicks: sum((v) => v.clicks),
+    botClicks: sum((v) => v.botClicks),
+    internalClicks: sum((v) => v.internalClicks),
+    duplicateVisitorClicks: sum((v) => v.duplicateVisitorClicks),
+    qualifiedClicks: sum((v) => v.qualifiedClicks),
+    amountCents: sum((v) => v.amountCents),
+    carriedForwardCents: sum((v) => v.carriedForwardCents),
+  };
+}
+
+/**
+ * `--check-rollups`: the month's vendor-day figures recounted from the exports against the
+ * live rollups (zero-filled days of the same vendors). Every vendor/day/field that differs.
+ */
+export function rollupDifferences(run: PayoutRun, stored: ReadonlyArray<DailyRollup>): RollupDifference[] {
+  return diffRollups(run.vendorDays, stored.map((r) => ({ scope: r.scope, period: r.day, figures: r })));
+}

@@ -1,0 +1,58 @@
+/**
+ * How rollups are presented to people and programs: the JSON report and the CSV, written
+ * once so the CLI (`reftrack rollups`) and the analyst API (`GET /api/v1/rollups`) can never
+ * disagree about a number or a column.
+ */
+import { addDays, format, parse } from 'date-fns';
+import type { BusinessDay } from './business-day.ts';
+import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
+
+/** The figures in the order they are printed (CSV columns, JSON keys). */
+export const FIGURE_COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const satisfies ReadonlyArray<keyof RollupFigures>;
+
+/** The longest range the API serves in one request (one Query of at most 400 small items). */
+export const MAX_RANGE_DAYS = 400;
+
+export type FiguresJson = { readonly [K in (typeof FIGURE_COLUMNS)[number]]: RollupFigures[K] };
+
+export interface RollupReport {
+  readonly timeZone: string;
+  readonly vendor: RollupScope;
+  readonly from: BusinessDay;
+  readonly to: BusinessDay;
+  readonly days: ReadonlyArray<{ readonly day: BusinessDay } & FiguresJson>;
+  readonly total: FiguresJson;
+}
+
+export function figuresJson(r: RollupFigures): FiguresJson {
+  return { clicks: r.clicks, botClicks: r.botClicks, humanClicks: r.humanClicks, uniqueVisitors: r.uniqueVisitors, qualifiedClicks: r.qualifiedClicks, firstClickAt: r.firstClickAt, lastClickAt: r.lastClickAt };
+}
+
+export function rollupReport(input: { timeZone: string; scope: RollupScope; from: BusinessDay; to: BusinessDay; days: readonly DailyRollup[]; total: VendorTotals }): RollupReport {
+  return {
+    timeZone: input.timeZone,
+    vendor: input.scope,
+    from: input.from,
+    to: input.to,
+    days: input.days.map((d) => ({ day: d.day, ...figuresJson(d) })),
+    total: figuresJson(input.total),
+  };
+}
+
+/** CSV lines: a header, one row per day, a TOTAL row. Empty cells where there was no click. */
+export function rollupCsvLines(scope: RollupScope, days: readonly DailyRollup[], total: VendorTotals): string[] {
+  const cells = (r: RollupFigures) => FIGURE_COLUMNS.map((c) => r[c] ?? '');
+  return [['vendor', 'day', ...FIGURE_COLUMNS].join(','), ...days.map((d) => [scope, d.day, ...cells(d)].join(',')), [scope, 'TOTAL', ...cells(total)].join(',')];
+}
+
+/** A file name that says what is in it, time zone included (`/` is not allowed in file names). */
+export function rollupCsvFileName(scope: RollupScope, from: BusinessDay, to: BusinessDay, timeZone: string): string {
+  const who = scope === ALL_VENDORS ? 'all-vendors' : scope;
+  return `rollups-${who}-${from}-to-${to}-${timeZone.replace(/[^A-Za-z0-9_+-]/g, '_')}.csv`;
+}
+
+/** The `count` business days ending with `to` (both included). */
+export function lastDays(to: BusinessDay, count: number): { from: BusinessDay; to: BusinessDay } {
+  const end = parse(to, 'yyyy-MM-dd', new Date(2000, 0, 1));
+  return { from: format(addDays(end, -(count - 1)), 'yyyy-MM-dd') as BusinessDay, to };
+}

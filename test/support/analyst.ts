@@ -1,0 +1,40 @@
+/** Helpers for the analyst tests: clicks through the real aggregate consumer, the CLI as a child process. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
+import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
+import type { TableNames } from '../../adapters/provision.ts';
+import { RollupGenerations } from '../../adapters/rollup-generation.ts';
+import type { ClickEvent } from '../../core/click-event.ts';
+import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { insertRecord, streamEvent } from './stream-records.ts';
+
+const run = promisify(execFile);
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npx reftrack ...` on the given tables, as a separate process. */
+export async function reftrack(tables: TableNames, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const fullEnv = { ...process.env, EVENTS_TABLE: tables.events, STATE_TABLE: tables.state, REFTRACK_TARGET: 'local', ...env };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['cli/bin.js', ...args], { env: fullEnv, timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Appends the events to the log and applies them through the aggregate consumer, as the stream would. */
+export async function recordAndAggregate(tables: TableNames, events: readonly ClickEvent[]): Promise<void> {
+  const log = new DynamoClickLog(dynamodb, tables.events);
+  for (const e of events) await log.append(e);
+  const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
+  const result = await handler(streamEvent(events.map(insertRecord)));
+  if (result.batchItemFailures.length > 0) throw new Error(`aggregate reported failures: ${JSON.stringify(result.batchItemFailures)}`);
+}
