@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AnalystApi } from './constructs/analyst-api.ts';
@@ -100,20 +100,26 @@ export class AppStack extends Stack {
       source: { kinesisStream: data.spillStream },
       failedBatchesBucketPrefix: data.namePrefix,
       batchSize: 100,
+      // Its one job is to wait out a DynamoDB problem: retry for as long as the stream keeps the record.
+      retryAttempts: 10_000,
+      maxRecordAge: Duration.days(7),
       logRetention,
       environment: { EVENTS_TABLE: data.events.tableName },
     });
     data.events.grant(this.spillDrain.fn, 'dynamodb:PutItem');
 
-    if (props.entries.api) {
-      this.analyst = new AnalystApi(this, 'Analyst', { entry: props.entries.api, state: data.state, environment: business, logRetention });
-    }
 
     this.distribution = new ReferralDistribution(this, 'Cdn', {
       api: this.referral.api,
       logBucket: data.cdnLogsBucket,
       ...(settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : {}),
     });
+
+    const publicHost = settings.domainName ?? this.distribution.distribution.distributionDomainName;
+    if (props.entries.api) {
+      // Vendor links in API answers point at the public CloudFront host, never a localhost default.
+      this.analyst = new AnalystApi(this, 'Analyst', { entry: props.entries.api, state: data.state, environment: { ...business, PUBLIC_BASE_URL: `https://${publicHost}` }, logRetention });
+    }
 
     new PipelineAlarms(this, 'Alarms', {
       redirect: this.referral.redirect,
@@ -126,7 +132,6 @@ export class AppStack extends Stack {
       exportDelivery: data.exportDelivery,
     });
 
-    const publicHost = settings.domainName ?? this.distribution.distribution.distributionDomainName;
     new CfnOutput(this, 'ReferralBaseUrl', { value: `https://${publicHost}/ref/`, description: 'Vendor links are <this><vendor code>' });
     new CfnOutput(this, 'DashboardUrl', { value: `https://${publicHost}/`, description: 'CloudFront root; the dashboard itself arrives with issue 7' });
     new CfnOutput(this, 'ReferralApiUrl', { value: apiUrl(this.referral.api), description: 'The HTTP API behind CloudFront (for checks; guests use ReferralBaseUrl)' });

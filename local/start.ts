@@ -13,6 +13,15 @@ import { startLocalFirehose } from './firehose-server.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 
+/**
+ * Retries before a failing record goes to the dead-letter dir. With backoff capped at 5 s, 60 is
+ * about five minutes: a DynamoDB Local restart is waited out, a poison record still surfaces.
+ * The spill drain exists to wait out DynamoDB trouble, so it retries far longer (like its
+ * deployed mapping, which retries for as long as the stream keeps the record).
+ */
+const CONSUMER_RETRIES = 60;
+const SPILL_DRAIN_RETRIES = 1_000;
+
 /** Anything started that must be stopped, in reverse order, on Ctrl-C. */
 interface Stoppable {
   readonly name: string;
@@ -74,13 +83,13 @@ async function main(): Promise<void> {
     await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
 
     // The event source mappings of the deployed stack, played locally (INSERT-only, partial batch failures).
-    const aggregator = new StreamPoller({ name: 'aggregate', tableName: aws.EVENTS_TABLE, handler: aggregate.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: 10 });
+    const aggregator = new StreamPoller({ name: 'aggregate', tableName: aws.EVENTS_TABLE, handler: aggregate.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES });
     await aggregator.start();
     running.push({ name: 'aggregate consumer', stop: () => aggregator.stop() });
-    const exportPoller = new StreamPoller({ name: 'export', tableName: aws.EVENTS_TABLE, handler: exporter.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: 10 });
+    const exportPoller = new StreamPoller({ name: 'export', tableName: aws.EVENTS_TABLE, handler: exporter.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES });
     await exportPoller.start();
     running.push({ name: 'export consumer', stop: () => exportPoller.stop() });
-    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION });
+    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES });
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
 

@@ -1,14 +1,15 @@
 /**
- * The dashboard in real headless Chromium against the real pipeline: clicks go through the
- * redirect into DynamoDB Local, the aggregate consumer turns them into rollups, the analyst
- * API serves them, and the page must show them without a reload.
+ * The dashboard in real headless Chromium against `npm start`, as a user runs it: clicks go
+ * through the redirect into DynamoDB Local, the aggregate consumer (fed by the local stream
+ * poller) turns them into rollups, the analyst API serves them, and the page must show them
+ * without a reload.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
-import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack.ts';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-runtime.ts';
 
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
+  expect(await stack?.stop()).toBe(0);
 });
 
 describe('dashboard in headless Chromium', () => {
@@ -64,8 +65,10 @@ describe('dashboard in headless Chromium', () => {
     await bare.close();
   });
 
-  it('opens from the printed link, forgets the token in the address bar and lists the seven vendors', async () => {
-    await page.goto(`${stack.baseUrl}/#token=${stack.token}`);
+  it('opens from the link npm start prints, forgets the token in the address bar and lists the seven vendors', async () => {
+    const printed = stack.output().match(/dashboard\s+(http:\/\/\S+)/)?.[1];
+    expect(printed).toBe(`${stack.baseUrl}/#token=${stack.token}`);
+    await page.goto(printed!);
     await expect.poll(() => page.locator('#vendors-table tbody tr').count()).toBe(7);
     expect(page.url()).toBe(`${stack.baseUrl}/#/`);
     expect(await page.evaluate(() => sessionStorage.getItem('reftrack.apiToken'))).toBe(stack.token);
