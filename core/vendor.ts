@@ -4,7 +4,7 @@ import { VENDOR_CODE_PATTERN, type VendorCode } from './vendor-code.ts';
 export const httpsUrl = z
   .string()
   .url()
-  .refine((s) => new URL(s).protocol === 'https:', { message: 'must be an https:// URL' });
+  .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', { message: 'must be an https:// URL' });
 
 /** Per-vendor overrides of the UTM parameters put on the destination. */
 export const UtmOverrides = z

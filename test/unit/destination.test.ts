@@ -58,3 +58,13 @@ describe('sanitizeToken', () => {
     expect(sanitizeToken('x'.repeat(500))).toHaveLength(64);
   });
 });
+
+describe('Vendor destination', () => {
+  it('is refused, not thrown on, when it is not an https URL', () => {
+    for (const destination of ['not a url', 'http://queenofsandiego.com/', 'javascript:alert(1)', '']) {
+      const parsed = Vendor.safeParse({ code: 'solare', name: 'Solare', destination });
+      expect(parsed.success, destination).toBe(false);
+    }
+    expect(Vendor.safeParse({ code: 'solare', name: 'Solare', destination: 'https://queenofsandiego.com/book' }).success).toBe(true);
+  });
+});
