@@ -1,9 +1,10 @@
-import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ClickEvent } from '../core/click-event.ts';
 import type { AppendResult, ClickLog } from '../core/ports.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { storeError } from './dynamodb-errors.ts';
+import { queryAll } from './dynamodb-query.ts';
 
 export function eventKey(event: Pick<ClickEvent, 'vendorCode' | 'day' | 'clickId'>): { pk: string; sk: string } {
   return { pk: `${event.vendorCode}#${event.day}`, sk: event.clickId };
@@ -47,26 +48,13 @@ export class DynamoClickLog implements ClickLog {
 
   /** Events of one vendor on one business day, newest first. */
   async forVendorDay(vendorCode: VendorCode, day: string, limit?: number): Promise<ClickEvent[]> {
-    const events: ClickEvent[] = [];
-    let startKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': `${vendorCode}#${day}` }),
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-            ...(limit ? { Limit: limit - events.length } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) events.push(fromEventItem(unmarshall(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && (!limit || events.length < limit));
-    } catch (error) {
-      throw storeError('query click events', error);
-    }
-    return events;
+    const items = await queryAll(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': `${vendorCode}#${day}` }), ScanIndexForward: false, ...(limit ? { Limit: limit } : {}) },
+      'query click events',
+      limit,
+    );
+    return items.map((item) => fromEventItem(unmarshall(item)));
   }
+
 }

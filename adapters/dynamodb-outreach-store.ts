@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ApprovalCard, CardExistsError, ConcurrentCardChangeError } from '../core/outreach/approval-card.ts';
 import { CardNotFoundError } from '../core/outreach/cards.ts';
 import type { ApprovalCardStore } from '../core/outreach/ports.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { storeError } from './dynamodb-errors.ts';
+import { queryAll } from './dynamodb-query.ts';
 
 const PK = 'CARD';
 
@@ -39,27 +40,14 @@ export class DynamoApprovalCardStore implements ApprovalCardStore {
   }
 
   async list(): Promise<ApprovalCard[]> {
-    const cards: ApprovalCard[] = [];
-    let startKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': PK }),
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) cards.push(fromItem(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      throw storeError('list approval cards', error);
-    }
-    return cards;
+    const items = await queryAll(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': PK }), ConsistentRead: true },
+      'list approval cards',
+    );
+    return items.map(fromItem);
   }
+
 
   async create(card: ApprovalCard): Promise<void> {
     try {

@@ -1,8 +1,9 @@
-import { GetItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BusinessDay } from '../core/business-day.ts';
 import { sumDays, zeroFilledDays, ZERO_FIGURES, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
 import { storeError } from './dynamodb-errors.ts';
+import { queryAll, scanAll } from './dynamodb-query.ts';
 import type { RollupGenerations } from './rollup-generation.ts';
 import { rollupFromItem, rollupKey, rollupPk, type StoredRollup } from './rollup-items.ts';
 
@@ -20,26 +21,19 @@ export class RollupReader {
   /** Every day from `from` to `to` of a vendor (or `*` = all vendors), zero-filled. */
   async daily(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<DailyRollup[]> {
     const generation = await this.generations.current();
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: marshall({ ':pk': rollupPk(generation, scope), ':from': `DAY#${from}`, ':to': `DAY#${to}` }),
+      },
+      'query rollups',
+    );
     const found: DailyRollup[] = [];
-    let startKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: marshall({ ':pk': rollupPk(generation, scope), ':from': `DAY#${from}`, ':to': `DAY#${to}` }),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const stored = rollupFromItem(unmarshall(item));
-          if (stored.kind === 'day') found.push(stored.rollup);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      throw storeError('query rollups', error);
+    for (const item of items) {
+      const stored = rollupFromItem(unmarshall(item));
+      if (stored.kind === 'day') found.push(stored.rollup);
     }
     return zeroFilledDays(scope, from, to, found);
   }
@@ -66,24 +60,12 @@ export class RollupReader {
   /** Every stored rollup item of a generation (verify: also finds items no event explains). */
   async everything(generation?: number): Promise<StoredRollup[]> {
     const gen = generation ?? (await this.generations.current());
-    const out: StoredRollup[] = [];
-    let startKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: 'begins_with(pk, :prefix)',
-            ExpressionAttributeValues: marshall({ ':prefix': `ROLLUP#${gen}#` }),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) out.push(rollupFromItem(unmarshall(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      throw storeError('scan rollups', error);
-    }
+    const items = await scanAll(
+      this.client,
+      { TableName: this.tableName, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: marshall({ ':prefix': `ROLLUP#${gen}#` }) },
+      'scan rollups',
+    );
+    const out = items.map((item) => rollupFromItem(unmarshall(item)));
     return out;
   }
 }

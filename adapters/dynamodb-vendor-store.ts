@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { VendorSource } from '../core/cached-vendor-directory.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { Vendor, type VendorStatus } from '../core/vendor.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { storeError } from './dynamodb-errors.ts';
+import { queryAll } from './dynamodb-query.ts';
 
 const PK = 'VENDOR';
 
@@ -21,26 +22,10 @@ export class DynamoVendorStore implements VendorSource {
   ) {}
 
   async list(): Promise<Vendor[]> {
-    const vendors: Vendor[] = [];
-    let startKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': PK }),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) vendors.push(fromItem(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      throw storeError('list vendors', error);
-    }
-    return vendors;
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': PK }) }, 'list vendors');
+    return items.map(fromItem);
   }
+
 
   async get(code: VendorCode): Promise<Vendor | undefined> {
     try {

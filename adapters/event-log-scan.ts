@@ -1,4 +1,4 @@
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ClickEvent } from '../core/click-event.ts';
 import { fromEventItem } from './dynamodb-click-log.ts';
@@ -15,17 +15,18 @@ export interface EventLogPage {
  * at 1 KB an event, a million events is ~250k read units (eventually consistent).
  */
 export async function* scanEventLog(client: DynamoDBClient, tableName: string): AsyncGenerator<EventLogPage> {
-  let startKey: Record<string, any> | undefined;
-  do {
-    let page;
+  const pages = paginateScan({ client }, { TableName: tableName })[Symbol.asyncIterator]();
+  for (;;) {
+    let next;
     try {
-      page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+      next = await pages.next();
     } catch (error) {
       throw storeError('scan event log', error);
     }
+    if (next.done) return;
     const events: ClickEvent[] = [];
     const invalid: string[] = [];
-    for (const raw of page.Items ?? []) {
+    for (const raw of next.value.Items ?? []) {
       const item = unmarshall(raw);
       try {
         events.push(fromEventItem(item));
@@ -34,6 +35,5 @@ export async function* scanEventLog(client: DynamoDBClient, tableName: string): 
       }
     }
     yield { events, invalid };
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
 }
