@@ -14,7 +14,16 @@ export function createLocalApp(): Hono {
   const root = new Hono();
   // One middleware guards every JSON route: the bearer token locally (REFTRACK_TARGET decides).
   const auth = apiAuth();
-  root.route('/', createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address }));
+  const redirectApp = createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address });
+  // URL parsing folds dot segments, so `/ref/%2e%2e` arrives here as `/` and would open the
+  // dashboard. On Lambda the redirect function sees every /ref/* path and sends such guests to the
+  // fallback; locally, check the raw request line so they get the same redirect.
+  root.use(async (c, next) => {
+    const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url ?? '';
+    if (/^\/ref(\/|\?|$)/i.test(raw) && !/^\/ref(\/|$)/.test(c.req.path)) return redirectApp.fetch(new Request(new URL('/ref/', c.req.url)), c.env);
+    return next();
+  });
+  root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
   root.route('/', createApiApp(wireApi(auth)));
   root.route('/', createDashboardApp());

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { applyLocalDefaults, awsConfig, exportConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
 import { ReftrackError } from '../core/errors.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
-import { startLocalFirehose } from './firehose-server.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 
@@ -43,8 +42,11 @@ async function main(): Promise<void> {
     running.push({ name: 'DynamoDB Local', stop: () => engine.stop() });
     const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
     running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
+    // Before anything creates the Powertools logger: a quiet terminal, one line per problem.
+    applyLocalDefaults({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' });
     // Locally a 10 s buffer, so a click shows up in `reftrack exports` soon (the deployed stream uses EXPORT_DELIVERY's).
     applyLocalDefaults({ LOCAL_FIREHOSE_INTERVAL_SECONDS: '10' });
+    const { startLocalFirehose } = await import('./firehose-server.ts');
     const exportCfg = exportConfig();
     const firehose = await startLocalFirehose({
       port: Number(new URL(exportCfg.FIREHOSE_ENDPOINT).port),
@@ -60,8 +62,6 @@ async function main(): Promise<void> {
       DYNAMODB_ENDPOINT: engine.endpoint,
       KINESIS_ENDPOINT: spillStream.endpoint,
       VISITOR_HASH_KEY: secrets.visitorHashKey,
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
     });
 
     // Imported only now: these modules build their clients from the configuration just completed.
