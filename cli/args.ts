@@ -1,6 +1,6 @@
 /** zod pieces for CLI flags, shared by every command. */
 import { z } from 'zod';
-import { parseBusinessDay } from '../core/business-day.ts';
+import { BusinessDayString } from '../core/business-day.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../core/vendor-code.ts';
 
 export const vendorCodeArg = z
@@ -9,14 +9,7 @@ export const vendorCodeArg = z
   .refine((s) => VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31})' })
   .transform((s) => s as VendorCode);
 
-export const dayArg = z.string().refine((s) => {
-  try {
-    parseBusinessDay(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'must be a day as YYYY-MM-DD' });
+export const dayArg = BusinessDayString;
 
 export const positiveIntArg = (max: number) =>
   z

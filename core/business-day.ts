@@ -1,4 +1,5 @@
 import { format, isValid, parse, addDays, differenceInCalendarDays } from 'date-fns';
+import { z } from 'zod';
 import { tz, TZDate } from '@date-fns/tz';
 import { ValidationError } from './errors.ts';
 
@@ -42,3 +43,13 @@ export function startOfBusinessDay(day: BusinessDay, timeZone: string): Date {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(new TZDate(y, m - 1, d, 0, 0, 0, 0, timeZone).getTime());
 }
+
+/** A `YYYY-MM-DD` day from outside (query parameter, CLI flag), validated at the edge. */
+export const BusinessDayString = z.string().refine((s) => {
+  try {
+    parseBusinessDay(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'must be a day as YYYY-MM-DD' });

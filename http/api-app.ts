@@ -9,7 +9,7 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { businessDay, daysBetween, parseBusinessDay, type BusinessDay } from '../core/business-day.ts';
+import { BusinessDayString, businessDay, daysBetween, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
@@ -45,14 +45,7 @@ export interface ApiAppDeps {
 /** Days the range covers when the caller gives no `from`/`to`. */
 export const DEFAULT_RANGE_DAYS = 30;
 
-const dayParam = z.string().refine((s) => {
-  try {
-    parseBusinessDay(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'must be a day as YYYY-MM-DD' });
+const dayParam = BusinessDayString;
 
 const RollupsQuery = z.object({
   vendor: z

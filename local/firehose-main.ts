@@ -6,20 +6,13 @@
  */
 import { exportConfig, localConfig, quietLocalRuntime } from '../config/config.ts';
 import { ReftrackError } from '../core/errors.ts';
-import { startLocalFirehose } from './firehose-server.ts';
+import { startConfiguredLocalFirehose } from './firehose-server.ts';
 
 async function main(): Promise<void> {
   quietLocalRuntime();
   const cfg = exportConfig();
   const local = localConfig();
-  const firehose = await startLocalFirehose({
-    port: Number(new URL(cfg.FIREHOSE_ENDPOINT).port),
-    dataDir: local.REFTRACK_DATA_DIR,
-    bucket: cfg.EXPORT_BUCKET,
-    deliveryStreams: [cfg.DELIVERY_STREAM_NAME],
-    failRate: cfg.LOCAL_FIREHOSE_FAIL_RATE,
-    ...(cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS !== undefined ? { bufferingIntervalMs: cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS * 1000 } : {}),
-  });
+  const firehose = await startConfiguredLocalFirehose();
   console.log(`local Firehose ${firehose.endpoint} stream ${cfg.DELIVERY_STREAM_NAME} -> ${local.REFTRACK_DATA_DIR}/s3/${cfg.EXPORT_BUCKET}/ (ready)`);
   const stop = () => {
     firehose.stop().then(() => {

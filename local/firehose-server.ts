@@ -6,6 +6,7 @@
  * (EXPORT_DELIVERY), and written as gzip objects under `<dataDir>/s3/<bucket>/<prefix>`.
  * Acknowledged records are journaled first (see firehose-journal.ts), so none is lost.
  */
+import { exportConfig, localConfig } from '../config/config.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -350,4 +351,18 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(json), 'x-amzn-RequestId': randomUUID() });
   res.end(json);
+}
+
+/** The local Firehose as the configuration describes it (npm start and `local/firehose-main.ts` share this). */
+export function startConfiguredLocalFirehose(overrides: Partial<LocalFirehoseOptions> = {}): Promise<RunningLocalFirehose> {
+  const cfg = exportConfig();
+  return startLocalFirehose({
+    port: Number(new URL(cfg.FIREHOSE_ENDPOINT).port),
+    dataDir: localConfig().REFTRACK_DATA_DIR,
+    bucket: cfg.EXPORT_BUCKET,
+    deliveryStreams: [cfg.DELIVERY_STREAM_NAME],
+    failRate: cfg.LOCAL_FIREHOSE_FAIL_RATE,
+    ...(cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS !== undefined ? { bufferingIntervalMs: cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS * 1000 } : {}),
+    ...overrides,
+  });
 }

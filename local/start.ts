@@ -46,16 +46,9 @@ async function main(): Promise<void> {
     applyLocalDefaults({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' });
     // Locally a 10 s buffer, so a click shows up in `reftrack exports` soon (the deployed stream uses EXPORT_DELIVERY's).
     applyLocalDefaults({ LOCAL_FIREHOSE_INTERVAL_SECONDS: '10' });
-    const { startLocalFirehose } = await import('./firehose-server.ts');
+    const { startConfiguredLocalFirehose } = await import('./firehose-server.ts');
     const exportCfg = exportConfig();
-    const firehose = await startLocalFirehose({
-      port: Number(new URL(exportCfg.FIREHOSE_ENDPOINT).port),
-      dataDir: local.REFTRACK_DATA_DIR,
-      bucket: exportCfg.EXPORT_BUCKET,
-      deliveryStreams: [exportCfg.DELIVERY_STREAM_NAME],
-      failRate: exportCfg.LOCAL_FIREHOSE_FAIL_RATE,
-      bufferingIntervalMs: (exportCfg.LOCAL_FIREHOSE_INTERVAL_SECONDS ?? 10) * 1000,
-    });
+    const firehose = await startConfiguredLocalFirehose();
     running.push({ name: 'local Firehose', stop: () => firehose.stop() });
     applyLocalDefaults({
       REFTRACK_TARGET: 'local',
