@@ -2,13 +2,7 @@ import { Agent } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsConfig, type AwsConfig } from '../config/config.ts';
-
-/** Client settings shared by every DynamoDB-speaking client; local and cloud differ only here. */
-export function awsClientConfig(cfg: AwsConfig, endpoint: string): Pick<DynamoDBClientConfig, 'region' | 'endpoint' | 'credentials'> {
-  return cfg.REFTRACK_TARGET === 'local'
-    ? { region: cfg.AWS_REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : { region: cfg.AWS_REGION };
-}
+import { awsClientConfig } from './aws-client-config.ts';
 
 export function dynamoClientConfig(cfg: AwsConfig): DynamoDBClientConfig {
   return {

@@ -2,7 +2,7 @@ import { Agent } from 'node:http';
 import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsConfig, exportConfig, type AwsConfig, type ExportConfig } from '../config/config.ts';
-import { awsClientConfig } from './dynamodb-client.ts';
+import { awsClientConfig } from './aws-client-config.ts';
 
 /**
  * Local and cloud differ only in the endpoint and credentials (from awsClientConfig). The SDK's

@@ -9,7 +9,7 @@ import { awsConfig, spillConfig } from '../config/config.ts';
 import { ClickEvent } from '../core/click-event.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { ClickSpill } from '../core/ports.ts';
-import { awsClientConfig } from './dynamodb-client.ts';
+import { awsClientConfig } from './aws-client-config.ts';
 import { storeError } from './dynamodb-errors.ts';
 
 const spill = spillConfig();
