@@ -8,7 +8,7 @@ import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { DynamoRollupStore } from '../adapters/dynamodb-rollup-store.ts';
-import { rollupKey } from '../adapters/rollup-items.ts';
+import { projectionKey } from '../adapters/state-table.ts';
 import { businessDay } from '../core/business-day.ts';
 import { ClickEvent } from '../core/click-event.ts';
 import { ALL_VENDORS } from '../core/rollup.ts';
@@ -84,7 +84,7 @@ export async function benchAggregate(ctx: BenchContext, opts: { events?: number;
   // Exactly-once: batches of `batchSize` (the mapping's default), `consumers` shards in parallel.
   {
     const table = await ctx.stateTable();
-    const store = new DynamoRollupStore(ctx.client, table);
+    const store = new DynamoRollupStore(ctx.client, { state: table, events: table });
     const batches = Array.from({ length: Math.ceil(events.length / batchSize) }, (_, i) => events.slice(i * batchSize, (i + 1) * batchSize));
     let writeUnits = 0, writeActions = 0, transactions = 0, applied = 0, retries = 0;
     const t0 = performance.now();
@@ -123,7 +123,7 @@ export async function benchAggregate(ctx: BenchContext, opts: { events?: number;
         const out = await ctx.client.send(
           new UpdateItemCommand({
             TableName: table,
-            Key: marshall(rollupKey(1, scope as VendorCode, period as never)),
+            Key: marshall(projectionKey(1, scope as VendorCode, period, '0')),
             UpdateExpression: 'ADD clicks :one, botClicks :bot, humanClicks :human',
             ExpressionAttributeValues: marshall({ ':one': 1, ':bot': e.bot.isBot ? 1 : 0, ':human': e.bot.isBot ? 0 : 1 }),
             ReturnConsumedCapacity: 'TOTAL',

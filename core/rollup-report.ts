@@ -5,15 +5,16 @@
  */
 import { addDays, format, parse } from 'date-fns';
 import type { BusinessDay } from './business-day.ts';
-import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
+import { FIGURE_KEYS, type FigureKey } from './rollup-figures.ts';
+import { ALL_VENDORS, figuresOf, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
 
-/** The figures in the order they are printed (CSV columns, JSON keys). */
-export const FIGURE_COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const satisfies ReadonlyArray<keyof RollupFigures>;
+/** The figures in the order they are printed (CSV columns, JSON keys): core/rollup-figures.ts. */
+export const FIGURE_COLUMNS: readonly FigureKey[] = FIGURE_KEYS;
 
 /** The longest range the API serves in one request (one Query of at most 400 small items). */
 export const MAX_RANGE_DAYS = 400;
 
-export type FiguresJson = { readonly [K in (typeof FIGURE_COLUMNS)[number]]: RollupFigures[K] };
+export type FiguresJson = RollupFigures;
 
 export interface RollupReport {
   readonly timeZone: string;
@@ -25,7 +26,7 @@ export interface RollupReport {
 }
 
 export function figuresJson(r: RollupFigures): FiguresJson {
-  return { clicks: r.clicks, botClicks: r.botClicks, humanClicks: r.humanClicks, uniqueVisitors: r.uniqueVisitors, qualifiedClicks: r.qualifiedClicks, firstClickAt: r.firstClickAt, lastClickAt: r.lastClickAt };
+  return figuresOf(r);
 }
 
 export function rollupReport(input: { timeZone: string; scope: RollupScope; from: BusinessDay; to: BusinessDay; days: readonly DailyRollup[]; total: VendorTotals }): RollupReport {

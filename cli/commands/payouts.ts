@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { awsConfig, businessConfig, outreachConfig } from '../../config/config.ts';
+import { awsConfig, businessConfig, outreachConfig, qualificationRules } from '../../config/config.ts';
 import { renderPayoutFiles, isComplete } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules } from '../../core/finance/payout-rules.ts';
 import { computePayouts, parseCarryIn, parseMonth, rollupDifferences } from '../../core/finance/payouts.ts';
@@ -80,7 +80,7 @@ export const payoutsCommand: Command = {
         console.error(`reftrack payouts: no export objects for ${month.id} (${month.from} to ${month.to}) under ${describeSource(source)}; nothing written`);
         return 1;
       }
-      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map(registry.map((v) => [v.code, v.name])) });
+      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map(registry.map((v) => [v.code, v.name])), qualification: qualificationRules() });
       const meta = {
         timeZone: businessConfig().TIME_ZONE,
         issuer: outreachConfig().OUTREACH_BRAND_NAME,
@@ -111,8 +111,8 @@ export const payoutsCommand: Command = {
       console.log(`${run.lines.read} lines, ${run.lines.unique} unique clicks (${run.lines.duplicateDeliveries} duplicate deliveries dropped)`);
       console.log(
         table(
-          ['vendor', 'clicks', 'bots', 'internal', 'dup visitors', 'qualified', 'rate', 'earned', 'carried in', 'amount', 'carried fwd'],
-          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
+          ['vendor', 'clicks', 'bots', 'subres', 'internal', 'suspicious', 'net-cap', 'repeat', 'qualified', 'rate', 'earned', 'carried in', 'amount', 'carried fwd'],
+          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.subresourceClicks, v.internalClicks, v.suspiciousClicks, v.networkCapClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
         ),
       );
       console.log(`total ${formatCents(run.vendors.reduce((n, v) => n + v.amountCents, 0))} ${run.currency}; ${isComplete(run, meta) ? 'complete' : 'INCOMPLETE'}; written to ${flags.out}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { awsConfig, businessConfig } from '../../config/config.ts';
+import { awsConfig, businessConfig, qualificationRules } from '../../config/config.ts';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import { parseGa4Csv } from '../../core/finance/ga4.ts';
 import { analyseClicks } from '../../core/finance/payouts.ts';
@@ -67,7 +67,7 @@ export const reconcileCommand: Command = {
           console.error(`no export objects from ${from} to ${to} under ${describeSource(exportSource)}`);
           exit = 1;
         }
-        const analysed = analyseClicks(read.records, days);
+        const analysed = analyseClicks(read.records, days, qualificationRules());
         const qualifiedIds = new Map<string, string[]>();
         for (const [vendor, list] of analysed.qualified) {
           for (const q of list) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { daysBetween, parseBusinessDay } from '../../core/business-day.ts';
+import { FIGURE_KEYS, FIGURE_LABELS } from '../../core/rollup-figures.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
 import { MAX_RANGE_DAYS, rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
@@ -23,10 +24,8 @@ const Flags = z.object({
   format: z.enum(['table', 'csv', 'json']).default('table'),
 });
 
-const COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const;
-
 function cells(r: DailyRollup | VendorTotals): Array<string | number> {
-  return COLUMNS.map((c) => r[c] ?? '-');
+  return FIGURE_KEYS.map((c) => r[c] ?? '-');
 }
 
 export const rollupsCommand: Command = {
@@ -52,7 +51,7 @@ export const rollupsCommand: Command = {
       for (const line of rollupCsvLines(scope, days, total)) console.log(line);
     } else {
       console.log(`${scope === ALL_VENDORS ? 'all vendors' : scope}, ${from} to ${to}`);
-      console.log(table(['day', 'clicks', 'bots', 'humans', 'unique', 'qualified', 'first click (UTC)', 'last click (UTC)'], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));
+      console.log(table(['day', ...FIGURE_LABELS], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));
     }
     return 0;
   },

@@ -9,6 +9,7 @@ import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { verifyRollups } from '../../adapters/rollup-maintenance.ts';
 import { businessDay, startOfBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { createAggregateHandler } from '../../streams/aggregate.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { faultyClient, type Fault } from '../support/faulty-client.ts';
@@ -37,12 +38,12 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   }
 
   function consumer(client = dynamodb, opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}) {
-    const store = new DynamoRollupStore(client, tables.state, { sleep: noSleep, ...opts });
+    const store = new DynamoRollupStore(client, tables, { sleep: noSleep, ...opts });
     return { store, handle: createAggregateHandler({ store, generations: new RollupGenerations(client, tables.state, 0) }) };
   }
 
   async function expectExact(): Promise<void> {
-    const report = await verifyRollups({ client: dynamodb, tables, reader, generations });
+    const report = await verifyRollups({ client: dynamodb, tables, reader, generations, rules: DEFAULT_RULES });
     expect(report.events).toBeGreaterThan(0);
     expect(report.differences).toEqual([]);
   }

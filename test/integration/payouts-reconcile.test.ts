@@ -13,7 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import type { TableNames } from '../../adapters/provision.ts';
-import { rollupKey } from '../../adapters/rollup-items.ts';
+import { projectionKey } from '../../adapters/state-table.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { toExportLine } from '../../core/export-record.ts';
 import { freePort } from '../../local/free-port.ts';
@@ -154,7 +154,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     expect(clean.stdout).toContain('rollups agree with the export for every vendor and day of 2026-11');
     await dynamodb.send(
-      new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-04' as never)), UpdateExpression: 'ADD qualifiedClicks :one, clicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
+      new UpdateItemCommand({ TableName: tables.state, Key: marshall(projectionKey(1, 'solare', '2026-11-04', 'L')), UpdateExpression: 'ADD qualifiedClicks :one, clicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
     );
     const tampered = await payouts('--month', '2026-11', '--out', at('check'), '--check-rollups');
     expect(tampered.code).toBe(1);
@@ -164,7 +164,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(differences).toMatch(/1 vendor-day\(s\) differ/);
     expect(differences).not.toMatch(/puesto|boardbrew/);
     await dynamodb.send(
-      new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-04' as never)), UpdateExpression: 'ADD qualifiedClicks :minus, clicks :minus', ExpressionAttributeValues: marshall({ ':minus': -1 }) }),
+      new UpdateItemCommand({ TableName: tables.state, Key: marshall(projectionKey(1, 'solare', '2026-11-04', 'L')), UpdateExpression: 'ADD qualifiedClicks :minus, clicks :minus', ExpressionAttributeValues: marshall({ ':minus': -1 }) }),
     );
   });
 

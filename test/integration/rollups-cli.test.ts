@@ -10,8 +10,9 @@ import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { replayRollups, verifyRollups } from '../../adapters/rollup-maintenance.ts';
-import { rollupKey } from '../../adapters/rollup-items.ts';
+import { projectionKey } from '../../adapters/state-table.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { createAggregateHandler } from '../../streams/aggregate.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
@@ -33,7 +34,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     }
   }
 
-  const handler = (cacheMs = 0) => createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, cacheMs) });
+  const handler = (cacheMs = 0) => createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, cacheMs) });
 
   async function deliver(specs: ClickSpec[], cacheMs = 0): Promise<ClickEvent[]> {
     const events = specs.map((s) => click(s));
@@ -103,7 +104,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     expect(clean.stdout).toContain('rollups match the event log');
 
     await dynamodb.send(
-      new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-05' as never)), UpdateExpression: 'ADD qualifiedClicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
+      new UpdateItemCommand({ TableName: tables.state, Key: marshall(projectionKey(1, 'solare', '2026-11-05', 'L')), UpdateExpression: 'ADD qualifiedClicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
     );
     const tampered = await cli('verify');
     expect(tampered.code).toBe(1);
@@ -131,7 +132,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     const report = await replayRollups({
       client: dynamodb,
       tables,
-      store: new DynamoRollupStore(dynamodb, tables.state),
+      store: new DynamoRollupStore(dynamodb, tables),
       reader: new RollupReader(dynamodb, tables.state, generations),
       generations,
       settleMs: 600,
@@ -140,7 +141,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     expect(batches).toBeGreaterThan(3);
     expect(report.to).toBe(before + 1);
     expect(await generations.current()).toBe(before + 1);
-    const verify = await verifyRollups({ client: dynamodb, tables, reader: new RollupReader(dynamodb, tables.state, generations), generations });
+    const verify = await verifyRollups({ client: dynamodb, tables, reader: new RollupReader(dynamodb, tables.state, generations), generations, rules: DEFAULT_RULES });
     expect(verify.differences).toEqual([]);
     expect((await new RollupReader(dynamodb, tables.state, generations).everything(before)).length).toBe(0);
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { describe, expect, it } from 'vitest';
 import { loadSeedVendors } from '../../config/seed-vendors.ts';
 import { toExportRecord } from '../../core/export-record.ts';
@@ -93,7 +94,7 @@ describe('computePayouts (hand-computed)', () => {
   const all = [...solare, ...puesto, ...lola, ...board, solare[0]!, puesto[2]!, solare[6]!];
 
   it('applies rate, cap and minimum; dedupes on clickId; one column per click', () => {
-    const run = computePayouts({ month, rules, lines: all, carryIn: null, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: all, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
     expect(run.lines).toEqual({ read: 17, unique: 14, duplicateDeliveries: 3, outsideMonth: 1 });
     const byCode = Object.fromEntries(run.vendors.map((v) => [v.code, v]));
     expect(byCode.solare).toMatchObject({
@@ -110,7 +111,7 @@ describe('computePayouts (hand-computed)', () => {
   it('a carried-in balance is added after the cap and can lift a vendor over its minimum', () => {
     const prev = JSON.stringify({ schema: 'reftrack.payouts/1', month: '2026-10', currency: 'USD', vendors: [{ code: 'lola', carriedForwardCents: 30 }, { code: 'puesto', carriedForwardCents: 0 }] });
     const carryIn = parseCarryIn(prev, 'oct/summary.json', 'abc', month, 'USD');
-    const run = computePayouts({ month, rules, lines: all, carryIn, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: all, carryIn, qualification: DEFAULT_RULES, vendorNames: names });
     const lolaRun = run.vendors.find((v) => v.code === 'lola')!;
     expect(lolaRun).toMatchObject({ earnedCents: 80, carriedInCents: 30, dueCents: 110, amountCents: 110, carriedForwardCents: 0 });
     expect(() => parseCarryIn(prev.replace('2026-10', '2026-09'), 'sep.json', 'abc', month, 'USD')).toThrow(/is the summary of 2026-09; the carry-in for 2026-11 must be 2026-10's/);
@@ -119,8 +120,8 @@ describe('computePayouts (hand-computed)', () => {
 
   it('renders the same bytes whatever order the lines came in', () => {
     const meta: PayoutMeta = { timeZone: 'America/Los_Angeles', issuer: 'Queen of San Diego', rules, rulesSha256: 'f'.repeat(64), carryIn: null, source: 'exports', objects: [], problems: [] };
-    const a = renderPayoutFiles(computePayouts({ month, rules, lines: all, carryIn: null, vendorNames: names }), meta);
-    const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, vendorNames: names }), meta);
+    const a = renderPayoutFiles(computePayouts({ month, rules, lines: all, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names }), meta);
+    const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, qualification: DEFAULT_RULES, vendorNames: names }), meta);
     expect([...a.keys()].sort()).toEqual(['audit/lola.csv', 'audit/puesto.csv', 'audit/solare.csv', 'statements.csv', 'statements/lola.html', 'statements/puesto.html', 'statements/solare.html', 'summary.json']);
     expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
     expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0.00,0.00,3.75,0.00,USD');
@@ -128,7 +129,7 @@ describe('computePayouts (hand-computed)', () => {
 
   it('escapes vendor names in the HTML statement and CSV', () => {
     const hostile = lines([{ vendor: 'solare', visitor: 'h', at: '2026-11-08T20:00:00.000Z' }]).map((l) => ({ ...l, vendorName: '<script>alert("x")</script>, Inc' }));
-    const run = computePayouts({ month, rules, lines: hostile, carryIn: null, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: hostile, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
     const files = renderPayoutFiles(run, { timeZone: 'UTC', issuer: 'Q & Co', rules, rulesSha256: '0'.repeat(64), carryIn: null, source: 'x', objects: [], problems: [] });
     const html = files.get('statements/solare.html')!;
     expect(html).not.toContain('<script>');
@@ -138,7 +139,7 @@ describe('computePayouts (hand-computed)', () => {
   });
 
   it('--check-rollups: differences per vendor/day/field; none when rollups match', () => {
-    const run = computePayouts({ month, rules, lines: solare, carryIn: null, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: solare, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
     const stored = [...run.vendorDays.values()].map((d) => ({ ...d, day: d.period as never }));
     expect(rollupDifferences(run, stored)).toEqual([]);
     const tampered = stored.map((d) => (d.period === '2026-11-04' ? { ...d, qualifiedClicks: d.qualifiedClicks + 1 } : d));
