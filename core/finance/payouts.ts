@@ -119,6 +119,8 @@ export interface PayoutRun {
   readonly unpriced: ReadonlyArray<{ readonly code: VendorCode; readonly clicks: number; readonly qualifiedClicks: number }>;
   /** Vendor-day rollups recounted from the lines (for `--check-rollups`). */
   readonly vendorDays: ReadonlyMap<string, ProjectionDelta>;
+  /** The qualification rules and version every verdict comes from. */
+  readonly qualificationRules: string;
 }
 
 export interface PayoutInput {
@@ -189,7 +191,7 @@ export function analyseClicks(lines: readonly ExportedClick[], days: readonly Bu
 }
 
 export function computePayouts(input: PayoutInput): PayoutRun {
-  const { events, lines, vendorDays, qualified: qualifiedIds } = analyseClicks(input.lines, input.month.days, input.qualification);
+  const { events, lines, vendorDays, qualified: qualifiedIds, rules: qualificationRules } = analyseClicks(input.lines, input.month.days, input.qualification);
 
   const perVendor = new Map<string, { clicks: number; latestName: { ts: string; name: string } | null }>();
   for (const e of events) {
@@ -252,6 +254,7 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     vendors,
     unpriced,
     vendorDays,
+    qualificationRules,
   };
 }
 

@@ -71,17 +71,17 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
 
     const csv = await cli('rollups', '--vendor', 'solare', '--from', '2026-11-03', '--to', '2026-11-04', '--format', 'csv');
     expect(csv.stdout.trim().split('\n')).toEqual([
-      'vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,firstClickAt,lastClickAt',
-      'solare,2026-11-03,3,1,2,2,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
-      'solare,2026-11-04,0,0,0,0,0,,',
-      'solare,TOTAL,3,1,2,2,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
+      'vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,subresourceClicks,internalClicks,suspiciousClicks,networkCapClicks,repeatVisitorClicks,firstClickAt,lastClickAt',
+      'solare,2026-11-03,3,1,2,2,1,0,0,0,0,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
+      'solare,2026-11-04,0,0,0,0,0,0,0,0,0,0,,',
+      'solare,TOTAL,3,1,2,2,1,0,0,0,0,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
     ]);
 
     const all = JSON.parse((await cli('rollups', '--from', '2026-11-05', '--to', '2026-11-05', '--format', 'json')).stdout);
     expect(all.vendor).toBe('*');
     expect(all.days).toEqual([expect.objectContaining({ day: '2026-11-05', clicks: 2, uniqueVisitors: 2, qualifiedClicks: 1 })]);
     expect(all.total.clicks).toBe(2);
-  });
+  }, 120_000);
 
   it('bad arguments print what is wrong and exit 2', async () => {
     for (const args of [
@@ -96,7 +96,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/usage: reftrack/);
     }
-  });
+  }, 120_000);
 
   it('verify passes on true rollups, exits 1 naming vendor and day on a tampered one; replay repairs it', async () => {
     const clean = await cli('verify');
@@ -115,7 +115,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(/replayed 5 events into generation 2 \(was 1\)/);
     expect((await cli('verify')).code).toBe(0);
-  });
+  }, 120_000);
 
   it('replay while clicks keep flowing through a live consumer ends exact in the new generation', async () => {
     const generations = new RollupGenerations(dynamodb, tables.state, 0);

@@ -105,7 +105,7 @@ describe('computePayouts (hand-computed)', () => {
     expect(byCode.puesto).toMatchObject({ qualifiedClicks: 3, earnedCents: 900, monthlyCapCents: 500, capApplied: true, amountCents: 500, carriedForwardCents: 0 });
     expect(byCode.lola).toMatchObject({ qualifiedClicks: 2, earnedCents: 80, minimumPayoutCents: 100, amountCents: 0, carriedForwardCents: 80 });
     expect(run.unpriced).toEqual([{ code: 'boardbrew', clicks: 1, qualifiedClicks: 1 }]);
-    for (const v of run.vendors) expect(v.botClicks + v.internalClicks + v.duplicateVisitorClicks + v.qualifiedClicks).toBe(v.clicks);
+    for (const v of run.vendors) expect(v.botClicks + v.subresourceClicks + v.internalClicks + v.suspiciousClicks + v.networkCapClicks + v.duplicateVisitorClicks + v.qualifiedClicks).toBe(v.clicks);
   });
 
   it('a carried-in balance is added after the cap and can lift a vendor over its minimum', () => {
@@ -124,7 +124,7 @@ describe('computePayouts (hand-computed)', () => {
     const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, qualification: DEFAULT_RULES, vendorNames: names }), meta);
     expect([...a.keys()].sort()).toEqual(['audit/lola.csv', 'audit/puesto.csv', 'audit/solare.csv', 'statements.csv', 'statements/lola.html', 'statements/puesto.html', 'statements/solare.html', 'summary.json']);
     expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
-    expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0.00,0.00,3.75,0.00,USD');
+    expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,0,1,0,0,1,3,1.25,3.75,,false,0.00,0.00,3.75,0.00,USD');
   });
 
   it('escapes vendor names in the HTML statement and CSV', () => {
