@@ -129,7 +129,7 @@ function partitionOf(e: ClickEvent): Partition {
 
 /**
  * Cuts events into chunks of whole units whose transaction fits MAX_ACTIONS: one action per
- * unit (however many clicks it has), one per projection item, one per vendor scope entry. Sorted by partition so a chunk
+ * unit (however many clicks it has), one per projection item. Sorted by partition so a chunk
  * touches few projection items.
  */
 export function chunkUnits(events: readonly ClickEvent[]): ClickEvent[][] {
@@ -147,8 +147,7 @@ export function chunkUnits(events: readonly ClickEvent[]): ClickEvent[][] {
   for (const id of [...units.keys()].sort()) {
     const group = units.get(id)!;
     const pk = partitionOf(group[0]!).pk;
-    // Each partition may also need its vendor's scope entry (first click of a vendor): reserve two.
-    const cost = unitCount + 1 + 2 * (partitions.size + (partitions.has(pk) ? 0 : 1));
+    const cost = unitCount + 1 + partitions.size + (partitions.has(pk) ? 0 : 1);
     if (unitCount > 0 && cost > MAX_ACTIONS) {
       chunks.push(current);
       current = [];
@@ -244,7 +243,9 @@ export class DynamoRollupStore {
         if (pending.length === 0) return diverted;
       }
       const plan = away.size > 0 ? planUnits(pending, units, this.rules, (e) => partitionOf(e).pk) : plan0;
-      const actions = this.actions(plan, generation, projections, newScopes.filter((v) => plan.deltas.some((d) => d.vendorCode === v)));
+      // A vendor's first click ever: list it for the all-vendors sums before any of its figures exist.
+      for (const v of newScopes.filter((v) => plan.deltas.some((d) => d.vendorCode === v))) await this.registerScope(generation, v, outcome);
+      const actions = this.actions(plan, generation, projections);
       if (actions.length === 0) {
         outcome.duplicates += plan.duplicates;
         return diverted;
@@ -289,6 +290,7 @@ export class DynamoRollupStore {
     const where = parseEventPartition(pk);
     if (!where) throw new ConflictError(`not an Events partition key: ${pk}`);
     const key = projectionKey(generation, where.vendorCode, where.day, where.shard);
+    await this.registerScope(generation, where.vendorCode, outcome);
     for (let attempt = 1; ; attempt++) {
       let stored: Record<string, unknown> | undefined;
       try {
@@ -322,9 +324,6 @@ export class DynamoRollupStore {
           }),
         );
         outcome.plainWrites++;
-        await this.client.send(new PutItemCommand({ TableName: this.tables.state, Item: marshall({ ...scopeKey(generation, where.vendorCode), since: this.now().toISOString() }) })).catch((error: unknown) => {
-          throw storeError('register rollup scope', error);
-        });
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw storeError('write recounted projection', error);
@@ -391,7 +390,17 @@ export class DynamoRollupStore {
     return found;
   }
 
-  private actions(plan: UnitPlan, generation: number, projections: Reading['projections'], newScopes: readonly string[]): Action[] {
+  /** Idempotent and unconditioned: two consumers registering the same vendor both succeed. */
+  private async registerScope(generation: number, vendorCode: string, outcome: ApplyOutcome): Promise<void> {
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tables.state, Item: marshall({ ...scopeKey(generation, vendorCode), since: this.now().toISOString() }) }));
+      outcome.plainWrites++;
+    } catch (error) {
+      throw storeError('register rollup scope', error);
+    }
+  }
+
+  private actions(plan: UnitPlan, generation: number, projections: Reading['projections']): Action[] {
     const TableName = this.tables.state;
     const rules = ruleLabel(this.rules);
     const actions: Action[] = [];
@@ -410,8 +419,6 @@ export class DynamoRollupStore {
       });
     }
     for (const d of plan.deltas) actions.push({ item: this.projectionUpdate(d, generation, projections.get(d.projection)?.window) });
-    // Idempotent Put, no condition: two consumers registering the same vendor both succeed.
-    if (actions.length > 0) for (const v of newScopes) actions.push({ item: { Put: { TableName, Item: marshall({ ...scopeKey(generation, v), since: this.now().toISOString() }) } } });
     return actions;
   }
 
