@@ -21,7 +21,7 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
   const edge = new EdgeStack(app, `${settings.stackPrefix}-Edge`, { namePrefix, requestsPerMinute: settings.guestRequestsPerMinute, fallbackUrl: settings.fallbackUrl, description: 'reftrack edge (us-east-1): per-client rate limit for CloudFront' });
   const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, edge: edgeParameterNames(namePrefix), description: 'reftrack functions, APIs, CloudFront, alarms' });
   // The App stack reads the web ACL's and the edge function's ARNs from the Edge stack's parameters at deploy time.
-  stateless.addDependency(edge);
+  stateless.addStackDependency(edge);
   checkWithNag(app);
   return { data, app: stateless, edge };
 }
