@@ -82,7 +82,8 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   });
 
   it('a crash after k of n chunks, then redelivery, ends exact; so does a write whose answer was lost', async () => {
-    const events = await logged(mixed('lola', 300, recent(3)));
+    // One-click visitors: 300 units, so the batch needs 4 full transactions (98 units each).
+    const events = await logged(mixed('lola', 300, recent(3)).map((spec, i) => ({ ...spec, visitor: `lola-${i}` })));
     const batch = streamEvent(events.map(insertRecord));
     let transactions = 0;
     const crashAfter2: Fault = {
