@@ -94,13 +94,13 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
     await handle(streamEvent(events.map(insertRecord))); // a full redelivery changes nothing
     const reader = new RollupReader(dynamodb, tables.state, generations);
     const day = '2026-11-12' as BusinessDay;
-    const stored = await reader.breakdown('solare', day, day, 'referrer', 1000);
+    const stored = await reader.breakdown('solare' as RollupScope, day, day, 'referrer', 1000);
     expect(stored.filter((r) => r.value !== OTHER_VALUE)).toHaveLength(DIMENSION_CAPS.referrer);
     expect(stored.find((r) => r.value === OTHER_VALUE)?.clicks).toBe(15);
     expect(stored.reduce((n, r) => n + r.clicks, 0)).toBe(events.length);
     expect(stored.reduce((n, r) => n + r.qualifiedClicks, 0)).toBe(events.length);
     // What the API shows: the top values, the rest folded into one "other" row, last.
-    const shown = await reader.breakdown('solare', day, day, 'referrer');
+    const shown = await reader.breakdown('solare' as RollupScope, day, day, 'referrer');
     expect(shown).toHaveLength(BREAKDOWN_TOP + 1);
     expect(shown.at(-1)).toEqual({ value: OTHER_VALUE, clicks: events.length - BREAKDOWN_TOP, qualifiedClicks: events.length - BREAKDOWN_TOP });
     const device = await reader.breakdown('*', day, day, 'device');
