@@ -6,6 +6,8 @@ import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createApiApp } from '../http/api-app.ts';
 import { apiAuth, wireApi } from '../http/api-wiring.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
+import { createPortalApp } from '../http/portal-app.ts';
+import { wirePortal } from '../http/portal-wiring.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
@@ -26,6 +28,8 @@ export function createLocalApp(): Hono {
   root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
   root.route('/', createApiApp(wireApi(auth)));
+  // The vendor portal: its own signed, vendor-scoped credential, never the analyst token.
+  root.route('/', createPortalApp(wirePortal()));
   root.route('/', createDashboardApp());
   return root;
 }
