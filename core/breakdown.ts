@@ -22,20 +22,12 @@
  * first seen after that is counted under `other`. Counts stay exact (every click lands in
  * exactly one value); only which late values get their own row depends on arrival order.
  */
+import { BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown-dimensions.ts';
 import type { ClickEvent } from './click-event.ts';
 import { csvLine } from './finance/csv.ts';
 import { ALL_VENDORS, planApplication, type ApplicationPlan, type RollupScope } from './rollup.ts';
 
-export const BREAKDOWN_DIMENSIONS = ['placement', 'referrer', 'country', 'device', 'reason'] as const;
-export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
-
-export const DIMENSION_LABELS: Readonly<Record<BreakdownDimension, string>> = {
-  placement: 'Placement',
-  referrer: 'Referrer',
-  country: 'Country',
-  device: 'Device',
-  reason: 'Counted as',
-};
+export { BREAKDOWN_DIMENSIONS, DIMENSION_LABELS, type BreakdownDimension } from './breakdown-dimensions.ts';
 
 /** The bucket for values past a day's cap. */
 export const OTHER_VALUE = 'other';

@@ -11,6 +11,8 @@ import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, ty
 /** The figures in the order they are printed (CSV columns, JSON keys). */
 export const FIGURE_COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const satisfies ReadonlyArray<keyof RollupFigures>;
 
+export { COUNT_COLUMNS, FIGURE_LABELS } from './figure-columns.ts';
+
 /** The longest range the API serves in one request (one Query of at most 400 small items). */
 export const MAX_RANGE_DAYS = 400;
 
