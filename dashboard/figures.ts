@@ -45,7 +45,7 @@ export function figuresSection(opts: {
     tiles: tilesBox,
     chart: h('section', { class: 'panel chart-panel' }, chart.element),
     breakdowns: breakdowns.element,
-    daily: h('section', { class: 'panel' }, daily.element),
+    daily: h('details', { class: 'panel numbers' }, h('summary', {}, 'Daily figures (table)'), daily.element),
     setParams(params) {
       choice = periodFromParams(params);
     },

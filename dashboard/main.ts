@@ -104,7 +104,6 @@ function showProblem(message: string): void {
 
 function needToken(rejected: boolean): void {
   stopped = true;
-  if (rejected) tokens.forget();
   // Reopened right after signing in, so a deep link survives the sign-in.
   tokens.rememberRoute(location.hash);
   view?.destroy();

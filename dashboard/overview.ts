@@ -17,7 +17,6 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
   let timeZone = '';
   const columns: Column<VendorSummary>[] = [
     { key: 'name', label: 'Vendor', value: (v) => v.name, link: (v) => `#/vendor/${encodeURIComponent(v.code)}${location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?')) : ''}` },
-    { key: 'code', label: 'Code', value: (v) => v.code },
     { key: 'status', label: 'Status', value: (v) => v.status },
     ...COUNT_COLUMNS.map((field) => ({ key: field, label: FIGURE_LABELS[field], num: true, value: (v: VendorSummary) => v.totals[field] })),
     { key: 'lastClickAt', label: 'Last click', value: (v) => v.totals.lastClickAt, text: (v) => prettyInstant(v.totals.lastClickAt, timeZone) },
@@ -32,7 +31,7 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
     h('section', { class: 'panel vendors-panel', 'aria-label': 'Vendors' }, vendors.element),
     figures.chart,
     figures.breakdowns,
-    h('details', { class: 'panel numbers' }, h('summary', {}, 'The numbers behind the chart'), figures.daily),
+    figures.daily,
   );
   // Everything below the heading is put in place with the first answer, so nothing shifts when the data arrives.
   main.replaceChildren(h('div', { class: 'page-head' }, heading, zoneNote));
@@ -49,13 +48,13 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
       await figures.refresh(businessToday(timeZone));
       setText(zoneNote, `Days are business days in ${timeZone}. The vendor table shows all-time totals.`);
       vendors.update(answer.vendors);
+      if (firstLoad) main.append(content);
       const news: string[] = [];
       for (const v of answer.vendors) {
         const before = clicksSeen.get(v.code);
         if (!firstLoad && before !== undefined && v.totals.clicks > before) news.push(`${v.name}: ${plural(v.totals.clicks, 'click')}`);
         clicksSeen.set(v.code, v.totals.clicks);
       }
-      if (firstLoad) main.append(content);
       if (news.length) announce(`New clicks. ${news.join('. ')}.`);
       firstLoad = false;
     },

@@ -92,6 +92,7 @@ const VALUE_WORDS: Readonly<Record<string, string>> = {
   'link-preview': 'Link preview',
   prefetch: 'Browser prefetch',
   'empty-user-agent': 'No user agent',
+  subresource: 'Embedded (image, frame, script)',
   other: 'Other',
 };
 

@@ -32,7 +32,7 @@ async function guestClick(code: string): Promise<void> {
 }
 
 function clicksCell(p: Page, code: string) {
-  return p.locator(`#vendors-table tr[data-vendor="${code}"] td[data-field="clicks"]`);
+  return p.locator(`#vendors-table tr[data-key="${code}"] td[data-field="clicks"]`);
 }
 
 beforeAll(async () => {
@@ -71,11 +71,11 @@ describe('dashboard in headless Chromium', () => {
     await page.goto(printed!);
     await expect.poll(() => page.locator('#vendors-table tbody tr').count()).toBe(7);
     expect(page.url()).toBe(`${stack.baseUrl}/#/`);
-    expect(await page.evaluate(() => sessionStorage.getItem('reftrack.apiToken'))).toBe(stack.token);
-    const codes = await page.locator('#vendors-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-vendor')));
+    expect(await page.evaluate(() => localStorage.getItem("reftrack.apiToken"))).toBe(stack.token);
+    const codes = await page.locator('#vendors-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
     expect(codes.sort()).toEqual([...SEVEN].sort());
     // Data is text: the ampersand arrives as written, not as markup.
-    expect(await page.locator('#vendors-table tr[data-vendor="boardbrew"] th a').textContent()).toBe('Board & Brew');
+    expect(await page.locator('#vendors-table tr[data-key="boardbrew"] th a').textContent()).toBe('Board & Brew');
     // The chart is uPlot on a canvas, with a text alternative.
     await expect.poll(() => page.locator('#overview-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#overview-chart figcaption').textContent()).toMatch(/no clicks yet|clicks/);
@@ -87,7 +87,7 @@ describe('dashboard in headless Chromium', () => {
   it("shows solare's new click without a reload, keeping focus, and announces it", async () => {
     const before = Number(await clicksCell(page, 'solare').textContent());
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
-    const link = page.locator('#vendors-table tr[data-vendor="boardbrew"] th a');
+    const link = page.locator('#vendors-table tr[data-key="boardbrew"] th a');
     await link.focus();
 
     await guestClick('solare');
@@ -104,7 +104,7 @@ describe('dashboard in headless Chromium', () => {
   it('shows vendor names as text, never as markup, and picks up a new vendor without a reload', async () => {
     const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script> & Co';
     await stack.addVendor('hostile', hostile);
-    const cell = page.locator('#vendors-table tr[data-vendor="hostile"] th a');
+    const cell = page.locator('#vendors-table tr[data-key="hostile"] th a');
     await expect.poll(() => cell.count(), { timeout: 10_000 }).toBe(1);
     expect(await cell.textContent()).toBe(hostile);
     expect(await page.locator('#vendors-table img, #vendors-table script').count()).toBe(0);
@@ -112,7 +112,7 @@ describe('dashboard in headless Chromium', () => {
   });
 
   it('vendor page: daily table, the link with a working copy button, QR downloads as PNG and SVG', async () => {
-    await page.locator('#vendors-table tr[data-vendor="solare"] th a').click();
+    await page.locator('#vendors-table tr[data-key="solare"] th a').click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Solare');
     expect(page.url()).toBe(`${stack.baseUrl}/#/vendor/solare`);
     // Keyboard users land on the new page's heading.
@@ -167,7 +167,7 @@ describe('dashboard in headless Chromium', () => {
       const button = document.querySelector<HTMLButtonElement>('article.card[data-vendor="puesto"] button[data-to="approved"]')!;
       const res = await fetch('/api/v1/outreach/cards/puesto/status', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('reftrack.apiToken')}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem("reftrack.apiToken")}` },
         body: JSON.stringify({ status: 'approved', note: null }),
       });
       button.click();
