@@ -14,11 +14,12 @@
  * app holds no data.
  */
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { logger } from '../adapters/telemetry.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
@@ -50,6 +51,7 @@ export interface DashboardFile {
 const HTML_HEADERS = 'no-store';
 // The file names are not content-hashed, so browsers revalidate after a short while.
 const ASSET_CACHE = 'public, max-age=300';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 function file(path: string, contentType: string, cacheControl: string, body: Uint8Array): DashboardFile {
   return {
@@ -78,13 +80,23 @@ export async function buildDashboard(): Promise<DashboardFile[]> {
     outdir: '/out',
   });
   const named = (suffix: string) => out.outputFiles.find((f) => f.path.endsWith(suffix))!.contents;
-  const [index, portal] = await Promise.all([readFile(join(DASHBOARD_DIR, 'index.html')), readFile(join(DASHBOARD_DIR, 'portal.html'))]);
+  const assets = [
+    { path: '/assets/dashboard.js', type: 'text/javascript; charset=utf-8', body: named('/dashboard.js') },
+    { path: '/assets/portal.js', type: 'text/javascript; charset=utf-8', body: named('/portal.js') },
+    { path: '/assets/dashboard.css', type: 'text/css; charset=utf-8', body: named('/dashboard-css.css') },
+  ];
+  // The pages load content-addressed copies (`dashboard.<hash>.js`), cached for a year: a new build is a new name.
+  const hashed = assets.map((a) => ({ ...a, hashedPath: a.path.replace(/\.(js|css)$/, `.${createHash('sha256').update(a.body).digest('hex').slice(0, 12)}.$1`) }));
+  const page = async (name: string) => {
+    let html = await readFile(join(DASHBOARD_DIR, name), 'utf8');
+    for (const a of hashed) html = html.replaceAll(`"${a.path}"`, `"${a.hashedPath}"`);
+    return new TextEncoder().encode(html);
+  };
   return [
-    file('/', 'text/html; charset=utf-8', HTML_HEADERS, new Uint8Array(index)),
-    file('/portal', 'text/html; charset=utf-8', HTML_HEADERS, new Uint8Array(portal)),
-    file('/assets/dashboard.js', 'text/javascript; charset=utf-8', ASSET_CACHE, named('/dashboard.js')),
-    file('/assets/portal.js', 'text/javascript; charset=utf-8', ASSET_CACHE, named('/portal.js')),
-    file('/assets/dashboard.css', 'text/css; charset=utf-8', ASSET_CACHE, named('/dashboard-css.css')),
+    file('/', 'text/html; charset=utf-8', HTML_HEADERS, await page('index.html')),
+    file('/portal', 'text/html; charset=utf-8', HTML_HEADERS, await page('portal.html')),
+    ...hashed.map((a) => file(a.path, a.type, ASSET_CACHE, a.body)),
+    ...hashed.map((a) => file(a.hashedPath, a.type, IMMUTABLE, a.body)),
   ];
 }
 
@@ -107,15 +119,15 @@ export async function dashboardBundle(): Promise<string> {
 
 export function createDashboardApp(): Hono {
   const app = new Hono();
-  for (const path of ['/', '/portal', '/assets/dashboard.js', '/assets/portal.js', '/assets/dashboard.css']) {
-    app.get(path, async (c) => {
-      let f: DashboardFile;
+  const serve = (match: (path: string) => boolean) => async (c: Context) => {
+      let f: DashboardFile | undefined;
       try {
-        f = (await dashboardFiles()).find((x) => x.path === path)!;
+        f = (await dashboardFiles()).find((x) => match(x.path) && x.path === c.req.path);
       } catch (error) {
         logger.error('dashboard bundle failed to build', { error });
         return c.text('dashboard bundle failed to build; see the server log', 500);
       }
+      if (!f) return c.notFound();
       const accepts = c.req.header('accept-encoding') ?? '';
       const [body, encoding] = /\bbr\b/.test(accepts) ? [f.brotli, 'br'] : /\bgzip\b/.test(accepts) ? [f.gzip, 'gzip'] : [f.body, null];
       const headers: Record<string, string> = { 'Content-Type': f.contentType, 'Cache-Control': f.cacheControl, 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
@@ -126,7 +138,9 @@ export function createDashboardApp(): Hono {
         headers['Referrer-Policy'] = 'no-referrer';
       }
       return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
-    });
-  }
+  };
+  app.get('/', serve((p) => p === '/'));
+  app.get('/portal', serve((p) => p === '/portal'));
+  app.get('/assets/:file{[a-z-]+(\\.[0-9a-f]{12})?\\.(js|css)}', serve((p) => p.startsWith('/assets/')));
   return app;
 }

@@ -2,6 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createApiApp } from '../http/api-app.ts';
 import { apiAuth, wireApi } from '../http/api-wiring.ts';
@@ -25,6 +26,9 @@ export function createLocalApp(): Hono {
     if (/^\/ref(\/|\?|$)/i.test(raw) && !/^\/ref(\/|$)/.test(c.req.path)) return redirectApp.fetch(new Request(new URL('/ref/', c.req.url)), c.env);
     return next();
   });
+  // JSON answers compressed for browsers (the static files come compressed from their build).
+  root.use('/api/*', compress());
+  root.use('/portal/api/*', compress());
   root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
   root.route('/', createApiApp(wireApi(auth)));
