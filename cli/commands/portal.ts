@@ -10,6 +10,7 @@ import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { assetsSink } from '../../adapters/object-sink.ts';
 import { statementKey } from '../../adapters/statement-shelf.ts';
 import { portalSigningKey } from '../../http/portal-wiring.ts';
+import type { VendorCode } from '../../core/vendor-code.ts';
 import { vendorCodeArg, positiveIntArg } from '../args.ts';
 import { parseFlags, UsageError, type Command } from '../command.ts';
 
@@ -27,6 +28,14 @@ const Summary = z.object({
   vendors: z.array(z.object({ code: z.string() }).passthrough()),
 }).passthrough();
 
+/** A fresh private page link for a vendor (current revocation epoch, `days` of life). */
+export async function issuePortalLink(vendor: VendorCode, days = DEFAULT_PORTAL_DAYS): Promise<string> {
+  const epochs = new DynamoPortalEpochs(dynamodb, awsConfig().STATE_TABLE);
+  const expiresAt = Math.floor(Date.now() / 1000) + days * 86_400;
+  const token = issuePortalToken({ vendor, epoch: await epochs.current(vendor), expiresAt }, portalSigningKey());
+  return portalLink(outreachConfig().PUBLIC_BASE_URL, token);
+}
+
 export const portalCommand: Command = {
   name: 'portal',
   summary: "vendors' private pages: make a link, revoke links, publish statements",
@@ -43,10 +52,8 @@ export const portalCommand: Command = {
           const vendor = await vendors.get(flags.vendor);
           if (!vendor) throw new UsageError(`--vendor: no vendor with code "${flags.vendor}"`);
           const days = flags.days ?? DEFAULT_PORTAL_DAYS;
-          const expiresAt = Math.floor(Date.now() / 1000) + days * 86_400;
-          const token = issuePortalToken({ vendor: vendor.code, epoch: await epochs.current(vendor.code), expiresAt }, portalSigningKey());
-          console.log(portalLink(outreachConfig().PUBLIC_BASE_URL, token));
-          console.error(`private link for ${vendor.name} (${vendor.code}), read-only, valid until ${new Date(expiresAt * 1000).toISOString()}; \`reftrack portal revoke --vendor ${vendor.code}\` ends it`);
+          console.log(await issuePortalLink(vendor.code, days));
+          console.error(`private link for ${vendor.name} (${vendor.code}), read-only, valid for ${days} days; \`reftrack portal revoke --vendor ${vendor.code}\` ends it`);
           return 0;
         }
         case 'revoke': {
