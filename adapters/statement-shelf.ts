@@ -3,7 +3,7 @@
  * `vendor-referral/statements/<vendor>/<YYYY-MM>.html`. The vendor page lists and shows them.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { StoreUnavailableError } from '../core/errors.ts';
 import type { StatementShelf } from '../http/portal-app.ts';
 import { LocalDirectoryObjectSink } from './local-object-sink.ts';
@@ -49,6 +49,8 @@ export class S3StatementShelf implements StatementShelf {
   ) {}
 
   async months(vendor: string): Promise<string[]> {
+    // The S3 SDK is loaded only where statements are read from S3 (not by the CLI or local runs).
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
     try {
       const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `vendor-referral/statements/${vendor}/` }));
       return (out.Contents ?? []).flatMap((o) => MONTH_FILE.exec(o.Key?.split('/').pop() ?? '')?.[1] ?? []);
@@ -58,6 +60,7 @@ export class S3StatementShelf implements StatementShelf {
   }
 
   async get(vendor: string, month: string): Promise<string | undefined> {
+    const { GetObjectCommand, NoSuchKey } = await import('@aws-sdk/client-s3');
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: statementKey(vendor, month) }));
       return await out.Body?.transformToString('utf-8');
