@@ -37,7 +37,8 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
 
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  // A JVM start on a busy 2-core machine can take well over 30 s.
+  const deadline = Date.now() + 120_000;
   try {
     for (;;) {
       if (child.exitCode !== null) throw new ConfigError(`DynamoDB Local exited during start-up (is port ${opts.port} in use?): ${output.trim()}`);
@@ -45,7 +46,7 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
         await client.send(new ListTablesCommand({}));
         break;
       } catch {
-        if (Date.now() > deadline) throw new ConfigError(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.trim()}`);
+        if (Date.now() > deadline) throw new ConfigError(`DynamoDB Local did not answer on ${endpoint} within 120 s: ${output.trim()}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }
