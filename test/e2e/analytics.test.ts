@@ -68,7 +68,7 @@ afterAll(async () => {
   expect(await stack?.stop()).toBe(0);
 });
 
-describe('analytics in headless Chromium', () => {
+describe('analytics in headless Chromium', { timeout: 180_000 }, () => {
   it('a deep link survives sign-in, and a second tab is signed in with its own view', async () => {
     const page = await analyst.newPage();
     await page.goto(`${stack.baseUrl}/#/vendor/solare?period=today`);
@@ -124,10 +124,13 @@ describe('analytics in headless Chromium', () => {
     const page = await analyst.newPage();
     await page.goto(`${stack.baseUrl}/#/vendor/solare?period=today`);
     await poll(() => page.locator('.tile-clicks .tile-value').textContent()).toBe('2');
+    await page.locator('#vendor-period-preset').focus();
+    await page.locator('#vendor-period-preset').evaluate((el) => ((el as unknown as { marked: boolean }).marked = true));
     await page.locator('#vendor-period-preset').selectOption('yesterday');
     await poll(() => page.url()).toBe(`${stack.baseUrl}/#/vendor/solare?period=yesterday`);
     await poll(() => page.locator('.tile-clicks .tile-value').textContent()).toBe('0');
-    // Focus stays on the picker (the page was updated in place, not rebuilt).
+    // The page was updated in place, not rebuilt: the same picker, still focused.
+    expect(await page.locator('#vendor-period-preset').evaluate((el) => (el as unknown as { marked?: boolean }).marked)).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('vendor-period-preset');
     await page.locator('#vendor-period-preset').selectOption('today');
     await poll(() => page.locator('.tile-clicks .tile-change').textContent()).toBe('new vs 0 before');
@@ -185,7 +188,7 @@ describe('analytics in headless Chromium', () => {
   });
 });
 
-describe('the vendor portal in headless Chromium', () => {
+describe('the vendor portal in headless Chromium', { timeout: 180_000 }, () => {
   let link: string;
   beforeAll(async () => {
     link = (await cli('portal', 'link', '--vendor', 'solare')).trim();
