@@ -3,7 +3,7 @@ import type { VendorCode } from '../vendor-code.ts';
 import { renderOutreachEmail, type EmailSettings, type OutreachEmail } from './email-template.ts';
 import { outreachLinks, type LinkSettings, type OutreachLinks } from './links.ts';
 import type { ObjectSink } from './ports.ts';
-import { qrPng, qrSvg } from './qr-code.ts';
+import { renderQrImages, type QrImages } from './qr-code.ts';
 
 export type OutreachSettings = LinkSettings & EmailSettings;
 
@@ -17,9 +17,9 @@ export interface OutreachKit {
 }
 
 /** `portalLink`: the vendor's private page link, only for the e-mail that is actually sent (it is a credential). */
-export async function buildOutreachKit(vendor: Vendor, settings: OutreachSettings, portalLink: string | null = null): Promise<OutreachKit> {
+export async function buildOutreachKit(vendor: Vendor, settings: OutreachSettings, qrImages: QrImages = renderQrImages, portalLink: string | null = null): Promise<OutreachKit> {
   const links = outreachLinks(vendor.code, settings);
-  const [png, svg] = await Promise.all([qrPng(links.qrTarget), qrSvg(links.qrTarget)]);
+  const { png, svg } = await qrImages(links.qrTarget);
   return { vendor, links, email: renderOutreachEmail(vendor, links, settings, portalLink), qrPng: png, qrSvg: svg };
 }
 

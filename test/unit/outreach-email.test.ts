@@ -123,7 +123,7 @@ describe('QR code', () => {
     expect(preview.email.text).toContain(`${settings.publicBaseUrl}/ref/boardbrew`);
     expect(preview.email.text).not.toMatch(/<[a-z]/i);
     const link = `${settings.publicBaseUrl}/portal#key=rtp1.abc.def`;
-    const sent = await buildOutreachKit(vendor, settings, link);
+    const sent = await buildOutreachKit(vendor, settings, undefined, link);
     expect(sent.email.html).toContain(`href="${link}"`);
     expect(sent.email.html).toContain('see your numbers');
     expect(sent.email.html).toMatch(/QR scans apart from shared links/);
