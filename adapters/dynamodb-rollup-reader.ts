@@ -1,4 +1,5 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { summarizeBreakdown, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
 import { ALL_VENDORS, sumDays, zeroFilledDays, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
 import { queryAll, scanAll } from './dynamodb-query.ts';
@@ -25,6 +26,17 @@ export class RollupReader {
     const vendors = scope === ALL_VENDORS ? await this.scopes(generation) : [scope];
     const found = (await Promise.all(vendors.map((v) => this.projections(generation, v, from, to)))).flat();
     return zeroFilledDays(scope, from, to, found.map(dailyFromProjection));
+  }
+
+  /**
+   * One dimension's breakdown of a scope over a day range: every write shard's breakdown of
+   * every day (and vendor, for `*`) summed, the busiest values shown, the rest as `other`.
+   */
+  async breakdown(scope: RollupScope, from: BusinessDay, to: BusinessDay, by: BreakdownDimension, top?: number): Promise<BreakdownRow[]> {
+    const generation = await this.generations.current();
+    const vendors = scope === ALL_VENDORS ? await this.scopes(generation) : [scope];
+    const found = (await Promise.all(vendors.map((v) => this.projections(generation, v, from, to)))).flat();
+    return summarizeBreakdown(found.map((p) => p.breakdown.get(by) ?? new Map()), top);
   }
 
   /** The running total of a scope since its first click. */

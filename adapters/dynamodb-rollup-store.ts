@@ -42,17 +42,18 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { capBreakdown, type BreakdownDimension, type DayBreakdown } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import { ConflictError, type ReftrackError } from '../core/errors.ts';
 import { DEFAULT_RULES, ruleLabel, unitId, type QualificationRules } from '../core/qualification.ts';
 import { COUNT_KEYS, figuresFromRecord, type RollupFigures } from '../core/rollup-figures.ts';
-import { figuresOfClicks, planUnits, type ProjectionItemDelta, type StoredUnit, type UnitPlan } from '../core/rollup.ts';
+import { breakdownOfClicks, figuresOfClicks, planUnits, type ProjectionItemDelta, type StoredUnit, type UnitPlan } from '../core/rollup.ts';
 import { fromEventItem } from './dynamodb-click-log.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { queryAll } from './dynamodb-query.ts';
 import { eventKey, eventShard, parseEventPartition, type EventShard } from './events-table.ts';
-import { projectionKey, scopeKey, unitFromItem, unitItem, unitKey } from './state-table.ts';
+import { breakdownAttribute, breakdownAttributes, breakdownFromItem, projectionKey, scopeKey, unitFromItem, unitItem, unitKey } from './state-table.ts';
 
 /** Transaction limit: at most 100 actions (DynamoDB). */
 export const MAX_ACTIONS = 100;
@@ -68,8 +69,11 @@ export const MAX_ACTIONS = 100;
 export const LATENESS_HORIZON_MS = (2 + 7 + 7 + 2) * 86_400_000;
 /** Units outlive the horizon by a day, so a write started just before it never finds its unit gone. */
 export const UNIT_TTL_MARGIN_MS = 86_400_000;
-/** A unit holds its clicks inline (~80 bytes each); beyond this its partition is kept by recount (item limit 400 KB). */
-export const MAX_UNIT_CLICKS = 3_000;
+/**
+ * A unit holds its clicks inline (~80 bytes each plus their breakdown inputs, a referrer host
+ * being at most 253); beyond this its partition is kept by recount (item limit 400 KB).
+ */
+export const MAX_UNIT_CLICKS = 1_000;
 
 /** The same chunk kept losing to concurrent writers; its events are retried by redelivery. */
 export class RollupContentionError extends ConflictError {}
@@ -168,7 +172,7 @@ interface Action {
 
 interface Reading {
   readonly units: Map<string, StoredUnit | undefined>;
-  readonly projections: Map<string, { sealed: boolean; window: RollupFigures }>;
+  readonly projections: Map<string, { sealed: boolean; window: RollupFigures; values: Map<BreakdownDimension, Set<string>> }>;
   /** Vendors not yet in the generation's scope list (their first click ever). */
   readonly newScopes: string[];
 }
@@ -314,11 +318,13 @@ export class DynamoRollupStore {
         }
       }
       const figures = figuresOfClicks(events, this.rules);
+      // The whole breakdown is rewritten with the figures; the cap keeps the busiest values.
+      const breakdown = breakdownAttributes(capBreakdown(breakdownOfClicks(events, this.rules), new Map()));
       try {
         await this.client.send(
           new PutItemCommand({
             TableName: this.tables.state,
-            Item: marshall({ ...key, ...figures, scope: where.vendorCode, day: where.day, shard: where.shard, version: version + 1, sealed: true, rules: ruleLabel(this.rules), recountedAt: this.now().toISOString() }, { removeUndefinedValues: true }),
+            Item: marshall({ ...key, ...figures, ...breakdown, scope: where.vendorCode, day: where.day, shard: where.shard, version: version + 1, sealed: true, rules: ruleLabel(this.rules), recountedAt: this.now().toISOString() }, { removeUndefinedValues: true }),
             ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
             ...(version === 0 ? {} : { ExpressionAttributeValues: marshall({ ':v': version }) }),
           }),
@@ -356,10 +362,10 @@ export class DynamoRollupStore {
       const item = items.get(`${key.pk}|${key.sk}`);
       units.set(id, item ? unitFromItem(item) : undefined);
     }
-    const projections = new Map<string, { sealed: boolean; window: RollupFigures }>();
+    const projections: Reading['projections'] = new Map();
     for (const [pk, key] of projectionKeys) {
       const item = items.get(`${key.pk}|${key.sk}`);
-      if (item) projections.set(pk, { sealed: item.sealed === true, window: figuresFromRecord(item) });
+      if (item) projections.set(pk, { sealed: item.sealed === true, window: figuresFromRecord(item), values: storedValues(item) });
     }
     return { units, projections, newScopes };
   }
@@ -418,7 +424,10 @@ export class DynamoRollupStore {
         },
       });
     }
-    for (const d of plan.deltas) actions.push({ item: this.projectionUpdate(d, generation, projections.get(d.projection)?.window) });
+    for (const d of plan.deltas) {
+      const stored = projections.get(d.projection);
+      actions.push({ item: this.projectionUpdate(d, generation, stored?.window, capBreakdown(d.breakdown, stored?.values ?? new Map())) });
+    }
     return actions;
   }
 
@@ -426,7 +435,7 @@ export class DynamoRollupStore {
    * ADD is order-free; min/max are not expressible in an update, so the window is SET only
    * when it widens what was read, under a condition that it still would.
    */
-  private projectionUpdate(d: ProjectionItemDelta, generation: number, known: RollupFigures | undefined): TransactWriteItem {
+  private projectionUpdate(d: ProjectionItemDelta, generation: number, known: RollupFigures | undefined, breakdown: DayBreakdown): TransactWriteItem {
     const shard = parseEventPartition(d.projection)!.shard;
     const names: Record<string, string> = { '#scope': 'scope', '#day': 'day', '#shard': 'shard' };
     const values: Record<string, unknown> = { ':one': 1, ':scope': d.vendorCode, ':day': d.day, ':shard': shard, ':yes': true };
@@ -437,6 +446,19 @@ export class DynamoRollupStore {
       names[`#c${i}`] = k;
       values[`:c${i}`] = d.delta[k];
     });
+    // The breakdown rides on the same update: same transaction, same exactly-once.
+    let n = 0;
+    for (const [dim, counts] of breakdown) {
+      for (const [value, c] of counts) {
+        for (const kind of ['clicks', 'qualifiedClicks'] as const) {
+          if (c[kind] === 0) continue;
+          names[`#b${n}`] = breakdownAttribute(kind, dim, value);
+          values[`:b${n}`] = c[kind];
+          adds.push(`#b${n} :b${n}`);
+          n++;
+        }
+      }
+    }
     const sets = ['#scope = :scope', '#day = :day', '#shard = :shard'];
     const conditions = ['(attribute_not_exists(sealed) OR sealed <> :yes)'];
     if (d.delta.firstClickAt !== null && (!known || known.firstClickAt === null || d.delta.firstClickAt < known.firstClickAt)) {
@@ -460,6 +482,11 @@ export class DynamoRollupStore {
       },
     };
   }
+}
+
+/** The breakdown values a projection item already has, per dimension (what the caps count). */
+function storedValues(item: Record<string, unknown>): Map<BreakdownDimension, Set<string>> {
+  return new Map([...breakdownFromItem(item)].map(([dim, values]) => [dim, new Set(values.keys())]));
 }
 
 function cancellationIsRetryable(error: TransactionCanceledException): boolean {

@@ -16,6 +16,7 @@
  *
  * Events recorded before networks were (no networkHash) are each visitor's own network.
  */
+import type { BreakdownInputs } from './breakdown.ts';
 import type { ClickEvent } from './click-event.ts';
 import { addFigures, ZERO_FIGURES, type RollupFigures } from './rollup-figures.ts';
 
@@ -44,7 +45,11 @@ export interface ClickVerdict {
 }
 
 /** What a click contributes to the rules: a few fields of the ClickEvent. */
-export type JudgedClick = Pick<ClickEvent, 'clickId' | 'ts' | 'visitorHash' | 'internal'> & { readonly bot: Pick<ClickEvent['bot'], 'isBot' | 'reason'> };
+export type JudgedClick = Pick<ClickEvent, 'clickId' | 'ts' | 'visitorHash' | 'internal'> & {
+  readonly bot: Pick<ClickEvent['bot'], 'isBot' | 'reason'>;
+  /** Not used by the rules: what the unit's breakdown figures need of the click (core/breakdown.ts). */
+  readonly dims?: BreakdownInputs;
+};
 
 export function networkOfEvent(e: Pick<ClickEvent, 'networkHash' | 'visitorHash'>): string {
   return e.networkHash ?? `visitor:${e.visitorHash}`;

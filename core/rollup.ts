@@ -14,6 +14,7 @@
  */
 import { daysBetween, type BusinessDay } from './business-day.ts';
 import type { ClickEvent } from './click-event.ts';
+import { addBreakdown, breakdownInputs, unitBreakdown, type DayBreakdown } from './breakdown.ts';
 import { groupByUnit, judgeUnit, networkOfEvent, type JudgedClick, type QualificationRules } from './qualification.ts';
 import { addFigures, countsAreZero, figuresOf, sameFigures, subtractCounts, ZERO_FIGURES, type RollupFigures } from './rollup-figures.ts';
 import type { VendorCode } from './vendor-code.ts';
@@ -75,6 +76,8 @@ export interface ProjectionItemDelta {
   readonly vendorCode: VendorCode;
   readonly day: BusinessDay;
   readonly delta: RollupFigures;
+  /** The breakdown counts to ADD (possibly negative), uncapped: the store folds them into the item's values. */
+  readonly breakdown: DayBreakdown;
 }
 
 export interface UnitPlan {
@@ -87,7 +90,7 @@ export interface UnitPlan {
 }
 
 export function judgedClick(e: ClickEvent): JudgedClick {
-  return { clickId: e.clickId, ts: e.ts, visitorHash: e.visitorHash, internal: e.internal, bot: { isBot: e.bot.isBot, reason: e.bot.reason } };
+  return { clickId: e.clickId, ts: e.ts, visitorHash: e.visitorHash, internal: e.internal, bot: { isBot: e.bot.isBot, reason: e.bot.reason }, dims: breakdownInputs(e) };
 }
 
 /**
@@ -111,7 +114,7 @@ export function planUnits(
     const fresh = group.filter((e) => !known.has(e.clickId));
     duplicates += group.length - fresh.length;
     const clicks = [...(before?.clicks ?? []), ...fresh.map(judgedClick)];
-    const { figures } = judgeUnit(clicks, rules);
+    const { figures, verdicts } = judgeUnit(clicks, rules);
     const oldFigures = before?.figures ?? ZERO_FIGURES;
     // Unchanged set and figures (a redelivery under the same rules): nothing to write.
     if (fresh.length === 0 && sameFigures(figures, oldFigures)) continue;
@@ -120,8 +123,17 @@ export function planUnits(
     const projection = projectionOf(first);
     writes.push({ unit, vendorCode: first.vendorCode, day: first.day as BusinessDay, network: networkOfEvent(first), projection, clicks, figures, expectedVersion: before?.version ?? 0 });
     const delta = subtractCounts(figures, oldFigures);
+    // The unit's breakdown is a function of its click set like its other figures: add the difference.
+    const oldBreakdown = before ? unitBreakdown(before.clicks, judgeUnit(before.clicks, rules).verdicts) : new Map();
+    const breakdown = addBreakdown(unitBreakdown(clicks, verdicts), oldBreakdown, -1);
     const prev = deltas.get(projection);
-    deltas.set(projection, { projection, vendorCode: first.vendorCode, day: first.day as BusinessDay, delta: prev ? addFigures(prev.delta, delta) : delta });
+    deltas.set(projection, {
+      projection,
+      vendorCode: first.vendorCode,
+      day: first.day as BusinessDay,
+      delta: prev ? addFigures(prev.delta, delta) : delta,
+      breakdown: prev ? addBreakdown(prev.breakdown, breakdown) : breakdown,
+    });
   }
   return { writes, deltas: [...deltas.values()], applied, duplicates };
 }
@@ -130,6 +142,16 @@ export function planUnits(
 export function figuresOfClicks(events: readonly ClickEvent[], rules: QualificationRules): RollupFigures {
   let sum = ZERO_FIGURES;
   for (const unit of groupByUnit(events).values()) sum = addFigures(sum, judgeUnit(unit.map(judgedClick), rules).figures);
+  return sum;
+}
+
+/** Exact breakdown of any clicks (one write shard of a vendor-day, for the recount path), uncapped. */
+export function breakdownOfClicks(events: readonly ClickEvent[], rules: QualificationRules): DayBreakdown {
+  let sum: DayBreakdown = new Map();
+  for (const unit of groupByUnit(events).values()) {
+    const clicks = unit.map(judgedClick);
+    sum = addBreakdown(sum, unitBreakdown(clicks, judgeUnit(clicks, rules).verdicts));
+  }
   return sum;
 }
 

@@ -22,6 +22,9 @@ export interface ClickSpec {
   userAgent?: string;
   /** Sec-Fetch-Dest `image` etc.: a subresource load. */
   subresource?: boolean;
+  placement?: string | null;
+  refererHost?: string | null;
+  country?: string | null;
 }
 
 export function click(spec: ClickSpec = {}): ClickEvent {
@@ -41,9 +44,9 @@ export function click(spec: ClickSpec = {}): ClickEvent {
     bot: { isBot: spec.subresource === true || (spec.bot !== undefined && spec.bot !== false), reason, ruleVersion: spec.subresource ? 2 : 1 },
     internal: spec.internal ?? false,
     userAgent: spec.userAgent ?? (spec.bot ? 'Googlebot/2.1' : 'Mozilla/5.0'),
-    refererHost: null,
-    country: 'US',
-    placement: null,
+    refererHost: spec.refererHost ?? null,
+    country: spec.country === undefined ? 'US' : spec.country,
+    placement: spec.placement ?? null,
     destination: `https://queenofsandiego.com/?utm_source=${vendor}`,
   });
 }
