@@ -13,5 +13,8 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
     testTimeout: 30_000,
     pool: 'forks',
+    // Modules stay loaded between Stryker's runs: a mutant is switched on at run time through a
+    // global, not by re-importing, and the unit tests share no state through core modules.
+    isolate: false,
   },
 });
