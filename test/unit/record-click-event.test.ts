@@ -138,12 +138,16 @@ describe('the recorded event', () => {
     await recordClick(req({ fetchMode: ' Navigate ', fetchDest: 'document', fetchSite: 'cross-site', fetchUser: '?1' }), deps);
     await recordClick(req({ fetchMode: 'no-cors', fetchDest: 'image', fetchSite: 'cross-site', fetchUser: undefined }), deps);
     await recordClick(req({ fetchMode: 'navigate;evil', fetchDest: 'x'.repeat(33), fetchSite: undefined, fetchUser: '?0' }), deps);
-    await recordClick(req({ fetchUser: '?1' }), deps);
+    await recordClick(req({ fetchUser: ' ?1 ' }), deps);
+    await recordClick(req({ fetchSite: 'same-origin' }), deps);
+    await recordClick(req({ fetchDest: 'document' }), deps);
     expect(appended.map((e) => [e.fetch, e.bot.reason])).toEqual([
       [{ mode: 'navigate', dest: 'document', site: 'cross-site', user: true }, 'human'],
       [{ mode: 'no-cors', dest: 'image', site: 'cross-site', user: false }, 'subresource'],
       [null, 'human'],
       [{ mode: null, dest: null, site: null, user: true }, 'human'],
+      [{ mode: null, dest: null, site: 'same-origin', user: false }, 'human'],
+      [{ mode: null, dest: 'document', site: null, user: false }, 'human'],
     ]);
   });
 });

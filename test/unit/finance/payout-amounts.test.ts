@@ -276,14 +276,14 @@ describe('--check-rollups', () => {
     line({ vendor: 'solare', visitor: 'b', at: '2026-11-03T18:00:00.000Z', bot: true }),
     line({ vendor: 'solare', visitor: 'c', at: '2026-11-04T18:00:00.000Z' }),
   ];
-  const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, vendorNames: new Map() });
+  const payoutRun = () => computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, vendorNames: new Map() });
   const stored: DailyRollup[] = [
     { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
     { scope: 'solare' as VendorCode, day: '2026-11-04' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, firstClickAt: '2026-11-04T18:00:00.000Z', lastClickAt: '2026-11-04T18:00:00.000Z' },
   ];
 
   it('no difference when the live rollups hold the hand-counted figures', () => {
-    expect(rollupDifferences(run, stored)).toEqual([]);
+    expect(rollupDifferences(payoutRun(), stored)).toEqual([]);
   });
 
   it('a tampered figure, a missing day and a day no click explains are each reported', () => {
@@ -291,7 +291,7 @@ describe('--check-rollups', () => {
       { ...stored[0]!, qualifiedClicks: 2 },
       { scope: 'solare' as VendorCode, day: '2026-11-05' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, firstClickAt: '2026-11-05T18:00:00.000Z', lastClickAt: '2026-11-05T18:00:00.000Z' },
     ];
-    expect(rollupDifferences(run, tampered)).toEqual([
+    expect(rollupDifferences(payoutRun(), tampered)).toEqual([
       { scope: 'solare', period: '2026-11-03', fields: [{ field: 'qualifiedClicks', expected: 1, actual: 2 }] },
       {
         scope: 'solare',

@@ -86,11 +86,13 @@ function tableRows(html: string): string[][] {
   ]);
 }
 
+// Rendered inside each test (never at describe time), so a mutation run knows which tests read which code.
+const rendered = () => renderPayoutFiles(run(), meta());
+
 describe('statements.csv and the audit files', () => {
-  const files = renderPayoutFiles(run(), meta());
 
   it('writes exactly these files', () => {
-    expect([...files.keys()]).toEqual(['statements.csv', 'audit/lola.csv', 'statements/lola.html', 'audit/puesto.csv', 'statements/puesto.html', 'audit/solare.csv', 'statements/solare.html', 'summary.json']);
+    expect([...rendered().keys()]).toEqual(['statements.csv', 'audit/lola.csv', 'statements/lola.html', 'audit/puesto.csv', 'statements/puesto.html', 'audit/solare.csv', 'statements/solare.html', 'summary.json']);
   });
 
   it('one line per vendor, money as decimal text, an empty cell for no cap, a quoted name with a comma', () => {
@@ -107,6 +109,7 @@ describe('statements.csv and the audit files', () => {
   });
 
   it('the audit file lists every paid click by id; a vendor without one gets only the header', () => {
+    const files = rendered();
     expect(files.get('audit/lola.csv')).toBe('click_id,day,ts\n01KA0000000000000000000001,2026-11-03,2026-11-03T17:00:00.000Z\n01KA0000000000000000000002,2026-11-20,2026-11-20T20:00:00.000Z\n');
     expect(files.get('audit/solare.csv')).toBe('click_id,day,ts\n');
   });
@@ -159,7 +162,7 @@ describe('summary.json', () => {
   it('an incomplete run says so, lists its problems sorted by object, line and message, and its unpriced vendors', () => {
     const problems = [
       { key: 'b.gz', line: 7, message: 'not JSON' },
-      { key: 'a.gz', message: 'cannot decompress' },
+      { key: 'a.gz', message: 'unreadable gzip' },
       { key: 'b.gz', line: 2, message: 'zeta' },
       { key: 'b.gz', line: 2, message: 'alpha' },
       { key: 'a.gz', line: 1, message: 'first' },
@@ -169,7 +172,8 @@ describe('summary.json', () => {
     expect(summary.complete).toBe(false);
     expect(summary.carryIn).toBeNull();
     expect(summary.problems).toEqual([
-      { key: 'a.gz', message: 'cannot decompress' },
+      // No line sorts before line 1, whatever the messages say.
+      { key: 'a.gz', message: 'unreadable gzip' },
       { key: 'a.gz', line: 1, message: 'first' },
       { key: 'b.gz', line: 2, message: 'alpha' },
       { key: 'b.gz', line: 2, message: 'zeta' },
@@ -188,10 +192,10 @@ describe('isComplete', () => {
 });
 
 describe('the HTML statement', () => {
-  const files = renderPayoutFiles(run(), meta());
-  const lolaHtml = files.get('statements/lola.html')!;
+  const statement = (code: string) => rendered().get(`statements/${code}.html`)!;
 
   it('is titled for the vendor and the month, and says who pays whom, for which days, in which zone', () => {
+    const lolaHtml = statement('lola');
     expect(lolaHtml).toMatch(/^<!DOCTYPE html>\n<html lang="en">\n/);
     expect(lolaHtml).toContain('<title>Referral statement: Lola &amp; Sons, November 2026</title>');
     expect(lolaHtml).toContain('<h1>Referral statement: Lola &amp; Sons, November 2026</h1>');
@@ -200,6 +204,8 @@ describe('the HTML statement', () => {
     );
     expect(lolaHtml).toContain('the figures are computed from the click export, rules 0123456789ab.</p>');
     expect(lolaHtml).not.toContain('Draft');
+    // A complete run has nothing between the heading paragraph and the figures.
+    expect(lolaHtml).toContain('America/Los_Angeles.</p>\n\n<h2>Clicks</h2>');
   });
 
   it('names every month by its English name', () => {
@@ -212,6 +218,7 @@ describe('the HTML statement', () => {
   });
 
   it('clicks, amount, and the per-day table: one row for each day with clicks', () => {
+    const lolaHtml = statement('lola');
     expect(tableRows(lolaHtml)).toEqual([
       ['Clicks on your link', '5'],
       ['Automated (bots, link previews, prefetches)', '1'],
@@ -239,12 +246,24 @@ describe('the HTML statement', () => {
         '</table>',
       ].join('\n'),
     );
-    expect(lolaHtml).toContain('<tr class="total"><th scope="row">Paid this month</th><td class="n">1.10 USD</td></tr>');
-    expect(lolaHtml).toContain('<tr><th scope="row">Due</th><td class="n">1.10 USD</td></tr>');
+    expect(lolaHtml).toContain(
+      [
+        '<h2>Amount</h2>',
+        '<table>',
+        '<tr><th scope="row">2 qualified clicks &times; 0.40 USD</th><td class="n">0.80 USD</td></tr>',
+        '',
+        '<tr><th scope="row">Carried over from last month</th><td class="n">0.30 USD</td></tr>',
+        '<tr><th scope="row">Due</th><td class="n">1.10 USD</td></tr>',
+        '<tr><th scope="row">Minimum payout</th><td class="n">1.00 USD</td></tr>',
+        '<tr class="total"><th scope="row">Paid this month</th><td class="n">1.10 USD</td></tr>',
+        '',
+        '</table>',
+      ].join('\n'),
+    );
   });
 
   it('a capped vendor below its minimum: the cap marked applied and the amount carried forward', () => {
-    expect(tableRows(files.get('statements/puesto.html')!).slice(5)).toEqual([
+    expect(tableRows(statement('puesto')).slice(5)).toEqual([
       ['3 qualified clicks &times; 3.00 USD', '9.00 USD'],
       ['Monthly cap (applied)', '5.00 USD'],
       ['Carried over from last month', '0.00 USD'],
@@ -258,7 +277,7 @@ describe('the HTML statement', () => {
   });
 
   it('a vendor without clicks: a cap not applied, no minimum row, and no day table', () => {
-    const html = files.get('statements/solare.html')!;
+    const html = statement('solare');
     expect(tableRows(html).slice(5)).toEqual([
       ['0 qualified clicks &times; 1.25 USD', '0.00 USD'],
       ['Monthly cap', '10.00 USD'],
@@ -267,6 +286,21 @@ describe('the HTML statement', () => {
       ['.total', 'Paid this month', '0.00 USD'],
     ]);
     expect(html).toContain('<h2>Days with clicks</h2>\n<p>No clicks this month.</p>');
+    // Rows that do not apply leave nothing behind, not even text outside a row.
+    expect(html).toContain(
+      [
+        '<h2>Amount</h2>',
+        '<table>',
+        '<tr><th scope="row">0 qualified clicks &times; 1.25 USD</th><td class="n">0.00 USD</td></tr>',
+        '<tr><th scope="row">Monthly cap</th><td class="n">10.00 USD</td></tr>',
+        '<tr><th scope="row">Carried over from last month</th><td class="n">0.00 USD</td></tr>',
+        '<tr><th scope="row">Due</th><td class="n">0.00 USD</td></tr>',
+        '',
+        '<tr class="total"><th scope="row">Paid this month</th><td class="n">0.00 USD</td></tr>',
+        '',
+        '</table>',
+      ].join('\n'),
+    );
   });
 
   it('an incomplete run is marked a draft, saying how many inputs failed and how many vendors have no rule', () => {
