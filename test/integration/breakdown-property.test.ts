@@ -58,7 +58,7 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
         const gen = ++generation;
         const events = specs.map((s) => click({ ...s, userAgent: s.bot ? 'Googlebot/2.1' : s.userAgent, at: new Date(Date.UTC(2026, 10, 10) + s.minute * 60_000) }));
         const records = events.map(insertRecord);
-        const generations = { current: async () => gen } as unknown as RollupGenerations;
+        const generations = { current: async () => gen, targets: async () => ({ live: gen, building: null }) } as unknown as RollupGenerations;
         for (const d of deliveries) {
           let transactions = 0;
           const client = faultyClient({
@@ -85,7 +85,7 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
 
   it('past the cap, new values go to "other" and every dimension still adds up to the day', async () => {
     const gen = ++generation;
-    const generations = { current: async () => gen } as unknown as RollupGenerations;
+    const generations = { current: async () => gen, targets: async () => ({ live: gen, building: null }) } as unknown as RollupGenerations;
     const hosts = Array.from({ length: DIMENSION_CAPS.referrer + 15 }, (_, i) => `site${i}.example`);
     const events = hosts.map((host, i) => click({ vendor: 'solare', visitor: `v${i}`, refererHost: host, at: new Date(Date.UTC(2026, 10, 12, 18, 0, i)) }));
     const handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables), generations });
