@@ -1,6 +1,7 @@
 /**
  * The payout rules file (config/payout-rules.json): per vendor, a rate per qualified click,
- * an optional monthly cap and an optional minimum payout, all in integer cents of one currency.
+ * an optional monthly cap (on click earnings), an optional minimum payout and an optional
+ * commission on bookings, all in integer cents of one currency.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -8,6 +9,18 @@ import { ValidationError } from '../errors.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../vendor-code.ts';
 
 const cents = z.number().int({ message: 'must be a whole number of cents' }).min(0).max(1_000_000_000);
+
+/** Commission on bookings (core/finance/commission.ts): flat cents per booking OR basis points of its value. */
+export const CommissionRuleSchema = z
+  .object({
+    flatCents: cents.nullable().default(null),
+    /** 1000 = 10% of the booking's value. */
+    basisPoints: z.number().int({ message: 'must be a whole number of basis points' }).min(1).max(10_000).nullable().default(null),
+    /** Paid only in the month in which tripDate + holdDays falls; null = with the booking. */
+    holdDays: z.number().int().min(0).max(730).nullable().default(null),
+  })
+  .strict()
+  .refine((r) => (r.flatCents === null) !== (r.basisPoints === null), { message: 'give exactly one of flatCents or basisPoints' });
 
 export const VendorPayoutRule = z
   .object({
@@ -17,6 +30,8 @@ export const VendorPayoutRule = z
     monthlyCapCents: cents.nullable().default(null),
     /** A month whose amount due is below this pays nothing and carries the amount forward. */
     minimumPayoutCents: cents.default(0),
+    /** Commission on the bookings this vendor's guests make; absent = clicks only. */
+    commission: CommissionRuleSchema.nullable().default(null),
   })
   .strict();
 export type VendorPayoutRule = z.infer<typeof VendorPayoutRule>;
