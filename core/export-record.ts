@@ -19,6 +19,8 @@ const bot = ClickEvent.shape.bot.shape;
 
 export const ExportRecord = z.object({
   schema: z.literal(EXPORT_SCHEMA),
+  /** `click`; conversion lines (`reftrack.conversion/1`, core/conversion-export.ts) share the partitions. Absent on lines written before bookings. */
+  type: z.literal('click').optional(),
   clickId: ClickEvent.shape.clickId,
   vendorCode: ClickEvent.shape.vendorCode,
   vendorName: ClickEvent.shape.vendorName,
@@ -51,6 +53,7 @@ export class MalformedExportLineError extends ValidationError {}
 export function toExportRecord(event: ClickEvent): ExportRecord {
   return {
     schema: EXPORT_SCHEMA,
+    type: 'click',
     clickId: event.clickId,
     vendorCode: event.vendorCode,
     vendorName: event.vendorName,
