@@ -110,11 +110,11 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       'statements/boardbrew.html', 'statements/puesto.html', 'statements/smallgoods.html', 'statements/solare.html', 'summary.json',
     ]);
     expect(out['statements.csv']!.split('\n')).toEqual([
-      'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,carried_in,minimum_payout,amount,carried_forward,currency',
-      'boardbrew,Boardbrew,2026-11,2,0,0,0,2,0.40,0.80,,false,0.00,1.00,0.00,0.80,USD',
-      'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0.00,0.00,5.00,0.00,USD',
-      'smallgoods,Small Goods,2026-11,0,0,0,0,0,0.50,0.00,,false,0.00,0.00,0.00,0.00,USD',
-      'solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0.00,0.00,3.75,0.00,USD',
+      'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
+      'boardbrew,Boardbrew,2026-11,2,0,0,0,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.00,1.00,0.00,0.80,USD',
+      'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,0.00,5.00,0.00,USD',
+      'smallgoods,Small Goods,2026-11,0,0,0,0,0,0.50,0.00,,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
+      'solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD',
       '',
     ]);
     expect(out['audit/solare.csv']).toBe(`click_id,day,ts\n${ev.a1!.clickId},2026-11-03,${ev.a1!.ts}\n${ev.a3!.clickId},2026-11-04,${ev.a3!.ts}\n${ev.d2!.clickId},2026-11-05,${ev.d2!.ts}\n`);
@@ -143,7 +143,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     const dec = await payouts('--month', '2026-12', '--out', at('dec'), '--carry-in', at('nov/summary.json'));
     expect(dec.code, dec.stderr).toBe(0);
     // boardbrew: 1 x 0.40 + 0.80 carried in = 1.20, over the minimum: paid.
-    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,1,0.40,0.40,,false,0.80,1.00,1.20,0.00,USD');
+    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,1,0.40,0.40,,false,0,0.00,0.00,0.00,0.80,1.00,1.20,0.00,USD');
     const wrong = await payouts('--month', '2026-12', '--out', at('dec2'), '--carry-in', at('dec/summary.json'));
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/is the summary of 2026-12; the carry-in for 2026-12 must be 2026-11's/);

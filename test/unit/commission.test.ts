@@ -120,3 +120,44 @@ describe('computeCommissions: "10% of every booking its guests made in November,
     expect(run([conv('X1', 'cancelled', '2026-11-04')]).vendors.get('solare' as VendorCode)!.lines).toEqual([]);
   });
 });
+
+describe('computePayouts with bookings', async () => {
+  const { computePayouts, parseMonth } = await import('../../core/finance/payouts.ts');
+  const { renderPayoutFiles } = await import('../../core/finance/payout-files.ts');
+  const rulesText = JSON.stringify({ currency: 'USD', vendors: { solare: { rateCents: 0, minimumPayoutCents: 1_000, commission: { basisPoints: 1000 } } } });
+  const { rules, sha256 } = parsePayoutRules(rulesText, 'rules.json', new Set(['solare']));
+  const month = parseMonth('2026-11');
+  const conversions = [
+    conv('B1', 'booked', '2026-11-03', { valueCents: 120_000 }),
+    conv('B2', 'booked', '2026-11-10', { valueCents: 80_000 }),
+    conv('B2', 'cancelled', '2026-11-12'),
+    conv('B0', 'booked', '2026-10-28', { valueCents: 50_000 }),
+    conv('B0', 'refunded', '2026-11-02'),
+  ];
+
+  it('pays 10% of November bookings, less what was cancelled, and claws back October\'s refund', () => {
+    const run = computePayouts({ month, rules, lines: [], carryIn: null, vendorNames: new Map([['solare', 'Solare']]), conversions });
+    const solare = run.vendors[0]!;
+    expect({ bookings: solare.bookings, value: solare.bookingValueCents, commission: solare.commissionCents, clawback: solare.clawbackCents, due: solare.dueCents, amount: solare.amountCents }).toEqual({
+      bookings: 1, value: 120_000, commission: 12_000, clawback: 5_000, due: 7_000, amount: 7_000,
+    });
+    const files = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: '.data/s3/reftrack-exports', objects: [], problems: [] });
+    expect(files.get('bookings/solare.csv')!.split('\n').slice(0, 4)).toEqual([
+      'booking_id,line,click_id,booked_day,trip_date,payable_from,value,commission,amount,reversal,reversal_day,export_object,reversal_export_object',
+      `B0,clawback,${CLICK},2026-10-28,2026-10-28,2026-10-28,500.00,50.00,-50.00,refunded,2026-11-02,events/dt=2026-10-28/part-0001.gz,events/dt=2026-11-02/part-0001.gz`,
+      `B1,paid,${CLICK},2026-11-03,2026-11-03,2026-11-03,1200.00,120.00,120.00,,,events/dt=2026-11-03/part-0001.gz,`,
+      `B2,reversed-before-payment,${CLICK},2026-11-10,2026-11-10,2026-11-10,800.00,80.00,0.00,cancelled,2026-11-12,events/dt=2026-11-10/part-0001.gz,events/dt=2026-11-12/part-0001.gz`,
+    ]);
+    expect(files.get('statements.csv')).toContain('solare,Solare,2026-11,0,0,0,0,0,0.00,0.00,,false,1,1200.00,120.00,50.00,0.00,10.00,70.00,0.00,USD');
+    expect(files.get('statements/solare.html')).toContain('Commission on 1 booking');
+  });
+
+  it('a clawback larger than the month is carried forward as a negative balance, and read back as carry-in', async () => {
+    const { parseCarryIn } = await import('../../core/finance/payouts.ts');
+    const run = computePayouts({ month, rules, lines: [], carryIn: null, vendorNames: new Map(), conversions: conversions.filter((c) => c.event.bookingId === 'B0') });
+    expect(run.vendors[0]).toMatchObject({ dueCents: -5_000, amountCents: 0, carriedForwardCents: -5_000 });
+    const summary = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: 's', objects: [], problems: [] }).get('summary.json')!;
+    const carry = parseCarryIn(summary, 'summary.json', 'x', parseMonth('2026-12'), 'USD');
+    expect(carry.balances.get('solare')).toBe(-5_000);
+  });
+});
