@@ -1,6 +1,7 @@
 import { ReftrackError, ValidationError } from '../core/errors.ts';
 import { UsageError, type Command } from './command.ts';
 import { clicksCommand } from './commands/clicks.ts';
+import { conversionsCommand } from './commands/conversions.ts';
 import { outreachCommand } from './commands/outreach.ts';
 import { payoutsCommand } from './commands/payouts.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
@@ -11,7 +12,7 @@ import { replayCommand } from './commands/replay.ts';
 import { rollupsCommand } from './commands/rollups.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand];
+const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand, conversionsCommand];
 
 function help(): string {
   return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');

@@ -64,6 +64,20 @@ const spillSchema = z.object({
   KINESIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
 });
 
+const conversionSchema = z.object({
+  /** A booking more than this many days after its click is stored, but credited to no vendor. */
+  ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** The booking system's signing secret (locally `conversionSecret` in .data/secrets.json). */
+  CONVERSION_SECRET: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+  /** In AWS the secret stays in Secrets Manager; the function reads it at cold start. */
+  CONVERSION_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+});
+export type ConversionConfig = z.infer<typeof conversionSchema>;
+
+export function conversionConfig(env: Env = process.env): ConversionConfig {
+  return parseSection(conversionSchema, env);
+}
+
 const localSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
