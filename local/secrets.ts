@@ -7,14 +7,23 @@ export interface LocalSecrets {
   readonly visitorHashKey: string;
   /** Bearer token for the local analyst API. */
   readonly apiToken: string;
+  /** Signs booking reports (`POST /api/v1/conversions`), as a booking system would. */
+  readonly conversionSecret: string;
 }
 
 /** Generated on first start and kept under the data directory (mode 600), never committed. */
 export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  mkdirSync(dataDir, { recursive: true });
-  const secrets: LocalSecrets = { visitorHashKey: randomBytes(32).toString('base64url'), apiToken: randomBytes(24).toString('base64url') };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
+  // A secret added by a later version is generated into an existing file; the others are kept.
+  const secrets: LocalSecrets = {
+    visitorHashKey: existing.visitorHashKey ?? randomBytes(32).toString('base64url'),
+    apiToken: existing.apiToken ?? randomBytes(24).toString('base64url'),
+    conversionSecret: existing.conversionSecret ?? randomBytes(32).toString('base64url'),
+  };
+  if (Object.keys(existing).length !== Object.keys(secrets).length) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }

@@ -4,6 +4,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createApiApp } from '../http/api-app.ts';
+import { createConversionsApp } from '../http/conversions-app.ts';
+import { wireConversions } from '../http/conversions-wiring.ts';
 import { apiAuth, wireApi } from '../http/api-wiring.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
@@ -25,6 +27,8 @@ export function createLocalApp(): Hono {
   });
   root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
+  // Signed by the booking system, not by an analyst: before the API's /api/v1/* credentials check.
+  root.route('/', createConversionsApp(wireConversions()));
   root.route('/', createApiApp(wireApi(auth)));
   root.route('/', createDashboardApp());
   return root;

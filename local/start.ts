@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       DYNAMODB_ENDPOINT: engine.endpoint,
       KINESIS_ENDPOINT: spillStream.endpoint,
       VISITOR_HASH_KEY: secrets.visitorHashKey,
+      CONVERSION_SECRET: secrets.conversionSecret,
     });
 
     // Imported only now: these modules build their clients from the configuration just completed.

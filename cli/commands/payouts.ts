@@ -7,6 +7,8 @@ import { awsConfig, businessConfig, outreachConfig } from '../../config/config.t
 import { renderPayoutFiles, isComplete } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules } from '../../core/finance/payout-rules.ts';
 import { computePayouts, parseCarryIn, parseMonth, rollupDifferences } from '../../core/finance/payouts.ts';
+import { addDays } from '../../core/finance/commission.ts';
+import type { BusinessDay } from '../../core/business-day.ts';
 import { formatCents } from '../../core/finance/money.ts';
 import type { DailyRollup } from '../../core/rollup.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
@@ -26,9 +28,11 @@ Vendor payout statements for one month, computed only from the click export.
   --month          the month (its business days, first to last)
   --rules          payout rules (JSON; e.g. config/payout-rules.json): rate per qualified click,
                    optional monthly cap and minimum payout per vendor, in integer cents
-  --out            directory for statements.csv, statements/<vendor>.html, audit/<vendor>.csv, summary.json
+  --out            directory for statements.csv, statements/<vendor>.html, audit/<vendor>.csv,
+                   bookings/<vendor>.csv (vendors with a commission rule), summary.json
   --exports        where the export is; default <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET> (what npm start writes)
   --carry-in       the previous month's summary.json: balances below the minimum carried forward from it
+  --bookings-lookback-days N  how far back conversions are read for clawbacks and held bookings (400)
   --check-rollups  compare with the live rollups; print every vendor/day that differs (exit 1)
 Exit 1 when any export line could not be read, a vendor with clicks has no rule, no export exists
 for the month, or --check-rollups finds a difference (the files are still written, marked incomplete).`;
@@ -40,6 +44,7 @@ const Flags = z.object({
   exports: z.string().min(1).optional(),
   'carry-in': z.string().min(1).optional(),
   'check-rollups': z.boolean().default(false),
+  'bookings-lookback-days': z.string().regex(/^\d+$/, { message: 'must be a whole number of days' }).transform(Number).refine((n) => n <= 1100, { message: 'must be at most 1100 days' }).default(400),
 });
 
 function readInput(path: string, flag: string): string {
@@ -62,7 +67,7 @@ export const payoutsCommand: Command = {
   async run(argv) {
     const { flags } = parseFlags(
       argv,
-      { month: { type: 'string' }, rules: { type: 'string' }, out: { type: 'string' }, exports: { type: 'string' }, 'carry-in': { type: 'string' }, 'check-rollups': { type: 'boolean' } },
+      { month: { type: 'string' }, rules: { type: 'string' }, out: { type: 'string' }, exports: { type: 'string' }, 'carry-in': { type: 'string' }, 'check-rollups': { type: 'boolean' }, 'bookings-lookback-days': { type: 'string' } },
       Flags,
     );
     const month = parseMonth(flags.month);
@@ -75,12 +80,15 @@ export const payoutsCommand: Command = {
       const { rules, sha256: rulesSha256 } = parsePayoutRules(rulesText, flags.rules, new Set(registry.map((v) => v.code)));
       const carryIn = carryText === null ? null : parseCarryIn(carryText, flags['carry-in']!, createHash('sha256').update(carryText, 'utf8').digest('hex'), month, rules.currency);
 
-      const read = await new ExportReader(s3).read(source, month.from, month.to);
+      const reader = new ExportReader(s3);
+      const read = await reader.read(source, month.from, month.to);
+      // Bookings of earlier months can be reversed (clawed back) or become payable (holding) in this one.
+      const history = await reader.read(source, addDays(month.from, -flags['bookings-lookback-days']) as BusinessDay, addDays(month.from, -1) as BusinessDay);
       if (read.objects.length === 0) {
         console.error(`reftrack payouts: no export objects for ${month.id} (${month.from} to ${month.to}) under ${describeSource(source)}; nothing written`);
         return 1;
       }
-      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map(registry.map((v) => [v.code, v.name])) });
+      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map(registry.map((v) => [v.code, v.name])), conversions: [...history.conversions, ...read.conversions] });
       const meta = {
         timeZone: businessConfig().TIME_ZONE,
         issuer: outreachConfig().OUTREACH_BRAND_NAME,
@@ -104,6 +112,9 @@ export const payoutsCommand: Command = {
         console.error(`${read.problems.length} problem(s) in the export: the statements are marked incomplete; fix or re-deliver the objects and run again`);
         exit = 1;
       }
+      for (const p of run.bookingProblems) console.error(p.message);
+      if (run.bookingProblems.length > 0) exit = 1;
+      if (run.unattributedBookings.length > 0) console.log(`${run.unattributedBookings.length} booking(s) of ${month.id} credited to no vendor (listed in summary.json): ${run.unattributedBookings.map((u) => `${u.bookingId} (${u.reason})`).join(', ')}`);
       for (const u of run.unpriced) console.error(`vendor ${u.code} has ${u.clicks} clicks (${u.qualifiedClicks} qualified) in ${month.id} but no rule in ${flags.rules}: not priced`);
       if (run.unpriced.length > 0) exit = 1;
 
@@ -111,8 +122,8 @@ export const payoutsCommand: Command = {
       console.log(`${run.lines.read} lines, ${run.lines.unique} unique clicks (${run.lines.duplicateDeliveries} duplicate deliveries dropped)`);
       console.log(
         table(
-          ['vendor', 'clicks', 'bots', 'internal', 'dup visitors', 'qualified', 'rate', 'earned', 'carried in', 'amount', 'carried fwd'],
-          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
+          ['vendor', 'clicks', 'bots', 'internal', 'dup visitors', 'qualified', 'rate', 'earned', 'bookings', 'commission', 'clawback', 'carried in', 'amount', 'carried fwd'],
+          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), v.bookings, formatCents(v.commissionCents), formatCents(v.clawbackCents), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
         ),
       );
       console.log(`total ${formatCents(run.vendors.reduce((n, v) => n + v.amountCents, 0))} ${run.currency}; ${isComplete(run, meta) ? 'complete' : 'INCOMPLETE'}; written to ${flags.out}`);
