@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import { parseGa4Csv } from '../../core/finance/ga4.ts';
+import { bookingReconcileCsv, parseGa4Purchases, reconcileBookings } from '../../core/finance/ga4-purchases.ts';
+import type { ConversionEvent } from '../../core/conversion-event.ts';
 import { analyseClicks } from '../../core/finance/payouts.ts';
 import { reconcile, reconcileCsv, reconcileSummary, type ClickSide } from '../../core/finance/reconcile.ts';
 import { projectionId, type RollupFigures } from '../../core/rollup.ts';
@@ -21,7 +23,8 @@ import { problemLocation } from './payouts.ts';
 
 const usage = `usage: reftrack reconcile ga4 --ga4 FILE --from YYYY-MM-DD --to YYYY-MM-DD [--exports DIR|s3://bucket/prefix] [--out FILE]
 
-Compares qualified clicks with GA4 sessions per vendor per day.
+Compares qualified clicks with GA4 sessions per vendor per day, and (with --exports, when the GA4
+export has a purchases table with Transaction ID) bookings with GA4 purchases.
   --ga4        a GA4 exploration/report CSV export with Date, Session source, Session medium,
                [Session campaign,] Sessions and optionally a ref_cid custom dimension
   --from, --to business days, both included (at most ${MAX_RANGE_DAYS} days)
@@ -55,7 +58,12 @@ export const reconcileCommand: Command = {
     const aws = awsConfig();
     try {
       const vendors = new Set<string>((await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list()).map((v) => v.code));
-      const ga4 = parseGa4Csv(text, flags.ga4);
+      const purchases = parseGa4Purchases(text, flags.ga4);
+      const parsed = parseGa4Csv(text, flags.ga4);
+      // An export of purchases alone has no sessions table: that is not a problem then.
+      const ga4 = purchases.hasPurchases && parsed.rows.length === 0 ? { ...parsed, problems: parsed.problems.filter((p) => !p.message.startsWith('no table with')) } : parsed;
+      ga4.problems.push(...purchases.problems);
+      let conversions: ConversionEvent[] = [];
       let exit = 0;
       let clicks: ClickSide;
       let clicksFrom: string;
@@ -67,6 +75,7 @@ export const reconcileCommand: Command = {
           console.error(`no export objects from ${from} to ${to} under ${describeSource(exportSource)}`);
           exit = 1;
         }
+        conversions = read.conversions.map((c) => c.event).filter((e) => e.day >= from && e.day <= to);
         const analysed = analyseClicks(read.records, days);
         const qualifiedIds = new Map<string, string[]>();
         for (const [vendor, list] of analysed.qualified) {
@@ -97,6 +106,18 @@ export const reconcileCommand: Command = {
       }
       console.log(reconcileSummary(result, { from, to, timeZone: businessConfig().TIME_ZONE, clicksFrom }));
       console.log(`per vendor-day CSV: ${out}`);
+      if (purchases.hasPurchases) {
+        if (!exportSource) console.log('GA4 purchases found: pass --exports to compare them with the bookings reported to reftrack');
+        else {
+          const rows = reconcileBookings(conversions, purchases.purchases);
+          const bookingsOut = out.replace(/(\.csv)?$/, '-bookings.csv');
+          await writeFile(bookingsOut, bookingReconcileCsv(rows));
+          const flagged = rows.filter((r) => r.flag !== 'ok');
+          console.log(`bookings ${rows.filter((r) => r.flag !== 'ga4-only').length}, GA4 purchases ${purchases.purchases.length}, ${flagged.length} flagged${flagged.length ? ':' : ''}`);
+          for (const r of flagged) console.log(`  ${r.bookingId.padEnd(16)} ${r.flag}: ${r.reason}`);
+          console.log(`per booking CSV: ${bookingsOut}`);
+        }
+      }
       return exit;
     } finally {
       dynamodb.destroy();
