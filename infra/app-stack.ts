@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AnalystApi } from './constructs/analyst-api.ts';
+import { ConversionsApi } from './constructs/conversions-api.ts';
 import { apiUrl } from './constructs/http-stage.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { ReferralApi } from './constructs/referral-api.ts';
@@ -26,6 +27,8 @@ export interface FunctionEntries {
   readonly spillDrain?: string;
   /** Analyst API (issue 6). Without it no analyst API, user pool or JWT authorizer is created. */
   readonly api?: string;
+  /** Signed booking reports. @default `handlers/conversions.ts` */
+  readonly conversions?: string;
 }
 
 export interface AppStackProps extends StackProps {
@@ -46,6 +49,7 @@ export class AppStack extends Stack {
   readonly export: StreamConsumer;
   readonly spillDrain: StreamConsumer;
   readonly analyst?: AnalystApi;
+  readonly conversions: ConversionsApi;
   readonly distribution: ReferralDistribution;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
@@ -133,6 +137,15 @@ export class AppStack extends Stack {
       this.analyst = new AnalystApi(this, 'Analyst', { entry: props.entries.api, state: data.state, environment: { ...business, PUBLIC_BASE_URL: `https://${publicHost}` }, logRetention });
     }
 
+    this.conversions = new ConversionsApi(this, 'Conversions', {
+      ...(props.entries.conversions ? { entry: props.entries.conversions } : {}),
+      events: data.events,
+      state: data.state,
+      conversionSecret: data.conversionSecret,
+      environment: business,
+      logRetention,
+    });
+
     new PipelineAlarms(this, 'Alarms', {
       redirect: this.referral.redirect,
       referralApi: this.referral.api,
@@ -146,6 +159,7 @@ export class AppStack extends Stack {
 
     new CfnOutput(this, 'ReferralBaseUrl', { value: `https://${publicHost}/ref/`, description: 'Vendor links are <this><vendor code>' });
     new CfnOutput(this, 'DashboardUrl', { value: `https://${publicHost}/`, description: 'CloudFront root; the dashboard itself arrives with issue 7' });
+    new CfnOutput(this, 'ConversionsUrl', { value: `${apiUrl(this.conversions.api)}api/v1/conversions`, description: 'The booking system POSTs signed booking reports here (README: Bookings and commission)' });
     new CfnOutput(this, 'ReferralApiUrl', { value: apiUrl(this.referral.api), description: 'The HTTP API behind CloudFront (for checks; guests use ReferralBaseUrl)' });
     if (this.analyst) {
       new CfnOutput(this, 'AnalystApiUrl', { value: apiUrl(this.analyst.scriptsApi), description: 'Analyst API for scripts (SigV4 / IAM)' });

@@ -36,6 +36,8 @@ export class DataStack extends Stack {
   readonly visitorHashSecret: secretsmanager.Secret;
   /** What CloudFront sends the origin in X-Reftrack-Origin-Verify (generated, never in a template). */
   readonly originVerifySecret: secretsmanager.Secret;
+  /** Signs booking reports (POST /api/v1/conversions); the booking system holds a copy. */
+  readonly conversionSecret: secretsmanager.Secret;
   /** Clicks the Events table could not take within the redirect's write budget; drained back into it. */
   readonly spillStream: kinesis.Stream;
   readonly namePrefix: string;
@@ -121,6 +123,18 @@ export class DataStack extends Stack {
       reason: 'CloudFront reads the value only when the App stack is deployed; to rotate, put a new value and redeploy the App stack (README), which updates CloudFront and the function together.',
     });
 
+    this.conversionSecret = new secretsmanager.Secret(this, 'ConversionSecret', {
+      secretName: `${props.namePrefix}/conversion-signing`,
+      description: 'HMAC-SHA256 key the booking system signs POST /api/v1/conversions with (X-Reftrack-Signature).',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.conversionSecret, {
+      id: 'AwsSolutions-SMG4',
+      reason: 'The booking system holds a copy of the key; rotation is a coordinated hand-over (README: put the new value, update the booking system, redeploy), not a schedule.',
+    });
+
+    new CfnOutput(this, 'ConversionSecretArn', { value: this.conversionSecret.secretArn, description: 'The booking system signs reports with this secret (aws secretsmanager get-secret-value)' });
     new CfnOutput(this, 'ExportLocation', { value: `s3://${this.exportBucket.bucketName}/events/`, description: 'Click exports (gzip NDJSON, dt=YYYY-MM-DD partitions)' });
     new CfnOutput(this, 'AssetsBucketName', { value: this.assetsBucket.bucketName });
     new CfnOutput(this, 'FailedBatchesBucketName', { value: this.failedBatchesBucket.bucketName, description: 'Stream batches the consumers gave up on' });
