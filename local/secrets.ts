@@ -7,6 +7,8 @@ export interface LocalSecrets {
   readonly visitorHashKey: string;
   /** Bearer token for the local analyst API. */
   readonly apiToken: string;
+  /** Signs vendor portal links (PORTAL_SIGNING_KEY when set wins). */
+  readonly portalSigningKey: string;
   /** Signs booking reports (`POST /api/v1/conversions`), as a booking system would. */
   readonly conversionSecret: string;
 }
@@ -14,14 +16,15 @@ export interface LocalSecrets {
 /** Generated on first start and kept under the data directory (mode 600), never committed. */
 export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const file = join(dataDir, 'secrets.json');
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
-  // A secret added by a later version is generated into an existing file; the others are kept.
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
   const secrets: LocalSecrets = {
-    visitorHashKey: existing.visitorHashKey ?? randomBytes(32).toString('base64url'),
-    apiToken: existing.apiToken ?? randomBytes(24).toString('base64url'),
-    conversionSecret: existing.conversionSecret ?? randomBytes(32).toString('base64url'),
+    visitorHashKey: stored.visitorHashKey ?? randomBytes(32).toString('base64url'),
+    apiToken: stored.apiToken ?? randomBytes(24).toString('base64url'),
+    // Added to files written before the vendor portal or bookings existed; the other keys are kept as they are.
+    portalSigningKey: stored.portalSigningKey ?? randomBytes(32).toString('base64url'),
+    conversionSecret: stored.conversionSecret ?? randomBytes(32).toString('base64url'),
   };
-  if (Object.keys(existing).length !== Object.keys(secrets).length) {
+  if (Object.keys(secrets).some((k) => !(k in stored))) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
