@@ -225,15 +225,12 @@ ${line('Qualified clicks (paid)', String(v.qualifiedClicks), 'total')}
 <table>
 ${line(`${v.qualifiedClicks} qualified clicks &times; ${m(v.rateCents)}`, m(v.earnedCents))}
 ${v.monthlyCapCents === null ? '' : line(`Monthly cap${v.capApplied ? ' (applied)' : ''}`, m(v.monthlyCapCents))}
-${v.bookingLines.length === 0 ? '' : line(`Commission on ${v.bookings} booking${v.bookings === 1 ? '' : 's'} (${m(v.bookingValueCents)})`, m(v.commissionCents))}
-${v.clawbackCents === 0 ? '' : line('Cancelled or refunded after they were paid (clawback)', `-${m(v.clawbackCents)}`)}
-${line('Carried over from last month', m(v.carriedInCents))}
+${v.bookingLines.length === 0 ? '' : `${line(`Commission on ${v.bookings} booking${v.bookings === 1 ? '' : 's'} (${m(v.bookingValueCents)})`, m(v.commissionCents))}\n`}${v.clawbackCents === 0 ? '' : `${line('Cancelled or refunded after they were paid (clawback)', `-${m(v.clawbackCents)}`)}\n`}${line('Carried over from last month', m(v.carriedInCents))}
 ${line('Due', m(v.dueCents))}
 ${v.minimumPayoutCents > 0 ? line('Minimum payout', m(v.minimumPayoutCents)) : ''}
 ${line('Paid this month', m(v.amountCents), 'total')}
 ${v.carriedForwardCents > 0 ? line('Carried forward to next month (below the minimum)', m(v.carriedForwardCents)) : ''}
-${v.carriedForwardCents < 0 ? line('Owed back, taken from next month (clawbacks above this month\'s earnings)', m(v.carriedForwardCents)) : ''}
-</table>
+${v.carriedForwardCents < 0 ? `${line('Owed back, taken from next month (clawbacks above this month\'s earnings)', m(v.carriedForwardCents))}\n` : ''}</table>
 ${bookingsHtml(v, m)}
 <h2>Days with clicks</h2>
 ${rows ? `<table>\n<thead><tr><th scope="col">Day</th><th scope="col" class="n">Clicks</th><th scope="col" class="n">Qualified</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>` : '<p>No clicks this month.</p>'}

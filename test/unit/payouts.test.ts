@@ -36,7 +36,7 @@ describe('payout rules', () => {
   it('parses, sorts vendors, hashes the exact text', () => {
     const { rules, sha256 } = parsePayoutRules(rulesText, 'rules.json', KNOWN);
     expect([...rules.vendors.keys()]).toEqual(['lola', 'puesto', 'solare']);
-    expect(rules.vendors.get('solare' as never)).toEqual({ rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0 });
+    expect(rules.vendors.get('solare' as never)).toEqual({ rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0, commission: null });
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -102,17 +102,17 @@ describe('computePayouts (hand-computed)', () => {
     expect(run.vendors).toEqual([
       {
         code: 'lola', name: 'Lola', clicks: 2, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 2,
-        rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, carriedInCents: 0, dueCents: 80, minimumPayoutCents: 100,
+        rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 80, minimumPayoutCents: 100,
         amountCents: 0, carriedForwardCents: 80, days: days({ 20: [2, 2] }), qualified: lola.map(paid),
       },
       {
         code: 'puesto', name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
-        rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, carriedInCents: 0, dueCents: 500, minimumPayoutCents: 0,
+        rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 500, minimumPayoutCents: 0,
         amountCents: 500, carriedForwardCents: 0, days: days({ 10: [3, 3] }), qualified: puesto.map(paid),
       },
       {
         code: 'solare', name: 'Solare', clicks: 7, botClicks: 2, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 3,
-        rateCents: 125, earnedCents: 375, monthlyCapCents: null, capApplied: false, carriedInCents: 0, dueCents: 375, minimumPayoutCents: 0,
+        rateCents: 125, earnedCents: 375, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 375, minimumPayoutCents: 0,
         amountCents: 375, carriedForwardCents: 0, days: days({ 3: [4, 1], 4: [1, 1], 5: [2, 1] }), qualified: [solare[0]!, solare[2]!, solare[6]!].map(paid),
       },
     ]);
@@ -138,7 +138,7 @@ describe('computePayouts (hand-computed)', () => {
     const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, vendorNames: names }), meta);
     expect([...a.keys()].sort()).toEqual(['audit/lola.csv', 'audit/puesto.csv', 'audit/solare.csv', 'statements.csv', 'statements/lola.html', 'statements/puesto.html', 'statements/solare.html', 'summary.json']);
     expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
-    expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0.00,0.00,3.75,0.00,USD');
+    expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD');
   });
 
   it('escapes vendor names in the HTML statement and CSV', () => {

@@ -18,7 +18,7 @@ const november = parseMonth('2026-11');
 const line = (spec: ClickSpec): ExportedClick => toExportRecord(click(spec));
 const rules = (vendors: Record<string, Partial<VendorPayoutRule> & { rateCents: number }>): PayoutRules => ({
   currency: 'USD',
-  vendors: new Map(Object.entries(vendors).map(([code, r]) => [code as VendorCode, { monthlyCapCents: null, minimumPayoutCents: 0, ...r }])),
+  vendors: new Map(Object.entries(vendors).map(([code, r]) => [code as VendorCode, { monthlyCapCents: null, minimumPayoutCents: 0, commission: null, ...r }])),
 });
 
 /** November's 30 days, zero except the days given as `[clicks, qualified]`. */
@@ -43,6 +43,11 @@ function emptyStatement(code: string, name: string, rule: { rateCents: number; m
     earnedCents: 0,
     monthlyCapCents: rule.monthlyCapCents ?? null,
     capApplied: false,
+    bookings: 0,
+    bookingValueCents: 0,
+    commissionCents: 0,
+    clawbackCents: 0,
+    bookingLines: [],
     carriedInCents: 0,
     dueCents: 0,
     minimumPayoutCents: rule.minimumPayoutCents ?? 0,
@@ -94,7 +99,9 @@ describe('carry-in (the previous summary.json)', () => {
   it('refuses a file that is not a summary, naming the file and the problem', () => {
     expect(() => parseCarryIn('{', 'oct.json', 'abc', november, 'USD')).toThrow(/^oct\.json: not a payouts summary\.json \(.*JSON/);
     expect(() => parseCarryIn(summary({ schema: 'reftrack.payouts/2' }), 'oct.json', 'abc', november, 'USD')).toThrow(/^oct\.json: not a payouts summary\.json \(.*schema/s);
-    expect(() => parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: -1 }] }), 'oct.json', 'abc', november, 'USD')).toThrow(ValidationError);
+    expect(() => parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: 0.5 }] }), 'oct.json', 'abc', november, 'USD')).toThrow(ValidationError);
+    // A negative balance (clawbacks above a month's earnings) is owed back, and carried in as such.
+    expect(parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: -1 }] }), 'oct.json', 'abc', november, 'USD').balances.get('lola')).toBe(-1);
   });
 
   it('refuses another month or another currency', () => {
@@ -263,8 +270,8 @@ describe('payoutTotals', () => {
   it('sums every column over the vendors', () => {
     const a = { ...emptyStatement('a', 'A', { rateCents: 1 }), clicks: 10, botClicks: 1, internalClicks: 2, duplicateVisitorClicks: 3, qualifiedClicks: 4, amountCents: 500, carriedForwardCents: 0 };
     const b = { ...emptyStatement('b', 'B', { rateCents: 1 }), clicks: 20, botClicks: 2, internalClicks: 4, duplicateVisitorClicks: 6, qualifiedClicks: 8, amountCents: 0, carriedForwardCents: 70 };
-    expect(payoutTotals([a, b])).toEqual({ clicks: 30, botClicks: 3, internalClicks: 6, duplicateVisitorClicks: 9, qualifiedClicks: 12, amountCents: 500, carriedForwardCents: 70 });
-    expect(payoutTotals([])).toEqual({ clicks: 0, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0, amountCents: 0, carriedForwardCents: 0 });
+    expect(payoutTotals([a, b])).toEqual({ clicks: 30, botClicks: 3, internalClicks: 6, duplicateVisitorClicks: 9, qualifiedClicks: 12, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 500, carriedForwardCents: 70 });
+    expect(payoutTotals([])).toEqual({ clicks: 0, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 0, carriedForwardCents: 0 });
   });
 });
 

@@ -17,7 +17,7 @@ const days = (month: Month, counts: Record<string, [number, number]>) => month.d
 // lola: 2 qualified x 0.40 = 0.80, 0.30 carried in, due 1.10 >= minimum 1.00: paid.
 const lola: VendorStatement = {
   code: 'lola' as VendorCode, name: 'Lola & Sons', clicks: 5, botClicks: 1, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 2,
-  rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, carriedInCents: 30, dueCents: 110, minimumPayoutCents: 100,
+  rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 30, dueCents: 110, minimumPayoutCents: 100,
   amountCents: 110, carriedForwardCents: 0,
   days: days(november, { [day(3)]: [3, 1], [day(20)]: [2, 1] }),
   qualified: [
@@ -28,7 +28,7 @@ const lola: VendorStatement = {
 // puesto: 3 x 3.00 = 9.00 capped at 5.00; below its minimum 6.00, so carried forward.
 const puesto: VendorStatement = {
   code: 'puesto' as VendorCode, name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
-  rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, carriedInCents: 0, dueCents: 500, minimumPayoutCents: 600,
+  rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 500, minimumPayoutCents: 600,
   amountCents: 0, carriedForwardCents: 500,
   days: days(november, { [day(10)]: [3, 3] }),
   qualified: [
@@ -40,16 +40,16 @@ const puesto: VendorStatement = {
 // solare: no click, no cap, no minimum.
 const solare: VendorStatement = {
   code: 'solare' as VendorCode, name: 'Solare', clicks: 0, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0,
-  rateCents: 125, earnedCents: 0, monthlyCapCents: 1000, capApplied: false, carriedInCents: 0, dueCents: 0, minimumPayoutCents: 0,
+  rateCents: 125, earnedCents: 0, monthlyCapCents: 1000, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 0, minimumPayoutCents: 0,
   amountCents: 0, carriedForwardCents: 0, days: days(november, {}), qualified: [],
 };
 
 const rules: PayoutRules = {
   currency: 'USD',
   vendors: new Map([
-    ['lola' as VendorCode, { rateCents: 40, monthlyCapCents: null, minimumPayoutCents: 100 }],
-    ['puesto' as VendorCode, { rateCents: 300, monthlyCapCents: 500, minimumPayoutCents: 600 }],
-    ['solare' as VendorCode, { rateCents: 125, monthlyCapCents: 1000, minimumPayoutCents: 0 }],
+    ['lola' as VendorCode, { rateCents: 40, monthlyCapCents: null, minimumPayoutCents: 100, commission: null }],
+    ['puesto' as VendorCode, { rateCents: 300, monthlyCapCents: 500, minimumPayoutCents: 600, commission: null }],
+    ['solare' as VendorCode, { rateCents: 125, monthlyCapCents: 1000, minimumPayoutCents: 0, commission: null }],
   ]),
 };
 
@@ -58,6 +58,8 @@ const run = (over: Partial<PayoutRun> = {}): PayoutRun => ({
   currency: 'USD',
   lines: { read: 12, unique: 10, duplicateDeliveries: 2, outsideMonth: 2 },
   vendors: [lola, puesto, solare],
+  unattributedBookings: [],
+  bookingProblems: [],
   unpriced: [],
   vendorDays: new Map(),
   ...over,
@@ -99,10 +101,10 @@ describe('statements.csv and the audit files', () => {
     const withComma = { ...lola, name: 'Lola, "the" bar' };
     expect(renderPayoutFiles(run({ vendors: [withComma, puesto, solare] }), meta()).get('statements.csv')).toBe(
       [
-        'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,carried_in,minimum_payout,amount,carried_forward,currency',
-        'lola,"Lola, ""the"" bar",2026-11,5,1,1,1,2,0.40,0.80,,false,0.30,1.00,1.10,0.00,USD',
-        'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0.00,6.00,0.00,5.00,USD',
-        'solare,Solare,2026-11,0,0,0,0,0,1.25,0.00,10.00,false,0.00,0.00,0.00,0.00,USD',
+        'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
+        'lola,"Lola, ""the"" bar",2026-11,5,1,1,1,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.30,1.00,1.10,0.00,USD',
+        'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,6.00,0.00,5.00,USD',
+        'solare,Solare,2026-11,0,0,0,0,0,1.25,0.00,10.00,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
         '',
       ].join('\n'),
     );
@@ -123,6 +125,7 @@ describe('summary.json', () => {
     const vendorLine = (v: VendorStatement, amount: string) => ({
       code: v.code, name: v.name, clicks: v.clicks, botClicks: v.botClicks, internalClicks: v.internalClicks, duplicateVisitorClicks: v.duplicateVisitorClicks,
       qualifiedClicks: v.qualifiedClicks, rateCents: v.rateCents, earnedCents: v.earnedCents, monthlyCapCents: v.monthlyCapCents, capApplied: v.capApplied,
+      bookings: v.bookings, bookingValueCents: v.bookingValueCents, commissionCents: v.commissionCents, clawbackCents: v.clawbackCents,
       carriedInCents: v.carriedInCents, dueCents: v.dueCents, minimumPayoutCents: v.minimumPayoutCents, amountCents: v.amountCents, carriedForwardCents: v.carriedForwardCents, amount,
     });
     expect(JSON.parse(text)).toEqual({
@@ -152,8 +155,10 @@ describe('summary.json', () => {
       lines: { read: 12, unique: 10, duplicateDeliveries: 2, outsideMonth: 2 },
       problems: [],
       unpricedVendors: [],
+      unattributedBookings: [],
+      bookingProblems: [],
       vendors: [vendorLine(lola, '1.10'), vendorLine(puesto, '0.00'), vendorLine(solare, '0.00')],
-      totals: { clicks: 8, botClicks: 1, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 5, amountCents: 110, carriedForwardCents: 500, amount: '1.10', carriedForward: '5.00' },
+      totals: { clicks: 8, botClicks: 1, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 5, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 110, carriedForwardCents: 500, amount: '1.10', carriedForward: '5.00' },
     });
     // An object without an etag has no etag key at all (not "etag": null).
     expect(text).not.toContain('"etag": null');
