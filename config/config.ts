@@ -20,7 +20,8 @@ const awsSchema = z.object({
   /** `local` talks to DynamoDB Local / local Firehose / kinesalite; `aws` uses the SDK's default chain. */
   REFTRACK_TARGET: z.enum(['local', 'aws']).default('local'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
-  DYNAMODB_ENDPOINT: z.string().url().default('http://127.0.0.1:8000'),
+  /** Default: the DynamoDB Local of `npm start` (`http://127.0.0.1:<DYNAMODB_LOCAL_PORT>`). */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
   EVENTS_TABLE: z.string().min(3).default('reftrack-events'),
   STATE_TABLE: z.string().min(3).default('reftrack-state'),
   /** Milliseconds one DynamoDB request may take before the SDK gives up on it. */
@@ -58,7 +59,8 @@ const redirectSchema = businessSchema
   });
 
 const spillSchema = z.object({
-  KINESIS_ENDPOINT: z.string().url().default('http://127.0.0.1:4567'),
+  /** Default: the kinesalite of `npm start` (`http://127.0.0.1:<KINESALITE_PORT>`). */
+  KINESIS_ENDPOINT: z.string().url().optional(),
   SPILL_STREAM_NAME: z.string().min(1).max(128).default('reftrack-spill'),
   /** Kinesis is the last resort on the hot path: it gets a short timeout of its own. */
   KINESIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
@@ -116,20 +118,26 @@ function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
 
-export type AwsConfig = z.infer<typeof awsSchema>;
-export type SpillConfig = z.infer<typeof spillSchema>;
+export type AwsConfig = Omit<z.infer<typeof awsSchema>, 'DYNAMODB_ENDPOINT'> & { DYNAMODB_ENDPOINT: string };
+export type SpillConfig = Omit<z.infer<typeof spillSchema>, 'KINESIS_ENDPOINT'> & { KINESIS_ENDPOINT: string };
 export type LocalConfig = z.infer<typeof localSchema>;
 export type OutreachConfig = Omit<z.infer<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
 export type ExportConfig = z.infer<typeof exportSchema>;
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
+/**
+ * Local endpoints follow the same port settings as `npm start` (DYNAMODB_LOCAL_PORT,
+ * KINESALITE_PORT), so a CLI run with the settings of its `npm start` reaches that instance.
+ */
 export function awsConfig(env: Env = process.env): AwsConfig {
-  return parseSection(awsSchema, env);
+  const parsed = parseSection(awsSchema, env);
+  return { ...parsed, DYNAMODB_ENDPOINT: parsed.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).DYNAMODB_LOCAL_PORT}` };
 }
 
 export function spillConfig(env: Env = process.env): SpillConfig {
-  return parseSection(spillSchema, env);
+  const parsed = parseSection(spillSchema, env);
+  return { ...parsed, KINESIS_ENDPOINT: parsed.KINESIS_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).KINESALITE_PORT}` };
 }
 
 export function telemetryConfig(env: Env = process.env): z.infer<typeof telemetrySchema> {

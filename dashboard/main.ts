@@ -3,7 +3,7 @@
  * analyst API. A refresh rewrites only the text that changed, so scroll position, focus and
  * text selection survive it; new clicks are announced through the polite live region.
  */
-import { adoptTokenFromFragment, ApiError, currentToken, MissingTokenError } from './api.ts';
+import { adoptTokenFromFragment, ApiError, businessTimeZone, currentToken, MissingTokenError } from './api.ts';
 import { byId, h, setText } from './dom.ts';
 import { clockTime } from './format.ts';
 import { outreachView } from './outreach-board.ts';
@@ -70,7 +70,8 @@ async function refreshNow(): Promise<void> {
     if (mine !== generation) return;
     problem.hidden = true;
     problem.replaceChildren();
-    setText(updated, `updated ${clockTime()}`);
+    lastSuccess = new Date();
+    setText(updated, `updated ${stamp(lastSuccess)}`);
     document.title = `${current?.title ?? 'reftrack'} · reftrack`;
   } catch (error) {
     if (mine !== generation) return;
@@ -90,7 +91,16 @@ async function refreshNow(): Promise<void> {
 function showProblem(message: string): void {
   problem.hidden = false;
   problem.replaceChildren(h('p', {}, h('strong', {}, 'Could not refresh: '), message, ' The numbers shown are from the last successful update.'));
-  setText(updated, `stale since ${updated.textContent?.replace(/^updated /, '') ?? ''}`);
+  // From the time of the last success, not from the header's text (which would grow on every failed poll).
+  setText(updated, lastSuccess ? `stale since ${stamp(lastSuccess)}` : 'not updated yet');
+}
+
+/** When the numbers on screen were fetched; null until the first success. */
+let lastSuccess: Date | null = null;
+
+function stamp(at: Date): string {
+  const zone = businessTimeZone();
+  return zone ? `${clockTime(at, zone)} ${zone.replace(/_/g, ' ')} time` : clockTime(at);
 }
 
 function needToken(rejected: boolean): void {

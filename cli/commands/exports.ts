@@ -1,31 +1,28 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { exportConfig, localConfig } from '../../config/config.ts';
-import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
+import { businessConfig, exportConfig, localConfig } from '../../config/config.ts';
+import type { BusinessDay } from '../../core/business-day.ts';
 import { dedupeByClickId } from '../../core/export-record.ts';
 import { describeSource, ExportReader, parseExportSource, type ExportSource } from '../../adapters/export-reader.ts';
 import { s3 } from '../../adapters/s3-client.ts';
 import { dayArg } from '../args.ts';
-import { parseFlags, table, UsageError, type Command } from '../command.ts';
+import { flagRange, parseFlags, table, UsageError, type Command } from '../command.ts';
 
-const usage = `usage: reftrack exports ls --from YYYY-MM-DD [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
+const usage = `usage: reftrack exports ls [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
        reftrack exports cat --day YYYY-MM-DD [--dedupe] [--source DIR|s3://bucket/prefix]
 
 Reads the click export (gzip NDJSON, schema reftrack.click/1, partitioned events/dt=<business day>/).
-  ls      lists the export objects of each day from --from to --to (default: --from only)
+  ls      lists the export objects of each business day from --from to --to; no range: the
+          last 30 business days; --from alone: from that day to today
   cat     prints every record of one business day, one JSON object per line; damaged
           lines/objects are reported on stderr with file and line, and the rest is still printed
   --dedupe    one line per clickId (delivery is at least once, so copies can exist)
   --source    where to read; default <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET> (what npm start writes)`;
 
-const MAX_DAYS = 400;
 const day = dayArg.transform((s) => s as BusinessDay);
 const source = z.string().min(1).refine((s) => !s.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), { message: 'must be a directory or s3://bucket[/prefix]' }).optional();
 
-const LsFlags = z
-  .object({ from: day, to: day.optional(), source })
-  .refine((f) => !f.to || f.to >= f.from, { message: 'must not be before --from', path: ['to'] })
-  .refine((f) => daysBetween(f.from, f.to ?? f.from).length <= MAX_DAYS, { message: `the range may span at most ${MAX_DAYS} days`, path: ['to'] });
+const LsFlags = z.object({ from: day.optional(), to: day.optional(), source });
 const CatFlags = z.object({ day, dedupe: z.boolean().default(false), source });
 
 export function resolveSource(raw: string | undefined): ExportSource {
@@ -35,15 +32,16 @@ export function resolveSource(raw: string | undefined): ExportSource {
 
 async function ls(argv: string[]): Promise<number> {
   const { flags } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' } }, LsFlags);
+  const { from, to } = flagRange(flags, businessConfig().TIME_ZONE);
   const src = resolveSource(flags.source);
-  const objects = await new ExportReader(s3).list(src, flags.from, flags.to ?? flags.from);
+  const objects = await new ExportReader(s3).list(src, from, to);
   if (objects.length === 0) {
-    console.log(`no export objects from ${flags.from} to ${flags.to ?? flags.from} under ${describeSource(src)}`);
+    console.log(`no export objects from ${from} to ${to} under ${describeSource(src)}`);
     return 0;
   }
   console.log(table(['day', 'bytes', 'modified (UTC)', 'key'], objects.map((o) => [o.day, o.size, o.lastModified?.toISOString() ?? '-', o.key])));
   const days = new Set(objects.map((o) => o.day)).size;
-  console.log(`\n${objects.length} object(s), ${objects.reduce((n, o) => n + o.size, 0)} bytes, ${days} day(s) with data`);
+  console.log(`\n${objects.length} object(s), ${objects.reduce((n, o) => n + o.size, 0)} bytes, ${days} day(s) with data, ${from} to ${to}`);
   return 0;
 }
 
