@@ -9,6 +9,12 @@ export interface RedirectAppDeps extends RedirectDeps {
   readonly clientIp: (c: Context) => string | undefined;
   /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
   readonly trustCloudFront: boolean;
+  /**
+   * Called, before the guest is answered, with a click neither the log nor the spill took. Locally
+   * a durable file that `npm start` re-appends from (local/unrecorded-journal.ts); on Lambda the
+   * log line is the record (`reftrack recover --from-log`).
+   */
+  readonly keepUnrecorded?: (event: RedirectOutcome & { kind: 'unrecorded' }) => void;
 }
 
 const REDIRECT_HEADERS = {
@@ -50,6 +56,13 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
       deps,
     );
     observe(outcome, c.req.path);
+    if (outcome.kind === 'unrecorded' && deps.keepUnrecorded) {
+      try {
+        deps.keepUnrecorded(outcome);
+      } catch (error) {
+        logger.error('could not keep an unrecorded click; its log line is the only copy', { clickId: outcome.event.clickId, error });
+      }
+    }
     return redirect(c, outcome.location);
   };
 

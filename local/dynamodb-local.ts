@@ -25,6 +25,8 @@ export function assertJava(): void {
   if (major < 17) throw new ConfigError(`DynamoDB Local needs Java 17 or newer; "java -version" reports ${major || 'an unknown version'}. ${fix}`);
 }
 
+const STARTUP_TIMEOUT_MS = 120_000;
+
 export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }): Promise<RunningDynamoDbLocal> {
   assertJava();
   const path = opts.dbPath ? resolve(opts.dbPath) : null;
@@ -37,7 +39,8 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
 
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  // A JVM start takes seconds on a quiet machine and far longer on a loaded one; only a real hang should fail.
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   try {
     for (;;) {
       if (child.exitCode !== null) throw new ConfigError(`DynamoDB Local exited during start-up (is port ${opts.port} in use?): ${output.trim()}`);
@@ -45,7 +48,7 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
         await client.send(new ListTablesCommand({}));
         break;
       } catch {
-        if (Date.now() > deadline) throw new ConfigError(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.trim()}`);
+        if (Date.now() > deadline) throw new ConfigError(`DynamoDB Local did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${output.trim()}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }

@@ -46,6 +46,8 @@ async function assertCanStart(dataDir: string, ports: RuntimeInfo['ports']): Pro
  */
 const CONSUMER_RETRIES = 60;
 const SPILL_DRAIN_RETRIES = 1_000;
+/** How often clicks kept in `unrecorded.ndjson` are re-appended to the event log. */
+const UNRECORDED_RETRY_MS = 5_000;
 
 /** Anything started that must be stopped, in reverse order, on Ctrl-C. */
 interface Stoppable {
@@ -124,7 +126,21 @@ async function main(): Promise<void> {
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
 
-    const server = await startServer(createLocalApp(), local.PORT);
+    // Clicks neither engine took are kept on disk and re-appended from there, without a human.
+    const { DynamoClickLog } = await import('../adapters/dynamodb-click-log.ts');
+    const { UnrecordedJournal } = await import('./unrecorded-journal.ts');
+    const unrecorded = new UnrecordedJournal(local.REFTRACK_DATA_DIR);
+    const clickLog = new DynamoClickLog(dynamodb, aws.EVENTS_TABLE);
+    const reappend = async () => {
+      if (!unrecorded.pending()) return;
+      const r = await unrecorded.replay(clickLog).catch(() => undefined);
+      if (r && r.appended + r.alreadyPresent > 0) console.log(`reftrack: re-appended ${r.appended} unrecorded click(s) from ${unrecorded.file} (${r.alreadyPresent} were already stored, ${r.kept} still waiting)`);
+    };
+    await reappend();
+    const reappendTimer = setInterval(() => void reappend(), UNRECORDED_RETRY_MS);
+    running.push({ name: 'unrecorded clicks', stop: async () => (clearInterval(reappendTimer), reappend()) });
+
+    const server = await startServer(createLocalApp({ unrecorded }), local.PORT);
     running.push({ name: 'HTTP server', stop: () => new Promise((r) => server.close(r)) });
 
     const base = `http://localhost:${local.PORT}`;

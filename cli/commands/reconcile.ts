@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
-import { daysBetween, parseBusinessDay, type BusinessDay } from '../../core/business-day.ts';
+import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
 import { parseGa4Csv } from '../../core/finance/ga4.ts';
 import { analyseClicks } from '../../core/finance/payouts.ts';
 import { reconcile, reconcileCsv, reconcileSummary, type ClickSide } from '../../core/finance/reconcile.ts';
@@ -16,22 +16,23 @@ import { describeSource, ExportReader, parseExportSource } from '../../adapters/
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { s3 } from '../../adapters/s3-client.ts';
 import { dayArg } from '../args.ts';
-import { parseFlags, UsageError, type Command } from '../command.ts';
+import { flagRange, parseFlags, UsageError, type Command } from '../command.ts';
 import { problemLocation } from './payouts.ts';
 
-const usage = `usage: reftrack reconcile ga4 --ga4 FILE --from YYYY-MM-DD --to YYYY-MM-DD [--exports DIR|s3://bucket/prefix] [--out FILE]
+const usage = `usage: reftrack reconcile ga4 --ga4 FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--exports DIR|s3://bucket/prefix] [--out FILE]
 
 Compares qualified clicks with GA4 sessions per vendor per day.
   --ga4        a GA4 exploration/report CSV export with Date, Session source, Session medium,
                [Session campaign,] Sessions and optionally a ref_cid custom dimension
-  --from, --to business days, both included (at most ${MAX_RANGE_DAYS} days)
-  --exports    read clicks from the click export (needed to match ref_cid to click ids);
-               without it the live rollups are used (counts only)
+  --from, --to business days, both included (at most ${MAX_RANGE_DAYS} days); no range: the
+               last 30 business days; --from alone: from that day to today
+  --exports    read clicks from the click export alone (no database; needed to match ref_cid
+               to click ids); without it the live rollups are used (counts only)
   --out        the per vendor-day CSV (default reconcile-ga4-<from>-to-<to>.csv)
 Prints a readable summary. Exit 1 when a GA4 row or an export line could not be read
 (reported with file and line; the rest is still compared) or no export exists for the range.`;
 
-const Flags = z.object({ ga4: z.string().min(1), from: dayArg, to: dayArg, exports: z.string().min(1).optional(), out: z.string().min(1).optional() });
+const Flags = z.object({ ga4: z.string().min(1), from: dayArg.optional(), to: dayArg.optional(), exports: z.string().min(1).optional(), out: z.string().min(1).optional() });
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
@@ -40,11 +41,9 @@ export const reconcileCommand: Command = {
   async run(argv) {
     const { flags, positionals } = parseFlags(argv, { ga4: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, exports: { type: 'string' }, out: { type: 'string' } }, Flags, true);
     if (positionals.length !== 1 || positionals[0] !== 'ga4') throw new UsageError(positionals.length ? `unknown source "${positionals.join(' ')}" (only ga4)` : 'missing what to reconcile with (ga4)');
-    const from = parseBusinessDay(flags.from);
-    const to = parseBusinessDay(flags.to);
-    if (from > to) throw new UsageError('--from must not be after --to');
+    const { TIME_ZONE } = businessConfig();
+    const { from, to } = flagRange(flags, TIME_ZONE);
     const days = daysBetween(from, to);
-    if (days.length > MAX_RANGE_DAYS) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
     let text: string;
     try {
       text = readFileSync(flags.ga4, 'utf8');
@@ -54,7 +53,8 @@ export const reconcileCommand: Command = {
     const exportSource = flags.exports ? parseExportSource(flags.exports) : null;
     const aws = awsConfig();
     try {
-      const vendors = new Set<string>((await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list()).map((v) => v.code));
+      // From the export alone, the vendors are the ones with clicks in it; the live rollups need the vendor list.
+      const vendors = new Set<string>(exportSource ? [] : (await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list()).map((v) => v.code));
       const ga4 = parseGa4Csv(text, flags.ga4);
       let exit = 0;
       let clicks: ClickSide;
@@ -95,7 +95,7 @@ export const reconcileCommand: Command = {
         console.error(`${ga4.problems.length} GA4 row(s) could not be read and were left out`);
         exit = 1;
       }
-      console.log(reconcileSummary(result, { from, to, timeZone: businessConfig().TIME_ZONE, clicksFrom }));
+      console.log(reconcileSummary(result, { from, to, timeZone: TIME_ZONE, clicksFrom }));
       console.log(`per vendor-day CSV: ${out}`);
       return exit;
     } finally {
