@@ -34,7 +34,7 @@ interface Command {
 }
 
 /** Shell blocks (```sh / ```bash) of the contract's sections, split into logical commands. */
-export function readmeBlocks(markdown: string): { runnable: Block[]; skipped: Array<{ section: string; line: number; reason: string }> } {
+function readmeBlocks(markdown: string): { runnable: Block[]; skipped: Array<{ section: string; line: number; reason: string }> } {
   const lines = markdown.split('\n');
   const runnable: Block[] = [];
   const skipped: Array<{ section: string; line: number; reason: string }> = [];
