@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ExportRecord } from '../../core/export-record.ts';
 import { freePort } from '../../local/free-port.ts';
 import { localPorts, startLocalRuntime, type LocalRuntime } from '../support/local-runtime.ts';
 
@@ -70,7 +71,9 @@ describe('npm start and the CLI on non-default ports', () => {
     expect(clicks.code, clicks.out).toBe(0);
     const line = JSON.parse(clicks.out.trim().split('\n')[0]!);
     // One shape for a click: the export line.
-    expect(Object.keys(line)).toEqual(['schema', 'clickId', 'vendorCode', 'vendorName', 'ts', 'day', 'visitorHash', 'isBot', 'botReason', 'botRuleVersion', 'internal', 'userAgent', 'refererHost', 'country', 'placement', 'destination']);
+    expect(ExportRecord.parse(line)).toEqual(line);
+    expect(Object.keys(line).filter((k) => !(k in ExportRecord.shape))).toEqual([]);
+    expect(line).toMatchObject({ schema: 'reftrack.click/1', vendorCode: 'solare', isBot: false, botReason: 'human' });
     const rollups = await cli(dataDir, ['rollups', '--vendor', 'solare', '--format', 'json']);
     expect(rollups.code, rollups.out).toBe(0);
     expect(JSON.parse(rollups.out).days).toHaveLength(30);
