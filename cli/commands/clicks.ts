@@ -9,6 +9,7 @@ import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { parseFlags, requireKnownVendor, table, type Command } from '../command.ts';
 import { positiveIntArg, vendorCodeArg } from '../args.ts';
+import { terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack clicks [--vendor CODE] [--limit N] [--days N] [--json]
 
@@ -49,8 +50,8 @@ export const clicksCommand: Command = {
     const latest = events.slice(0, flags.limit);
 
     if (flags.json) {
-      // One shape for a click wherever it is printed or exported (core/export-record.ts).
-      for (const e of latest) console.log(JSON.stringify(toExportRecord(e)));
+      // One shape for a click wherever it is printed or exported (core/export-record.ts), escaped for the terminal.
+      for (const e of latest) console.log(terminalJson(toExportRecord(e)));
     } else if (latest.length === 0) {
       console.log(`no clicks${flags.vendor ? ` for ${flags.vendor}` : ''} in the last ${flags.days} days`);
     } else {
