@@ -15,7 +15,7 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
   // Data -> App references stay strong: CloudFormation refuses to delete a table the App stack uses.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   const settings = deploymentSettings((name) => app.node.tryGetContext(name));
-  const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), description: 'reftrack data: click log, state, exports, secrets' });
+  const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), spillStreamMode: settings.spillStreamMode, description: 'reftrack data: click log, state, exports, secrets' });
   const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, description: 'reftrack functions, APIs, CloudFront, alarms' });
   checkWithNag(app);
   return { data, app: stateless };

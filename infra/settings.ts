@@ -49,6 +49,12 @@ export const DeploymentSettings = z
     throttleBurst: positiveInt(5_000).default(200),
     /** The business's own ranges (staff testing links): flagged internal, never paid. */
     internalCidrs: cidrList,
+    /**
+     * The Kinesis spill stream's capacity mode. `provisioned` (one shard, about $11 a month) takes
+     * 1,000 spilled clicks/s, plenty while DynamoDB falters for a small business; `on-demand`
+     * (about $29 a month before traffic) scales with any burst.
+     */
+    spillStreamMode: z.enum(['provisioned', 'on-demand']).default('provisioned'),
     /** Days CloudWatch keeps function and access logs. */
     logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), { message: 'one of 7, 14, 30, 60, 90, 180, 365' }).default(30),
   })
