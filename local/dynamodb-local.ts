@@ -25,7 +25,8 @@ export function assertJava(): void {
   if (major < 17) throw new ConfigError(`DynamoDB Local needs Java 17 or newer; "java -version" reports ${major || 'an unknown version'}. ${fix}`);
 }
 
-export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }): Promise<RunningDynamoDbLocal> {
+/** `startTimeoutMs` (default 30 s): how long to wait for its first answer; the JVM starts slowly on a busy machine. */
+export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; startTimeoutMs?: number }): Promise<RunningDynamoDbLocal> {
   assertJava();
   const path = opts.dbPath ? resolve(opts.dbPath) : null;
   if (path) mkdirSync(path, { recursive: true });
@@ -37,7 +38,8 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
 
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + startTimeoutMs;
   try {
     for (;;) {
       if (child.exitCode !== null) throw new ConfigError(`DynamoDB Local exited during start-up (is port ${opts.port} in use?): ${output.trim()}`);
@@ -45,7 +47,7 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
         await client.send(new ListTablesCommand({}));
         break;
       } catch {
-        if (Date.now() > deadline) throw new ConfigError(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${output.trim()}`);
+        if (Date.now() > deadline) throw new ConfigError(`DynamoDB Local did not answer on ${endpoint} within ${Math.round(startTimeoutMs / 1000)} s: ${output.trim()}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }
