@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   let client: DynamoDBClient | undefined;
   try {
     if (sections.some((s) => NEEDS_DYNAMODB.includes(s))) {
-      engine = await startDynamoDbLocal({ port: await freePort(), startTimeoutMs: 120_000 });
+      engine = await startDynamoDbLocal({ port: await freePort() });
       client = new DynamoDBClient({
         endpoint: engine.endpoint,
         region: 'us-east-1',
