@@ -16,17 +16,12 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
   // Data -> App references stay strong: CloudFormation refuses to delete a table the App stack uses.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   const settings = deploymentSettings((name) => app.node.tryGetContext(name));
-<<<<<<< HEAD
   const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), spillStreamMode: settings.spillStreamMode, description: 'reftrack data: click log, state, exports, secrets' });
-  const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, description: 'reftrack functions, APIs, CloudFront, alarms' });
-=======
-  const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), description: 'reftrack data: click log, state, exports, secrets' });
   const namePrefix = settings.stackPrefix.toLowerCase();
   const edge = new EdgeStack(app, `${settings.stackPrefix}-Edge`, { namePrefix, requestsPerMinute: settings.guestRequestsPerMinute, fallbackUrl: settings.fallbackUrl, description: 'reftrack edge (us-east-1): per-client rate limit for CloudFront' });
   const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, edge: edgeParameterNames(namePrefix), description: 'reftrack functions, APIs, CloudFront, alarms' });
   // The App stack reads the web ACL's and the edge function's ARNs from the Edge stack's parameters at deploy time.
   stateless.addStackDependency(edge);
->>>>>>> main
   checkWithNag(app);
   return { data, app: stateless, edge };
 }
