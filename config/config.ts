@@ -3,7 +3,7 @@
  * it needs; a section is validated with zod on first use and a bad value fails fast
  * with a message naming the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';

@@ -1,5 +1,5 @@
 import { format, isValid, parse, addDays, differenceInCalendarDays } from 'date-fns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TZDate } from '@date-fns/tz';
 import { ValidationError } from './errors.ts';
 

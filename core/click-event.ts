@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { VENDOR_CODE_PATTERN, type VendorCode } from './vendor-code.ts';
 
 /** Fetch metadata as the browser sent it; each token lower-case `[a-z0-9-]`, at most 32 characters. */

@@ -9,7 +9,7 @@
  * Delivery is at least once (stream redelivery, Firehose retries), so the same click can
  * appear in more than one line. Every reader dedupes on `clickId` (see `dedupeByClickId`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClickEvent, FetchMetadata } from './click-event.ts';
 import { ValidationError } from './errors.ts';
 

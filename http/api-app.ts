@@ -8,7 +8,7 @@
  * Every answer says which time zone its business days are in and is never cached.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessDayString, businessDay, daysBetween, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';

@@ -4,7 +4,7 @@
  * The names of the business settings mirror config/config.ts, and the values end up in the
  * functions' environment under those same variable names.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs } from '../core/internal-traffic.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { exportConfig, localConfig } from '../../config/config.ts';
 import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
 import { dedupeByClickId } from '../../core/export-record.ts';
