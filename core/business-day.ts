@@ -1,5 +1,6 @@
 import { format, isValid, parse, addDays, differenceInCalendarDays } from 'date-fns';
-import * as z from 'zod';
+import './validation.ts';
+import * as z from 'zod/mini';
 import { TZDate } from '@date-fns/tz';
 import { ValidationError } from './errors.ts';
 
@@ -46,8 +47,11 @@ export function businessDay(instant: Date, timeZone: string): BusinessDay {
 }
 
 export function parseBusinessDay(raw: string): BusinessDay {
-  const parsed = parse(raw, 'yyyy-MM-dd', new Date(2000, 0, 1));
-  if (!DAY_PATTERN.test(raw) || !isValid(parsed) || format(parsed, 'yyyy-MM-dd') !== raw) {
+  // A real calendar day survives a round trip through a UTC date (2026-02-30 does not). No
+  // date-fns `format` here: this sits in every bundle (schemas use it) and format brings its locale.
+  const [y, m, d] = DAY_PATTERN.test(raw) ? (raw.split('-').map(Number) as [number, number, number]) : [NaN, NaN, NaN];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
     throw new ValidationError(`"${raw.slice(0, 20)}" is not a day (expected YYYY-MM-DD)`);
   }
   return raw as BusinessDay;
@@ -67,11 +71,13 @@ export function startOfBusinessDay(day: BusinessDay, timeZone: string): Date {
 }
 
 /** A `YYYY-MM-DD` day from outside (query parameter, CLI flag), validated at the edge. */
-export const BusinessDayString = z.string().refine((s) => {
-  try {
-    parseBusinessDay(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'must be a day as YYYY-MM-DD' });
+export const BusinessDayString = z.string().check(
+  z.refine((s) => {
+    try {
+      parseBusinessDay(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { message: 'must be a day as YYYY-MM-DD' }),
+);

@@ -52,8 +52,8 @@ const RollupsQuery = z.object({
     .string()
     .refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })
     .optional(),
-  from: dayParam.optional(),
-  to: dayParam.optional(),
+  from: z.optional(dayParam),
+  to: z.optional(dayParam),
   format: z.enum(['json', 'csv']).default('json'),
 });
 

@@ -39,8 +39,8 @@ export const DeploymentSettings = z
       .string()
       .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, { message: 'must be an ACM certificate ARN in us-east-1 (CloudFront requires that region)' })
       .optional(),
-    destinationUrl: httpsUrl.default('https://queenofsandiego.com/'),
-    fallbackUrl: httpsUrl.default('https://queenofsandiego.com/'),
+    destinationUrl: z._default(httpsUrl, 'https://queenofsandiego.com/'),
+    fallbackUrl: z._default(httpsUrl, 'https://queenofsandiego.com/'),
     timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
     utmPreset: z.enum(['ga4', 'seed']).default('ga4'),
     /** Steady requests per second the whole HTTP API stage accepts (API Gateway token bucket). */
