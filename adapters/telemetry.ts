@@ -21,6 +21,7 @@ export const MetricName = {
   BotClick: 'BotClick',
   OrphanVisit: 'OrphanVisit',
   HeadRequest: 'HeadRequest',
+  VendorPreview: 'VendorPreview',
   // streams/aggregate.ts
   RollupEventApplied: 'RollupEventApplied',
   RollupEventDuplicate: 'RollupEventDuplicate',

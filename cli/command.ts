@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { businessDay } from '../core/business-day.ts';
 import { resolveDayRange, type DayRange } from '../core/day-range.ts';
 import { ReftrackError } from '../core/errors.ts';

@@ -9,7 +9,7 @@
  * Every answer says which time zone its business days are in and is never cached.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BREAKDOWN_DIMENSIONS, breakdownCsvLines, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
 import { businessDay, type BusinessDay } from '../core/business-day.ts';
 import { resolveDayRange } from '../core/day-range.ts';
@@ -53,8 +53,8 @@ const RollupsQuery = z.object({
     .transform((s) => s.trim().toLowerCase())
     .refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })
     .optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
+  from: z.optional(z.string()),
+  to: z.optional(z.string()),
   format: z.enum(['json', 'csv']).default('json'),
 });
 

@@ -16,7 +16,7 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
   // Data -> App references stay strong: CloudFormation refuses to delete a table the App stack uses.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   const settings = deploymentSettings((name) => app.node.tryGetContext(name));
-  const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), description: 'reftrack data: click log, state, exports, secrets' });
+  const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), spillStreamMode: settings.spillStreamMode, description: 'reftrack data: click log, state, exports, secrets' });
   const namePrefix = settings.stackPrefix.toLowerCase();
   const edge = new EdgeStack(app, `${settings.stackPrefix}-Edge`, { namePrefix, requestsPerMinute: settings.guestRequestsPerMinute, fallbackUrl: settings.fallbackUrl, description: 'reftrack edge (us-east-1): per-client rate limit for CloudFront' });
   const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, edge: edgeParameterNames(namePrefix), description: 'reftrack functions, APIs, CloudFront, alarms' });

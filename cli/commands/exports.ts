@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { businessConfig, exportConfig, localConfig } from '../../config/config.ts';
 import type { BusinessDay } from '../../core/business-day.ts';
 import { dedupeByClickId } from '../../core/export-record.ts';
@@ -20,7 +20,7 @@ Reads the click export (gzip NDJSON, schema reftrack.click/1, partitioned events
   --dedupe    one line per clickId (delivery is at least once, so copies can exist)
   --source    where to read; default <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET> (what npm start writes)`;
 
-const day = dayArg.transform((s) => s as BusinessDay);
+const day = z.string().pipe(dayArg).transform((s) => s as BusinessDay);
 const source = z.string().min(1).refine((s) => !s.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), { message: 'must be a directory or s3://bucket[/prefix]' }).optional();
 
 const LsFlags = z.object({ from: day.optional(), to: day.optional(), source });

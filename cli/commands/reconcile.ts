@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
 import { parseGa4Csv } from '../../core/finance/ga4.ts';
@@ -33,7 +33,7 @@ Compares qualified clicks with GA4 sessions per vendor per day.
 Prints a readable summary. Exit 1 when a GA4 row or an export line could not be read
 (reported with file and line; the rest is still compared) or no export exists for the range.`;
 
-const Flags = z.object({ ga4: z.string().min(1), from: dayArg.optional(), to: dayArg.optional(), exports: z.string().min(1).optional(), out: z.string().min(1).optional() });
+const Flags = z.object({ ga4: z.string().min(1), from: z.optional(dayArg), to: z.optional(dayArg), exports: z.string().min(1).optional(), out: z.string().min(1).optional() });
 
 export const reconcileCommand: Command = {
   name: 'reconcile',

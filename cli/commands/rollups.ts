@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
 import { rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
@@ -19,8 +19,8 @@ Daily rollups, every day of the range (zeros where nothing was counted) and a to
 
 const Flags = z.object({
   vendor: vendorCodeArg.optional(),
-  from: dayArg.optional(),
-  to: dayArg.optional(),
+  from: z.optional(dayArg),
+  to: z.optional(dayArg),
   format: z.enum(['table', 'csv', 'json']).default('table'),
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig } from '../../config/config.ts';
 import { Vendor } from '../../core/vendor.ts';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
