@@ -143,6 +143,8 @@ export function localConfig(env: Env = process.env): LocalConfig {
 export function outreachConfig(env: Env = process.env): OutreachConfig {
   // A deployment must say where its links point; a localhost link in a vendor's e-mail is a silent failure.
   if (env.REFTRACK_TARGET === 'aws' && !env.PUBLIC_BASE_URL) throw new ConfigError('invalid configuration: PUBLIC_BASE_URL: required when REFTRACK_TARGET=aws');
+  // The deployed bucket's name is generated (stack output AssetsBucketName): a default would write elsewhere.
+  if (env.REFTRACK_TARGET === 'aws' && !env.ASSETS_BUCKET) throw new ConfigError('invalid configuration: ASSETS_BUCKET: required when REFTRACK_TARGET=aws (the Reftrack-Data output AssetsBucketName)');
   // Locally the redirect is this machine's server, so the default follows PORT.
   const parsed = parseSection(outreachSchema, { PUBLIC_BASE_URL: `http://localhost:${localConfig(env).PORT}`, ...definedOnly(env) });
   const base = parsed.PUBLIC_BASE_URL.replace(/\/+$/, '');

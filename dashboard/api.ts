@@ -1,11 +1,16 @@
 /**
- * The analyst API as the dashboard uses it. `npm start` prints `http://localhost:<PORT>/#token=<token>`:
- * the token is read from the fragment once, kept in sessionStorage (gone when the tab closes),
- * removed from the address bar (so it is not bookmarked or shared in a screenshot), and sent
- * as `Authorization: Bearer` on every call.
+ * The analyst API as the dashboard uses it: every call carries `Authorization: Bearer <token>`,
+ * the token coming from the sign-in adapter in use (sign-in.ts): locally the `#token=` link
+ * `npm start` prints, in AWS the access token of the Cognito sign-in.
  */
+import { localTokenSignIn } from './sign-in.ts';
 
-const TOKEN_KEY = 'reftrack.apiToken';
+let tokenSource: () => string | null = () => localTokenSignIn.token();
+
+/** Which adapter supplies the bearer token (main.ts sets it once, from /dashboard-config.json). */
+export function useTokenSource(source: () => string | null): void {
+  tokenSource = source;
+}
 
 export interface Figures {
   readonly clicks: number;
@@ -81,17 +86,10 @@ export class MissingTokenError extends Error {
   override name = 'MissingTokenError';
 }
 
-/** Moves `#token=...` from the address bar into sessionStorage and leaves the overview route in its place. */
-export function adoptTokenFromFragment(): void {
-  const fragment = location.hash.replace(/^#/, '');
-  if (!fragment.startsWith('token=')) return;
-  const token = decodeURIComponent(fragment.slice('token='.length).split('&')[0] ?? '');
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
-}
+export { adoptTokenFromFragment } from './sign-in.ts';
 
 export function currentToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  return tokenSource();
 }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -101,7 +99,7 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   try {
     res = await fetch(path, { ...init, cache: 'no-store', headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}`, Accept: 'application/json' } });
   } catch {
-    throw new ApiError(0, 'the local server is not answering (is npm start still running?)');
+    throw new ApiError(0, location.hostname === 'localhost' || location.hostname === '127.0.0.1' ? 'the local server is not answering (is npm start still running?)' : 'the server is not answering');
   }
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   return (await res.json()) as T;

@@ -3,7 +3,8 @@
  * analyst API. A refresh rewrites only the text that changed, so scroll position, focus and
  * text selection survive it; new clicks are announced through the polite live region.
  */
-import { adoptTokenFromFragment, ApiError, currentToken, MissingTokenError } from './api.ts';
+import { adoptTokenFromFragment, ApiError, currentToken, MissingTokenError, useTokenSource } from './api.ts';
+import { chooseSignIn, localTokenSignIn, type SignIn } from './sign-in.ts';
 import { byId, h, setText } from './dom.ts';
 import { clockTime } from './format.ts';
 import { outreachView } from './outreach-board.ts';
@@ -93,11 +94,28 @@ function showProblem(message: string): void {
   setText(updated, `stale since ${updated.textContent?.replace(/^updated /, '') ?? ''}`);
 }
 
+let signIn: SignIn = localTokenSignIn;
+
 function needToken(rejected: boolean): void {
   stopped = true;
   view?.destroy();
   view = undefined;
   setText(updated, 'not connected');
+  if (signIn.begin) {
+    const begin = signIn.begin;
+    const button = h('button', { type: 'button', class: 'button' }, 'Sign in');
+    button.addEventListener('click', () => begin());
+    main.replaceChildren(
+      h(
+        'section',
+        { class: 'panel notice', 'aria-labelledby': 'token-title' },
+        h('h1', { id: 'token-title', tabindex: -1 }, rejected ? 'Your session has ended' : 'Sign in to the reftrack dashboard'),
+        h('p', {}, 'Sign in with your analyst account. The first time, you set a password and enrol an authenticator app for the one-time codes.'),
+        button,
+      ),
+    );
+    return;
+  }
   main.replaceChildren(
     h(
       'section',
@@ -116,6 +134,14 @@ window.addEventListener('hashchange', () => {
   }
   if (currentToken()) open(parseRoute(location.hash), true);
 });
-adoptTokenFromFragment();
+signIn = await chooseSignIn();
+useTokenSource(() => signIn.token());
+await signIn.complete();
+if (signIn.signOut) {
+  const signOut = signIn.signOut;
+  const button = h('button', { type: 'button', class: 'button secondary sign-out' }, 'Sign out');
+  button.addEventListener('click', () => signOut());
+  document.querySelector('.topbar-inner')?.append(button);
+}
 if (currentToken()) open(parseRoute(location.hash), false);
 else needToken(false);

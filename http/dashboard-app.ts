@@ -11,31 +11,38 @@
  * memory when first asked for, so there is no build step to remember: `npm start` and the
  * tests serve the sources as they are.
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { logger } from '../adapters/telemetry.ts';
+import type { DashboardConfig } from '../dashboard/sign-in-config.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 const UPLOT_DIST = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
 const UPLOT_URL = '/assets/uplot/uPlot.esm.js';
 
-// Scripts only from this origin (the bundle and uPlot), API calls and frames (the outreach
-// preview) only to it. Styles allow inline: uPlot positions its legend and cursor with style attributes.
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * Scripts only from this origin (the bundle and uPlot), API calls and frames (the outreach
+ * preview) only to it, plus the sign-in provider's token endpoint when one is used. Styles allow
+ * inline: uPlot positions its legend and cursor with style attributes. The deployment serves the
+ * same policy from CloudFront (infra/constructs/dashboard-site.ts).
+ */
+export function dashboardCsp(signInOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${signInOrigin ? ` ${signInOrigin}` : ''}`,
+    "frame-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** `import uPlot from 'uplot'` in the browser code becomes an import of the served dist file. */
 const uplotFromAssets: Plugin = {
@@ -45,22 +52,40 @@ const uplotFromAssets: Plugin = {
   },
 };
 
+/**
+ * The static files as the browser asks for them: URL path -> source file. The CDK app uploads the
+ * same layout to the dashboard bucket (infra/dashboard-files.ts), so both servers serve one tree.
+ */
+export const DASHBOARD_STATIC_FILES = {
+  'index.html': join(DASHBOARD_DIR, 'index.html'),
+  'assets/dashboard.css': join(DASHBOARD_DIR, 'dashboard.css'),
+  'assets/uplot/uPlot.esm.js': join(UPLOT_DIST, 'uPlot.esm.js'),
+  'assets/uplot/uPlot.min.css': join(UPLOT_DIST, 'uPlot.min.css'),
+} as const;
+
+/** Where the bundle of dashboard/main.ts is served. */
+export const DASHBOARD_BUNDLE_PATH = 'assets/dashboard.js';
+
+/** esbuild options for the browser bundle (the local server builds in memory, the CDK app to a file). */
+export const DASHBOARD_BUILD_OPTIONS = {
+  entryPoints: [join(DASHBOARD_DIR, 'main.ts')],
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  platform: 'browser',
+  legalComments: 'none',
+  logLevel: 'silent',
+  plugins: [uplotFromAssets],
+} as const satisfies BuildOptions;
+
+/** The sign-in adapter the page uses locally: the token from the URL fragment (see dashboard/sign-in.ts). */
+export const LOCAL_DASHBOARD_CONFIG: DashboardConfig = { signIn: { kind: 'local-token' } };
+
 let bundle: Promise<string> | undefined;
 
 /** The browser bundle, built once per process (a failed build is retried on the next request). */
 export function dashboardBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [join(DASHBOARD_DIR, 'main.ts')],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
-    write: false,
-    sourcemap: 'inline',
-    legalComments: 'none',
-    logLevel: 'silent',
-    plugins: [uplotFromAssets],
-  }).then(
+  bundle ??= build({ ...DASHBOARD_BUILD_OPTIONS, plugins: [...DASHBOARD_BUILD_OPTIONS.plugins], entryPoints: [...DASHBOARD_BUILD_OPTIONS.entryPoints], write: false, sourcemap: 'inline' }).then(
     (out) => out.outputFiles[0]!.text,
     (error: unknown) => {
       bundle = undefined;
@@ -70,8 +95,15 @@ export function dashboardBundle(): Promise<string> {
   return bundle;
 }
 
-export function createDashboardApp(): Hono {
+export interface DashboardAppOptions {
+  /** The sign-in adapter the page is told to use. @default the local token (`#token=` link) */
+  readonly config?: DashboardConfig;
+}
+
+export function createDashboardApp(opts: DashboardAppOptions = {}): Hono {
   const app = new Hono();
+  const config = opts.config ?? LOCAL_DASHBOARD_CONFIG;
+  const csp = dashboardCsp(config.signIn.kind === 'oidc' ? new URL(config.signIn.tokenUrl).origin : undefined);
 
   const file = (path: string, type: string, cache: string) => async () => {
     const body = await readFile(path);
@@ -84,7 +116,7 @@ export function createDashboardApp(): Hono {
       headers: {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
-        'Content-Security-Policy': CSP,
+        'Content-Security-Policy': csp,
         // The token travels in the fragment, which is never sent; this keeps the page's own URL out of Referer too.
         'Referrer-Policy': 'no-referrer',
         'X-Content-Type-Options': 'nosniff',
@@ -99,8 +131,10 @@ export function createDashboardApp(): Hono {
       return c.text('dashboard bundle failed to build; see the server log', 500);
     }
   });
-  app.get('/assets/dashboard.css', file(join(DASHBOARD_DIR, 'dashboard.css'), 'text/css; charset=utf-8', 'no-store'));
-  app.get(UPLOT_URL, file(join(UPLOT_DIST, 'uPlot.esm.js'), 'text/javascript; charset=utf-8', 'public, max-age=3600'));
-  app.get('/assets/uplot/uPlot.min.css', file(join(UPLOT_DIST, 'uPlot.min.css'), 'text/css; charset=utf-8', 'public, max-age=3600'));
+  app.get('/assets/dashboard.css', file(DASHBOARD_STATIC_FILES['assets/dashboard.css'], 'text/css; charset=utf-8', 'no-store'));
+  app.get(UPLOT_URL, file(DASHBOARD_STATIC_FILES['assets/uplot/uPlot.esm.js'], 'text/javascript; charset=utf-8', 'public, max-age=3600'));
+  app.get('/assets/uplot/uPlot.min.css', file(DASHBOARD_STATIC_FILES['assets/uplot/uPlot.min.css'], 'text/css; charset=utf-8', 'public, max-age=3600'));
+  // Which sign-in adapter the page uses; in AWS the deployment writes this file with Cognito's endpoints.
+  app.get('/dashboard-config.json', (c) => c.json(config, 200, { 'Cache-Control': 'no-store' }));
   return app;
 }

@@ -3,6 +3,10 @@ import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/re
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
+import type { RedirectRequestHeader } from './redirect-headers.ts';
+
+/** Headers are read only through here, so the list CloudFront forwards (redirect-headers.ts) is complete. */
+const header = (c: Context, name: RedirectRequestHeader): string | undefined => c.req.header(name);
 
 export interface RedirectAppDeps extends RedirectDeps {
   /** The connecting address as the runtime adapter reports it (Lambda's sourceIp, the socket locally). */
@@ -40,10 +44,10 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
         rawCode: rawCode(c.req.path),
         method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
         ip: viewerIp(c, deps),
-        userAgent: c.req.header('user-agent'),
-        referer: c.req.header('referer'),
-        purpose: c.req.header('sec-purpose') ?? c.req.header('purpose') ?? c.req.header('x-purpose') ?? c.req.header('x-moz'),
-        country: c.req.header('cloudfront-viewer-country'),
+        userAgent: header(c, 'user-agent'),
+        referer: header(c, 'referer'),
+        purpose: header(c, 'sec-purpose') ?? header(c, 'purpose') ?? header(c, 'x-purpose') ?? header(c, 'x-moz'),
+        country: header(c, 'cloudfront-viewer-country'),
         utmContent: c.req.query('utm_content'),
         utmTerm: c.req.query('utm_term'),
       },
@@ -87,8 +91,10 @@ function rawCode(path: string): string {
 function viewerIp(c: Context, deps: RedirectAppDeps): string | undefined {
   if (deps.trustCloudFront) {
     // "203.0.113.7:46532" or "2001:db8::1:46532": the port follows the last colon.
-    const address = c.req.header('cloudfront-viewer-address');
+    const address = header(c, 'cloudfront-viewer-address');
     if (address && address.lastIndexOf(':') > 0) return address.slice(0, address.lastIndexOf(':'));
+    // Without it every guest of one edge would share the edge's address (one visitor): counted and alarmed.
+    count(MetricName.ViewerAddressMissing);
   }
   return deps.clientIp(c);
 }
