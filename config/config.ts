@@ -107,7 +107,20 @@ const exportSchema = z.object({
   LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
   /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
   S3_ENDPOINT: z.string().url().optional(),
+  /** The failed-batches bucket `exports redrive` reads in AWS (Reftrack-Data output FailedBatchesBucketName). */
+  FAILED_BATCHES_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).optional(),
 });
+
+const logsSchema = z.object({
+  /** The redirect's log group (Reftrack-App output RedirectLogGroup); `recover --from-cloudwatch` reads it. */
+  REDIRECT_LOG_GROUP: z.string().regex(/^[\w/.#-]{1,512}$/, { message: 'must be a CloudWatch Logs group name' }).optional(),
+
+});
+export type LogsConfig = z.infer<typeof logsSchema>;
+
+export function logsConfig(env: Env = process.env): LogsConfig {
+  return parseSection(logsSchema, env);
+}
 
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
