@@ -1,11 +1,16 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { ORIGIN_VERIFY_HEADER, viewerAddress } from '../core/cloudfront-viewer.ts';
 import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
 import type { RedirectRequestHeader } from './redirect-headers.ts';
 
-/** Headers are read only through here, so the list CloudFront forwards (redirect-headers.ts) is complete. */
+/**
+ * Viewer headers are read only through here, so the list CloudFront forwards (redirect-headers.ts)
+ * is complete. (The origin secret is not a viewer header: CloudFront adds it to every origin request.)
+ */
 const header = (c: Context, name: RedirectRequestHeader): string | undefined => c.req.header(name);
 
 export interface RedirectAppDeps extends RedirectDeps {
@@ -13,6 +18,13 @@ export interface RedirectAppDeps extends RedirectDeps {
   readonly clientIp: (c: Context) => string | undefined;
   /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
   readonly trustCloudFront: boolean;
+  /**
+   * The value CloudFront puts in `X-Reftrack-Origin-Verify` on every origin request. CloudFront-*
+   * headers are believed only on a request that carries it: the execute-api URL is public, and
+   * a caller who bypasses CloudFront could otherwise choose their own address and country.
+   * Absent: nothing is believed, even with trustCloudFront.
+   */
+  readonly originSecret?: string | undefined;
 }
 
 const REDIRECT_HEADERS = {
@@ -39,15 +51,20 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   };
 
   const handle = async (c: Context) => {
+    const viaCloudFront = fromCloudFront(c, deps);
     const outcome = await recordClick(
       {
         rawCode: rawCode(c.req.path),
         method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        ip: viewerIp(c, deps),
+        ip: (viaCloudFront ? viewerIp(c) : undefined) ?? deps.clientIp(c),
         userAgent: header(c, 'user-agent'),
         referer: header(c, 'referer'),
         purpose: header(c, 'sec-purpose') ?? header(c, 'purpose') ?? header(c, 'x-purpose') ?? header(c, 'x-moz'),
-        country: header(c, 'cloudfront-viewer-country'),
+        fetchMode: header(c, 'sec-fetch-mode'),
+        fetchDest: header(c, 'sec-fetch-dest'),
+        fetchSite: header(c, 'sec-fetch-site'),
+        fetchUser: header(c, 'sec-fetch-user'),
+        country: viaCloudFront ? header(c, 'cloudfront-viewer-country') : undefined,
         utmContent: c.req.query('utm_content'),
         utmTerm: c.req.query('utm_term'),
       },
@@ -88,15 +105,21 @@ function rawCode(path: string): string {
   }
 }
 
-function viewerIp(c: Context, deps: RedirectAppDeps): string | undefined {
-  if (deps.trustCloudFront) {
-    // "203.0.113.7:46532" or "2001:db8::1:46532": the port follows the last colon.
-    const address = header(c, 'cloudfront-viewer-address');
-    if (address && address.lastIndexOf(':') > 0) return address.slice(0, address.lastIndexOf(':'));
-    // Without it every guest of one edge would share the edge's address (one visitor): counted and alarmed.
-    count(MetricName.ViewerAddressMissing);
-  }
-  return deps.clientIp(c);
+/** The guest's address from CloudFront; without it every guest of one edge would share the edge's address (one visitor): counted and alarmed. */
+function viewerIp(c: Context): string | undefined {
+  const ip = viewerAddress(header(c, 'cloudfront-viewer-address'));
+  if (ip === undefined) count(MetricName.ViewerAddressMissing);
+  return ip;
+}
+
+/** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin secret. */
+function fromCloudFront(c: Context, deps: RedirectAppDeps): boolean {
+  if (!deps.trustCloudFront || !deps.originSecret) return false;
+  const sent = c.req.header(ORIGIN_VERIFY_HEADER);
+  if (sent === undefined) return false;
+  // Digests have equal length, so the comparison takes the same time whatever was sent.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(sent), digest(deps.originSecret));
 }
 
 function observe(outcome: RedirectOutcome, path: string): void {

@@ -12,6 +12,11 @@ export const REDIRECT_REQUEST_HEADERS = [
   'purpose',
   'x-purpose',
   'x-moz',
+  // Fetch metadata: a top-level navigation by a person, or a prefetch/image/embed (bot verdict).
+  'sec-fetch-mode',
+  'sec-fetch-dest',
+  'sec-fetch-site',
+  'sec-fetch-user',
   // Added by CloudFront when the origin request policy asks for them.
   'cloudfront-viewer-country',
   'cloudfront-viewer-address',

@@ -22,7 +22,9 @@ export const ulidGenerator: IdGenerator = { clickId: (at) => nextUlid(at.getTime
  * `visitorHashKey` is passed in when it came from somewhere other than the environment
  * (the Lambda entry resolves it from Secrets Manager at cold start).
  */
-export function wireRedirect(opts: { readonly visitorHashKey?: string } = {}): RedirectDeps & { readonly trustCloudFront: boolean } {
+export function wireRedirect(
+  opts: { readonly visitorHashKey?: string; readonly originSecret?: string | undefined } = {},
+): RedirectDeps & { readonly trustCloudFront: boolean; readonly originSecret: string | undefined } {
   const aws = awsConfig();
   const cfg = redirectConfig();
   const visitorHashKey = opts.visitorHashKey ?? cfg.VISITOR_HASH_KEY;
@@ -34,6 +36,7 @@ export function wireRedirect(opts: { readonly visitorHashKey?: string } = {}): R
     clock: systemClock,
     ids: ulidGenerator,
     trustCloudFront: cfg.TRUST_CLOUDFRONT_HEADERS,
+    originSecret: opts.originSecret ?? cfg.ORIGIN_VERIFY_SECRET,
     settings: {
       defaultDestination: cfg.DESTINATION_URL,
       fallbackUrl: cfg.FALLBACK_URL,

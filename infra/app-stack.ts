@@ -14,9 +14,12 @@ import { OutreachAssets } from './constructs/outreach-assets.ts';
 import { VendorSeed } from './constructs/vendor-seed.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { ReferralApi } from './constructs/referral-api.ts';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { EdgeParameter } from './constructs/edge-parameter.ts';
 import { ReferralDistribution } from './constructs/referral-distribution.ts';
 import { StreamConsumer } from './constructs/stream-consumer.ts';
 import type { DataStack } from './data-stack.ts';
+import type { EdgeParameterNames } from './edge-stack.ts';
 import { acknowledge } from './nag.ts';
 import type { DeploymentSettings } from './settings.ts';
 
@@ -40,6 +43,8 @@ export interface AppStackProps extends StackProps {
   readonly entries: FunctionEntries;
   /** Loaded into the State table at deploy time (config/vendors.json); existing vendors are never overwritten. */
   readonly vendors: readonly Vendor[];
+  /** The SSM parameters (us-east-1) the Edge stack publishes. @default no web ACL, no edge fallback */
+  readonly edge?: EdgeParameterNames;
 }
 
 /**
@@ -76,6 +81,7 @@ export class AppStack extends Stack {
       events: data.events,
       state: data.state,
       visitorHashSecret: data.visitorHashSecret,
+      originVerifySecret: data.originVerifySecret,
       spillStream: data.spillStream,
       environment: business,
       routeThrottle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
@@ -147,7 +153,13 @@ export class AppStack extends Stack {
 
     this.distribution = new ReferralDistribution(this, 'Cdn', {
       api: this.referral.api,
-      logBucket: data.cdnLogsBucket,
+      originSecret: data.originVerifySecret,
+      ...(props.edge
+        ? {
+            webAclArn: new EdgeParameter(this, 'EdgeWebAclArn', { parameterName: props.edge.webAclArn }).value,
+            guestFallback: lambda.Version.fromVersionArn(this, 'GuestFallback', new EdgeParameter(this, 'EdgeGuestFallbackArn', { parameterName: props.edge.guestFallbackVersionArn }).value),
+          }
+        : {}),
       ...(settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : {}),
       ...(this.analyst && this.dashboard
         ? {
