@@ -3,6 +3,7 @@ import { UsageError, type Command } from './command.ts';
 import { clicksCommand } from './commands/clicks.ts';
 import { outreachCommand } from './commands/outreach.ts';
 import { payoutsCommand } from './commands/payouts.ts';
+import { portalCommand } from './commands/portal.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { recoverCommand } from './commands/recover.ts';
 import { exportsCommand } from './commands/exports.ts';
@@ -12,7 +13,7 @@ import { rollupsCommand } from './commands/rollups.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { stripControlsKeepingLines } from '../core/untrusted-text.ts';
 
-const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand];
+const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand, portalCommand];
 
 function help(): string {
   return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');

@@ -96,6 +96,16 @@ const outreachSchema = z.object({
   ASSETS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-assets'),
 });
 
+const portalSchema = z.object({
+  /**
+   * Signs vendor portal links (HMAC-SHA256). Locally generated into <REFTRACK_DATA_DIR>/secrets.json
+   * when unset; required when REFTRACK_TARGET=aws. Changing it ends every link at once.
+   */
+  PORTAL_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** The payout rules the vendor page's estimate of this month's earnings uses (the same file `reftrack payouts --rules` reads). */
+  PAYOUT_RULES_FILE: z.string().min(1).default('config/payout-rules.json'),
+});
+
 /** Powertools' standard variables; the deployment sets one service name per function. */
 const telemetrySchema = z.object({
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('reftrack'),
@@ -177,6 +187,14 @@ export function outreachConfig(env: Env = process.env): OutreachConfig {
 
 function definedOnly(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+export type PortalConfig = z.infer<typeof portalSchema>;
+
+export function portalConfig(env: Env = process.env): PortalConfig {
+  const parsed = parseSection(portalSchema, env);
+  if (env.REFTRACK_TARGET === 'aws' && !parsed.PORTAL_SIGNING_KEY) throw new ConfigError('invalid configuration: PORTAL_SIGNING_KEY: required when REFTRACK_TARGET=aws');
+  return parsed;
 }
 
 export function exportConfig(env: Env = process.env): ExportConfig {

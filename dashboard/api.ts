@@ -1,15 +1,14 @@
 /**
- * The analyst API as the dashboard uses it: every call carries `Authorization: Bearer <token>`,
- * the token coming from the sign-in adapter in use (sign-in.ts): locally the `#token=` link
- * `npm start` prints, in AWS the access token of the Cognito sign-in.
+ * The analyst API as the dashboard uses it, with the credential from the token source
+ * (auth.ts) sent as `Authorization: Bearer` on every call.
  */
-import { localTokenSignIn } from './sign-in.ts';
 
-let tokenSource: () => string | null = () => localTokenSignIn.token();
+import { fragmentTokenSource, type TokenSource } from './auth.ts';
 
-/** Which adapter supplies the bearer token (main.ts sets it once, from /dashboard-config.json). */
-export function useTokenSource(source: () => string | null): void {
-  tokenSource = source;
+/** Swapped by a deployment's sign-in (see auth.ts); locally the token from the `#token=` link. */
+export let tokens: TokenSource = fragmentTokenSource;
+export function useTokenSource(source: TokenSource): void {
+  tokens = source;
 }
 
 export interface Figures {
@@ -86,20 +85,17 @@ export class MissingTokenError extends Error {
   override name = 'MissingTokenError';
 }
 
-export { adoptTokenFromFragment } from './sign-in.ts';
-
 export function currentToken(): string | null {
-  return tokenSource();
+  return tokens.current();
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = currentToken();
+export async function call<T>(path: string, init: RequestInit = {}, token: string | null = currentToken()): Promise<T> {
   if (!token) throw new MissingTokenError('no API token');
   let res: Response;
   try {
     res = await fetch(path, { ...init, cache: 'no-store', headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}`, Accept: 'application/json' } });
   } catch {
-    throw new ApiError(0, location.hostname === 'localhost' || location.hostname === '127.0.0.1' ? 'the local server is not answering (is npm start still running?)' : 'the server is not answering');
+    throw new ApiError(0, 'the server is not answering');
   }
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   return (await res.json()) as T;
@@ -117,13 +113,43 @@ async function errorMessage(res: Response): Promise<string> {
   return `${res.status} ${res.statusText}`.trim();
 }
 
+export interface BreakdownRow {
+  readonly value: string;
+  readonly clicks: number;
+  readonly qualifiedClicks: number;
+}
+
+export interface BreakdownResponse {
+  readonly timeZone: string;
+  readonly vendor: string;
+  readonly by: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rows: BreakdownRow[];
+  readonly total: { readonly clicks: number; readonly qualifiedClicks: number };
+}
+
+/** What a figures page reads: the analyst API (one vendor or all), or the vendor portal's own. */
+export interface FiguresSource {
+  rollups(q: { from: string; to: string }): Promise<RollupsResponse>;
+  breakdown(q: { from: string; to: string; by: string }): Promise<BreakdownResponse>;
+}
+
+/** The analyst API for one vendor, or all vendors when `vendor` is undefined. */
+export function analystFigures(vendor?: string): FiguresSource {
+  const params = (q: Record<string, string>) => {
+    const p = new URLSearchParams(q);
+    if (vendor) p.set('vendor', vendor);
+    return p;
+  };
+  return {
+    rollups: (q) => call<RollupsResponse>(`/api/v1/rollups?${params(q)}`),
+    breakdown: (q) => call<BreakdownResponse>(`/api/v1/breakdowns?${params(q)}`),
+  };
+}
+
 export const api = {
   vendors: () => call<VendorsResponse>('/api/v1/vendors'),
-  rollups: (q: { vendor?: string; from: string; to: string }) => {
-    const params = new URLSearchParams({ from: q.from, to: q.to });
-    if (q.vendor) params.set('vendor', q.vendor);
-    return call<RollupsResponse>(`/api/v1/rollups?${params}`);
-  },
   cards: () => call<{ cards: ApprovalCard[] }>('/api/v1/outreach/cards'),
   moveCard: (vendor: string, status: CardStatus, note: string | null) =>
     call<{ card: ApprovalCard }>(`/api/v1/outreach/cards/${encodeURIComponent(vendor)}/status`, {

@@ -5,6 +5,7 @@
  * Both hand the API client a bearer token and nothing else; the pages do not know which is in use.
  */
 import type { DashboardConfig } from './sign-in-config.ts';
+import { fragmentTokenSource } from './auth.ts';
 import { oidcSignIn } from './oidc-sign-in.ts';
 
 export interface SignIn {
@@ -18,21 +19,11 @@ export interface SignIn {
   signOut?(): void;
 }
 
-const TOKEN_KEY = 'reftrack.apiToken';
-
-/** Moves `#token=...` from the address bar into sessionStorage and leaves the overview route in its place. */
-export function adoptTokenFromFragment(): void {
-  const fragment = location.hash.replace(/^#/, '');
-  if (!fragment.startsWith('token=')) return;
-  const token = decodeURIComponent(fragment.slice('token='.length).split('&')[0] ?? '');
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
-}
-
+/** Locally: the `#token=` link `npm start` prints (auth.ts's fragment token source). */
 export const localTokenSignIn: SignIn = {
   kind: 'local-token',
-  complete: async () => adoptTokenFromFragment(),
-  token: () => sessionStorage.getItem(TOKEN_KEY),
+  complete: async () => void fragmentTokenSource.adopt(),
+  token: () => fragmentTokenSource.current(),
 };
 
 /** The adapter the server asks for; a page whose config cannot be read falls back to the local token. */

@@ -4,16 +4,18 @@
  *
  *   GET /api/v1/vendors                                   every vendor with its link and running totals
  *   GET /api/v1/rollups?vendor=&from=&to=[&format=csv]    zero-filled daily rollups and their total
+ *   GET /api/v1/breakdowns?vendor=&from=&to=&by=[&format=csv]  one dimension's split of the period
  *
  * Every answer says which time zone its business days are in and is never cached.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import { BREAKDOWN_DIMENSIONS, breakdownCsvLines, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
 import { BusinessDayString, businessDay, daysBetween, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
-import { figuresJson, lastDays, MAX_RANGE_DAYS, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
+import { breakdownCsvFileName, breakdownReport, figuresJson, lastDays, MAX_RANGE_DAYS, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { Vendor } from '../core/vendor.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../core/vendor-code.ts';
 import { logger } from '../adapters/telemetry.ts';
@@ -23,6 +25,7 @@ import { apiError } from './api-error.ts';
 export interface ApiRollups {
   range(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<{ days: DailyRollup[]; total: VendorTotals }>;
   totals(scope: RollupScope): Promise<VendorTotals>;
+  breakdown(scope: RollupScope, from: BusinessDay, to: BusinessDay, by: BreakdownDimension): Promise<BreakdownRow[]>;
 }
 
 export interface ApiVendors {
@@ -55,6 +58,10 @@ const RollupsQuery = z.object({
   from: dayParam.optional(),
   to: dayParam.optional(),
   format: z.enum(['json', 'csv']).default('json'),
+});
+
+const BreakdownsQuery = RollupsQuery.extend({
+  by: z.enum(BREAKDOWN_DIMENSIONS, { message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }).default('placement'),
 });
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
@@ -103,6 +110,16 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     return c.json(rollupReport({ timeZone: deps.timeZone, scope, from, to, days, total }));
   });
 
+  app.get('/api/v1/breakdowns', async (c) => {
+    const q = parseQuery(BreakdownsQuery, c.req.query());
+    const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, businessDay(deps.clock.now(), deps.timeZone));
+    const scope: RollupScope = (q.vendor ?? ALL_VENDORS) as RollupScope;
+    if (scope !== ALL_VENDORS && !(await deps.vendors.get(scope))) throw new NotFoundError(`no vendor with code "${scope}"`);
+    const rows = await deps.rollups.breakdown(scope, from, to, q.by);
+    if (q.format === 'csv') return breakdownCsv(c, deps.timeZone, scope, q.by, from, to, rows);
+    return c.json(breakdownReport({ timeZone: deps.timeZone, scope, by: q.by, from, to, rows }));
+  });
+
   app.notFound((c) => {
     const { status, body } = apiError(new NotFoundError(`no such route: ${c.req.method} ${c.req.path.slice(0, 100)}`));
     return c.json(body, status);
@@ -115,6 +132,14 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     return c.json(body, status);
   });
   return app;
+}
+
+/** A breakdown as CSV, with the same headers as the rollups' CSV (time zone in a header and the file name). */
+export function breakdownCsv(c: Context, timeZone: string, scope: RollupScope, by: BreakdownDimension, from: BusinessDay, to: BusinessDay, rows: readonly BreakdownRow[]): Response {
+  c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="${breakdownCsvFileName(scope, by, from, to, timeZone)}"`);
+  c.header('X-Reftrack-Time-Zone', timeZone);
+  return c.body(`${breakdownCsvLines(scope, by, from, to, rows).join('\n')}\n`);
 }
 
 /** Defaults: `to` = today (business day), `from` = 30 days ending at `to`. Inclusive; at most 400 days. */

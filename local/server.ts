@@ -2,10 +2,13 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createApiApp } from '../http/api-app.ts';
 import { apiAuth, wireApi } from '../http/api-wiring.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
+import { createPortalApp } from '../http/portal-app.ts';
+import { wirePortal } from '../http/portal-wiring.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
@@ -24,9 +27,14 @@ export function createLocalApp(): Hono {
     if (isMangledReferralPath(raw) && !/^\/ref(\/|$)/.test(c.req.path)) return redirectApp.fetch(new Request(new URL('/ref/', c.req.url)), c.env);
     return next();
   });
+  // JSON answers compressed for browsers (the static files come compressed from their build).
+  root.use('/api/*', compress());
+  root.use('/portal/api/*', compress());
   root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
   root.route('/', createApiApp(wireApi(auth)));
+  // The vendor portal: its own signed, vendor-scoped credential, never the analyst token.
+  root.route('/', createPortalApp(wirePortal()));
   root.route('/', createDashboardApp());
   return root;
 }

@@ -97,6 +97,7 @@ async function main(): Promise<void> {
         `  redirect server   ${base}/ref/<code>`,
         `  dashboard         ${base}/#token=${secrets.apiToken}   (API: Authorization: Bearer ${secrets.apiToken})`,
         `  outreach preview  ${base}/outreach`,
+        `  vendor pages      ${base}/portal#key=...   (one private link per vendor: npx reftrack portal link --vendor solare)`,
         `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
         `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,
         `  local Firehose    ${firehose.endpoint} -> ${join(local.REFTRACK_DATA_DIR, 's3', exportCfg.EXPORT_BUCKET)}/events/dt=YYYY-MM-DD/`,

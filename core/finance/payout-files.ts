@@ -155,7 +155,7 @@ body{font-family:system-ui,Helvetica,Arial,sans-serif;color:#1f2933;margin:24px 
 h1{font-size:1.4em;margin-bottom:4px}
 table{border-collapse:collapse;width:100%;margin:12px 0}
 th,td{border-bottom:1px solid #d9e2ec;padding:4px 8px;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1f2933}
 .draft{border:2px solid #b91c1c;color:#b91c1c;padding:8px}
 .muted{color:#52606d;font-size:.9em}
@@ -164,6 +164,7 @@ tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1f2933}
 </style>
 </head>
 <body>
+<main>
 <h1>${e(title)}</h1>
 <p class="muted">From ${e(meta.issuer)} to ${e(v.name)} (referral code <code>${e(v.code)}</code>). Business days ${e(run.month.from)} to ${e(run.month.to)}, ${e(meta.timeZone)}.</p>
 ${draft}
@@ -188,6 +189,7 @@ ${v.carriedForwardCents > 0 ? line('Carried forward to next month (below the min
 <h2>Days with clicks</h2>
 ${rows ? `<table>\n<thead><tr><th scope="col">Day</th><th scope="col" class="n">Clicks</th><th scope="col" class="n">Qualified</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>` : '<p>No clicks this month.</p>'}
 <p class="muted">A qualified click is the first click of a guest (a person, not our staff) on your link on a business day. Every qualified click is listed by id in the audit file for this statement; the figures are computed from the click export, rules ${e(meta.rulesSha256.slice(0, 12))}.</p>
+</main>
 </body>
 </html>
 `;

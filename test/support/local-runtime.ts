@@ -42,12 +42,12 @@ export async function startLocalRuntime(dataDir: string, ports: Record<string, s
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (!output.includes('Ctrl-C to stop.')) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`npm start did not come up within 60 s:\n${output}`);
+      throw new Error(`npm start did not come up within 180 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

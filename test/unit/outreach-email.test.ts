@@ -113,4 +113,20 @@ describe('QR code', () => {
       qrSvg: 'vendor-referral/qr/boardbrew.svg',
     });
   });
+
+  it('has a plain-text part; links to the private page only when given one, and promises nothing otherwise', async () => {
+    const vendor = Vendor.parse({ code: 'boardbrew', name: 'Board & Brew' });
+    const preview = await buildOutreachKit(vendor, settings);
+    expect(preview.email.html).not.toContain('any time');
+    expect(preview.email.html).not.toContain('/portal#key=');
+    expect(preview.email.text).toContain('Hello Board & Brew team,');
+    expect(preview.email.text).toContain(`${settings.publicBaseUrl}/ref/boardbrew`);
+    expect(preview.email.text).not.toMatch(/<[a-z]/i);
+    const link = `${settings.publicBaseUrl}/portal#key=rtp1.abc.def`;
+    const sent = await buildOutreachKit(vendor, settings, undefined, link);
+    expect(sent.email.html).toContain(`href="${link}"`);
+    expect(sent.email.html).toContain('see your numbers');
+    expect(sent.email.html).toMatch(/QR scans apart from shared links/);
+    expect(sent.email.text).toContain(link);
+  });
 });
