@@ -58,6 +58,8 @@ describe('outreach e-mail template', () => {
     // Email-client safety: no script, no external or embedded stylesheet, no data: or svg images.
     expect(html).not.toMatch(/<script|<link|<style|javascript:|data:|<svg|class=/i);
     expect(html).toContain('role="presentation"');
+    // Every text cell carries its font inline (Gmail drops <style>).
+    expect(html).toContain('<tr><td style="padding:8px 28px;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:24px;color:#1f2933;">Thank you for recommending');
     expect(html).toContain('max-width:600px');
     expect(html).toContain('<!--[if mso]>');
     expect(html).toContain('name="viewport"');
