@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReftrackError } from '../core/errors.ts';
 import { stripControls } from '../core/untrusted-text.ts';
 

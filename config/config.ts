@@ -3,7 +3,7 @@
  * it needs; a section is validated with zod on first use and a bad value fails fast
  * with a message naming the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';
@@ -29,8 +29,8 @@ const awsSchema = z.object({
 });
 
 const businessSchema = z.object({
-  DESTINATION_URL: httpsUrl.default('https://queenofsandiego.com/'),
-  FALLBACK_URL: httpsUrl.default('https://queenofsandiego.com/'),
+  DESTINATION_URL: z._default(httpsUrl, 'https://queenofsandiego.com/'),
+  FALLBACK_URL: z._default(httpsUrl, 'https://queenofsandiego.com/'),
   TIME_ZONE: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
   UTM_PRESET: z.enum(['ga4', 'seed']).default('ga4'),
   /** The business's own network ranges (staff testing links): flagged internal, never paid. */

@@ -9,7 +9,7 @@
  * Every answer says which time zone its business days are in and is never cached.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BREAKDOWN_DIMENSIONS, breakdownCsvLines, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
 import { BusinessDayString, businessDay, daysBetween, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
@@ -55,8 +55,8 @@ const RollupsQuery = z.object({
     .string()
     .refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })
     .optional(),
-  from: dayParam.optional(),
-  to: dayParam.optional(),
+  from: z.optional(dayParam),
+  to: z.optional(dayParam),
   format: z.enum(['json', 'csv']).default('json'),
 });
 

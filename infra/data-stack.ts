@@ -19,6 +19,8 @@ export interface DataStackProps extends StackProps {
   readonly namePrefix: string;
   /** Sign-in domain prefix (settings `signInDomainPrefix`). @default `<namePrefix>-<account id>` */
   readonly signInDomainPrefix?: string;
+  /** @default 'provisioned' (one shard) */
+  readonly spillStreamMode?: 'provisioned' | 'on-demand';
 }
 
 /** Where `reftrack outreach publish` puts QR images and previews; CloudFront serves this prefix as is. */
@@ -116,11 +118,13 @@ export class DataStack extends Stack {
       deliveryStreamName: `${props.namePrefix}-click-export`,
     }).deliveryStream;
 
-    // On-demand: it is idle almost always and must absorb a burst the moment DynamoDB falters.
+    // Idle almost always, billed by the hour anyway: one provisioned shard (1,000 records/s, ~$11 a
+    // month) by default; on-demand (~$29 a month) for deployments whose bursts are bigger than that.
     // 7 days' retention, like the stream consumers' longest retry horizon, so nothing spilled expires unseen.
+    const onDemand = props.spillStreamMode === 'on-demand';
     this.spillStream = new kinesis.Stream(this, 'SpillStream', {
       streamName: `${props.namePrefix}-spill`,
-      streamMode: kinesis.StreamMode.ON_DEMAND,
+      ...(onDemand ? { streamMode: kinesis.StreamMode.ON_DEMAND } : { streamMode: kinesis.StreamMode.PROVISIONED, shardCount: 1 }),
       encryption: kinesis.StreamEncryption.MANAGED,
       retentionPeriod: Duration.days(7),
       removalPolicy: RemovalPolicy.RETAIN,

@@ -20,6 +20,7 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
   const namePrefix = settings.stackPrefix.toLowerCase();
   const data = new DataStack(app, `${settings.stackPrefix}-Data`, {
     namePrefix,
+    spillStreamMode: settings.spillStreamMode,
     ...(settings.signInDomainPrefix ? { signInDomainPrefix: settings.signInDomainPrefix } : {}),
     description: 'reftrack data: click log, state, exports, secrets, analyst accounts',
   });

@@ -41,7 +41,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamodb as defaultDynamodb } from '../adapters/dynamodb-client.ts';
 import { storeError } from '../adapters/dynamodb-errors.ts';
 import { dynamodbStreams as defaultStreams } from '../adapters/dynamodb-streams-client.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { subDays } from 'date-fns';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { businessDay } from '../../core/business-day.ts';

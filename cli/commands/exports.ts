@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, exportConfig, localConfig } from '../../config/config.ts';
 import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
@@ -33,7 +33,7 @@ Reads the click export (gzip NDJSON, schema reftrack.click/1, partitioned events
   counts distinct clickIds (exports cat --dedupe, payouts, Athena's count(DISTINCT clickid)).`;
 
 const MAX_DAYS = 400;
-const day = dayArg.transform((s) => s as BusinessDay);
+const day = z.string().pipe(dayArg).transform((s) => s as BusinessDay);
 const source = z.string().min(1).refine((s) => !s.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), { message: 'must be a directory or s3://bucket[/prefix]' }).optional();
 
 const LsFlags = z

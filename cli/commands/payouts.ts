@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, businessConfig, outreachConfig } from '../../config/config.ts';
 import { renderPayoutFiles, isComplete } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules } from '../../core/finance/payout-rules.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import { parseGa4Csv } from '../../core/finance/ga4.ts';

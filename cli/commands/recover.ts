@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, logsConfig } from '../../config/config.ts';
 import { parseUnrecordedLine } from '../../core/recovery.ts';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
 import { daysBetween, parseBusinessDay } from '../../core/business-day.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig } from '../../config/config.ts';
 import { Vendor, VendorList } from '../../core/vendor.ts';
 import { importVendors } from '../../core/vendor-import.ts';

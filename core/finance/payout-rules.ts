@@ -3,7 +3,7 @@
  * an optional monthly cap and an optional minimum payout, all in integer cents of one currency.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import { jsonSyntaxProblem } from '../untrusted-text.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../vendor-code.ts';

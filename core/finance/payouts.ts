@@ -12,7 +12,7 @@
  * Amount: earned = qualified x rate; capped at the monthly cap; plus the balance carried in
  * from last month = due. Due below the vendor's minimum pays nothing and is carried forward.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day.ts';
 import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';

@@ -12,6 +12,7 @@ import { REPO_ROOT, repoPath } from '../paths.ts';
  * secrets with top-level await at cold start; the banner gives bundled CommonJS dependencies
  * a `require` (esbuild's ESM output has none). AWS SDK clients are bundled so behaviour does
  * not drift with the runtime's copy; esbuild is the local devDependency, never Docker.
+ * `bench/bundles.ts` builds its floor (the bare DynamoDB client) with these same options.
  */
 export const FUNCTION_DEFAULTS = {
   runtime: lambda.Runtime.NODEJS_22_X,
@@ -27,6 +28,10 @@ export const FUNCTION_DEFAULTS = {
     sourcesContent: false,
     bundleAwsSDK: true,
     forceDockerBundling: false,
+    // Readable class and function names in logged errors and stack traces (a few KiB).
+    keepNames: true,
+    // Lambda's credentials are in the environment: bundle only that provider (see adapters/lambda-credentials.ts).
+    esbuildArgs: { '--alias': `@aws-sdk/credential-provider-node=${repoPath('adapters/lambda-credentials.ts')}` },
     banner: "import { createRequire as __reftrackCreateRequire } from 'node:module'; const require = __reftrackCreateRequire(import.meta.url);",
   },
   environment: {

@@ -130,9 +130,16 @@ describe('stream consumers', () => {
     );
   });
 
-  it('the spill drain reads the on-demand spill stream with the same failure handling', () => {
+  it('the spill stream is one provisioned shard by default, on-demand as a setting', () => {
+    built.dataTemplate.resourceCountIs('AWS::Kinesis::Stream', 1);
+    built.dataTemplate.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' } });
+    const onDemand = buildTestApp({ spillStreamMode: 'on-demand' }).dataTemplate;
+    onDemand.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: Match.absent(), StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
+    expect(() => buildTestApp({ spillStreamMode: 'ondemand' })).toThrow(/-c spillStreamMode=\.\.\.: /);
+  });
+
+  it('the spill drain reads the spill stream with the same failure handling', () => {
     built.dataTemplate.hasResourceProperties('AWS::Kinesis::Stream', {
-      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
       StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
       RetentionPeriodHours: 168,
     });
