@@ -14,6 +14,7 @@ export const MetricName = {
   BotClick: 'BotClick',
   OrphanVisit: 'OrphanVisit',
   HeadRequest: 'HeadRequest',
+  VendorPreview: 'VendorPreview',
   // Behind CloudFront without CloudFront-Viewer-Address: the visitor hash fell back to the edge's address.
   ViewerAddressMissing: 'ViewerAddressMissing',
   // streams/aggregate.ts

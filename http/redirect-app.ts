@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { ORIGIN_VERIFY_HEADER, viewerAddress } from '../core/cloudfront-viewer.ts';
 import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
+import { VENDOR_PREVIEW } from '../core/outreach/links.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
@@ -67,6 +68,7 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
         country: viaCloudFront ? header(c, 'cloudfront-viewer-country') : undefined,
         utmContent: c.req.query('utm_content'),
         utmTerm: c.req.query('utm_term'),
+        vendorPreview: c.req.query(VENDOR_PREVIEW.param) === VENDOR_PREVIEW.value,
       },
       deps,
     );
@@ -130,7 +132,7 @@ function observe(outcome: RedirectOutcome, path: string): void {
       logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
       return;
     case 'not-counted':
-      count(MetricName.HeadRequest);
+      count(outcome.reason === 'head' ? MetricName.HeadRequest : MetricName.VendorPreview);
       return;
     case 'orphan':
       count(MetricName.OrphanVisit);

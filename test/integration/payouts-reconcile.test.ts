@@ -272,7 +272,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).toMatch(/usage: reftrack payouts/);
     }
-  });
+  }, 180_000);
 
   it('reconcile ga4 matches sessions to clicks by ref_cid, flags likely reasons, reports a bad row (exit 1)', async () => {
     const ga4 = [
@@ -325,5 +325,5 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/usage: reftrack reconcile ga4/);
     }
-  });
+  }, 180_000);
 });
