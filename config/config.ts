@@ -130,7 +130,20 @@ const exportSchema = z.object({
   LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
   /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
   S3_ENDPOINT: z.string().url().optional(),
+  /** The failed-batches bucket `exports redrive` reads in AWS (Reftrack-Data output FailedBatchesBucketName). */
+  FAILED_BATCHES_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).optional(),
 });
+
+const logsSchema = z.object({
+  /** The redirect's log group (Reftrack-App output RedirectLogGroup); `recover --from-cloudwatch` reads it. */
+  REDIRECT_LOG_GROUP: z.string().regex(/^[\w/.#-]{1,512}$/, { message: 'must be a CloudWatch Logs group name' }).optional(),
+
+});
+export type LogsConfig = z.infer<typeof logsSchema>;
+
+export function logsConfig(env: Env = process.env): LogsConfig {
+  return parseSection(logsSchema, env);
+}
 
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
@@ -172,6 +185,8 @@ export function localConfig(env: Env = process.env): LocalConfig {
 export function outreachConfig(env: Env = process.env): OutreachConfig {
   // A deployment must say where its links point; a localhost link in a vendor's e-mail is a silent failure.
   if (env.REFTRACK_TARGET === 'aws' && !env.PUBLIC_BASE_URL) throw new ConfigError('invalid configuration: PUBLIC_BASE_URL: required when REFTRACK_TARGET=aws');
+  // The deployed bucket's name is generated (stack output AssetsBucketName): a default would write elsewhere.
+  if (env.REFTRACK_TARGET === 'aws' && !env.ASSETS_BUCKET) throw new ConfigError('invalid configuration: ASSETS_BUCKET: required when REFTRACK_TARGET=aws (the Reftrack-Data output AssetsBucketName)');
   // Locally the redirect is this machine's server, so the default follows PORT.
   const parsed = parseSection(outreachSchema, { PUBLIC_BASE_URL: `http://localhost:${localConfig(env).PORT}`, ...definedOnly(env) });
   const base = parsed.PUBLIC_BASE_URL.replace(/\/+$/, '');

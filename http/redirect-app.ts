@@ -6,6 +6,13 @@ import { VENDOR_PREVIEW } from '../core/outreach/links.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
+import type { RedirectRequestHeader } from './redirect-headers.ts';
+
+/**
+ * Viewer headers are read only through here, so the list CloudFront forwards (redirect-headers.ts)
+ * is complete. (The origin secret is not a viewer header: CloudFront adds it to every origin request.)
+ */
+const header = (c: Context, name: RedirectRequestHeader): string | undefined => c.req.header(name);
 
 export interface RedirectAppDeps extends RedirectDeps {
   /** The connecting address as the runtime adapter reports it (Lambda's sourceIp, the socket locally). */
@@ -56,15 +63,15 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
       {
         rawCode: rawCode(c.req.path),
         method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        ip: (viaCloudFront ? viewerAddress(c.req.header('cloudfront-viewer-address')) : undefined) ?? deps.clientIp(c),
-        userAgent: c.req.header('user-agent'),
-        referer: c.req.header('referer'),
-        purpose: c.req.header('sec-purpose') ?? c.req.header('purpose') ?? c.req.header('x-purpose') ?? c.req.header('x-moz'),
-        fetchMode: c.req.header('sec-fetch-mode'),
-        fetchDest: c.req.header('sec-fetch-dest'),
-        fetchSite: c.req.header('sec-fetch-site'),
-        fetchUser: c.req.header('sec-fetch-user'),
-        country: viaCloudFront ? c.req.header('cloudfront-viewer-country') : undefined,
+        ip: (viaCloudFront ? viewerIp(c) : undefined) ?? deps.clientIp(c),
+        userAgent: header(c, 'user-agent'),
+        referer: header(c, 'referer'),
+        purpose: header(c, 'sec-purpose') ?? header(c, 'purpose') ?? header(c, 'x-purpose') ?? header(c, 'x-moz'),
+        fetchMode: header(c, 'sec-fetch-mode'),
+        fetchDest: header(c, 'sec-fetch-dest'),
+        fetchSite: header(c, 'sec-fetch-site'),
+        fetchUser: header(c, 'sec-fetch-user'),
+        country: viaCloudFront ? header(c, 'cloudfront-viewer-country') : undefined,
         utmContent: c.req.query('utm_content'),
         utmTerm: c.req.query('utm_term'),
         vendorPreview: c.req.query(VENDOR_PREVIEW.param) === VENDOR_PREVIEW.value,
@@ -111,6 +118,13 @@ function rawCode(path: string): string {
   } catch {
     return rest;
   }
+}
+
+/** The guest's address from CloudFront; without it every guest of one edge would share the edge's address (one visitor): counted and alarmed. */
+function viewerIp(c: Context): string | undefined {
+  const ip = viewerAddress(header(c, 'cloudfront-viewer-address'));
+  if (ip === undefined) count(MetricName.ViewerAddressMissing);
+  return ip;
 }
 
 /** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin secret. */

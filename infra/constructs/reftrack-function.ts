@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../adapters/metric-names.ts';
 import { REPO_ROOT, repoPath } from '../paths.ts';
 
 /**
@@ -36,7 +37,7 @@ export const FUNCTION_DEFAULTS = {
   environment: {
     NODE_OPTIONS: '--enable-source-maps',
     REFTRACK_TARGET: 'aws',
-    POWERTOOLS_METRICS_NAMESPACE: 'Reftrack',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   },
 } as const satisfies Partial<nodejs.NodejsFunctionProps>;
 
@@ -59,10 +60,12 @@ export interface ReftrackFunctionProps {
 /** A NodejsFunction with FUNCTION_DEFAULTS and its own log group (so retention is set, not infinite). */
 export class ReftrackFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ReftrackFunctionProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.logGroup = logGroup;
     // Its own role instead of AWSLambdaBasicExecutionRole (which may write to any log group):
     // this function writes to its log group only; its data grants are added by its owner.
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
