@@ -14,12 +14,19 @@ import { wirePortal } from '../http/portal-wiring.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
+import type { ClickEvent } from '../core/click-event.ts';
+import type { UnrecordedJournal } from './unrecorded-journal.ts';
 
-export function createLocalApp(): Hono {
+export function createLocalApp(opts: { readonly unrecorded?: UnrecordedJournal } = {}): Hono {
   const root = new Hono();
   // One middleware guards every JSON route: the bearer token locally (REFTRACK_TARGET decides).
   const auth = apiAuth();
-  const redirectApp = createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address });
+  const journal = opts.unrecorded;
+  const redirectApp = createRedirectApp({
+    ...wireRedirect(),
+    clientIp: (c) => getConnInfo(c).remote.address,
+    ...(journal ? { keepUnrecorded: (outcome: { event: ClickEvent }) => journal.keep(outcome.event) } : {}),
+  });
   // URL parsing folds dot segments, so `/ref/%2e%2e`, `/./ref/..` or `/ref;/%2e%2e` arrive here
   // as `/` and would open the dashboard. On Lambda the redirect function sees every /ref/* path
   // and sends such guests to the fallback; locally, check the raw request line so they get the

@@ -36,6 +36,8 @@ export interface PayoutMeta {
   readonly source: string;
   readonly objects: readonly InputObject[];
   readonly problems: readonly InputProblem[];
+  /** False while the month is still running in the business time zone: its clicks are not all in yet. */
+  readonly monthEnded: boolean;
 }
 
 export const SUMMARY_SCHEMA = 'reftrack.payouts/1';
@@ -47,9 +49,19 @@ const STATEMENT_COLUMNS = [
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A run is complete when every input line was readable, every vendor with clicks has a rule and every booking could be priced. */
-export function isComplete(run: PayoutRun, meta: Pick<PayoutMeta, 'problems'>): boolean {
-  return meta.problems.length === 0 && run.unpriced.length === 0 && run.bookingProblems.length === 0;
+/** A run is complete when its month has ended, every input line was readable, every vendor with clicks has a rule and every booking could be priced. */
+export function isComplete(run: PayoutRun, meta: Pick<PayoutMeta, 'problems' | 'monthEnded'>): boolean {
+  return meta.monthEnded && meta.problems.length === 0 && run.unpriced.length === 0 && run.bookingProblems.length === 0;
+}
+
+/** Why a run is a draft, in words for the banner; empty when it is complete. */
+export function draftReasons(run: PayoutRun, meta: Pick<PayoutMeta, 'problems' | 'monthEnded'>): string[] {
+  return [
+    ...(meta.monthEnded ? [] : [`${run.month.id} has not ended yet, so more clicks may come`]),
+    ...(meta.problems.length ? [`${meta.problems.length} part(s) of the click export could not be read`] : []),
+    ...(run.unpriced.length ? [`${run.unpriced.length} vendor(s) have no payout rule`] : []),
+    ...(run.bookingProblems.length ? [`${run.bookingProblems.length} booking(s) could not be priced`] : []),
+  ];
 }
 
 const BOOKING_COLUMNS = ['booking_id', 'line', 'click_id', 'booked_day', 'trip_date', 'payable_from', 'value', 'commission', 'amount', 'reversal', 'reversal_day', 'export_object', 'reversal_export_object'];
@@ -102,6 +114,7 @@ function summary(run: PayoutRun, meta: PayoutMeta) {
     timeZone: meta.timeZone,
     currency: run.currency,
     complete: isComplete(run, meta),
+    monthEnded: meta.monthEnded,
     rules: {
       sha256: meta.rulesSha256,
       vendors: Object.fromEntries([...meta.rules.vendors].map(([code, r]) => [code, { rateCents: r.rateCents, monthlyCapCents: r.monthlyCapCents, minimumPayoutCents: r.minimumPayoutCents, ...(r.commission ? { commission: r.commission } : {}) }])),
@@ -183,7 +196,7 @@ function statementHtml(v: VendorStatement, run: PayoutRun, meta: PayoutMeta): st
   const title = `Referral statement: ${v.name}, ${monthName(run.month.id)}`;
   const draft = isComplete(run, meta)
     ? ''
-    : `<p class="draft" role="alert"><strong>Draft, not for payment:</strong> ${meta.problems.length} part(s) of the click export could not be read${run.unpriced.length ? ` and ${run.unpriced.length} vendor(s) have no payout rule` : ''}. The figures below may be incomplete.</p>`;
+    : `<p class="draft" role="alert"><strong>Draft, not for payment:</strong> ${e(draftReasons(run, meta).join('; '))}. The figures below may be incomplete.</p>`;
   const rows = v.days
     .filter((d) => d.clicks > 0)
     .map((d) => `<tr><td>${e(d.day)}</td><td class="n">${d.clicks}</td><td class="n">${d.qualifiedClicks}</td></tr>`)

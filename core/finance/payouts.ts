@@ -14,7 +14,7 @@
  * last month = due. Due below the vendor's minimum (or below zero, after a clawback) pays nothing
  * and is carried forward.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day.ts';
 import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';

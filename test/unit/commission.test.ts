@@ -141,7 +141,7 @@ describe('computePayouts with bookings', async () => {
     expect({ bookings: solare.bookings, value: solare.bookingValueCents, commission: solare.commissionCents, clawback: solare.clawbackCents, due: solare.dueCents, amount: solare.amountCents }).toEqual({
       bookings: 1, value: 120_000, commission: 12_000, clawback: 5_000, due: 7_000, amount: 7_000,
     });
-    const files = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: '.data/s3/reftrack-exports', objects: [], problems: [] });
+    const files = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', monthEnded: true, issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: '.data/s3/reftrack-exports', objects: [], problems: [] });
     expect(files.get('bookings/solare.csv')!.split('\n').slice(0, 4)).toEqual([
       'booking_id,line,click_id,booked_day,trip_date,payable_from,value,commission,amount,reversal,reversal_day,export_object,reversal_export_object',
       `B0,clawback,${CLICK},2026-10-28,2026-10-28,2026-10-28,500.00,50.00,-50.00,refunded,2026-11-02,events/dt=2026-10-28/part-0001.gz,events/dt=2026-11-02/part-0001.gz`,
@@ -156,7 +156,7 @@ describe('computePayouts with bookings', async () => {
     const { parseCarryIn } = await import('../../core/finance/payouts.ts');
     const run = computePayouts({ month, rules, lines: [], carryIn: null, vendorNames: new Map(), conversions: conversions.filter((c) => c.event.bookingId === 'B0') });
     expect(run.vendors[0]).toMatchObject({ dueCents: -5_000, amountCents: 0, carriedForwardCents: -5_000 });
-    const summary = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: 's', objects: [], problems: [] }).get('summary.json')!;
+    const summary = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', monthEnded: true, issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: 's', objects: [], problems: [] }).get('summary.json')!;
     const carry = parseCarryIn(summary, 'summary.json', 'x', parseMonth('2026-12'), 'USD');
     expect(carry.balances.get('solare')).toBe(-5_000);
   });

@@ -5,7 +5,7 @@ import { toExportRecord } from '../../core/export-record.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { ExportedClick } from '../../core/finance/exported-click.ts';
 import { formatCents, multiplyCents } from '../../core/finance/money.ts';
-import { renderPayoutFiles, type PayoutMeta } from '../../core/finance/payout-files.ts';
+import { isComplete, renderPayoutFiles, type PayoutMeta } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules, PayoutRulesError } from '../../core/finance/payout-rules.ts';
 import { computePayouts, parseCarryIn, parseMonth, previousMonth } from '../../core/finance/payouts.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
@@ -133,7 +133,7 @@ describe('computePayouts (hand-computed)', () => {
   });
 
   it('renders the same bytes whatever order the lines came in', () => {
-    const meta: PayoutMeta = { timeZone: 'America/Los_Angeles', issuer: 'Queen of San Diego', rules, rulesSha256: 'f'.repeat(64), carryIn: null, source: 'exports', objects: [], problems: [] };
+    const meta: PayoutMeta = { timeZone: 'America/Los_Angeles', issuer: 'Queen of San Diego', rules, rulesSha256: 'f'.repeat(64), carryIn: null, source: 'exports', objects: [], problems: [], monthEnded: true };
     const a = renderPayoutFiles(computePayouts({ month, rules, lines: all, carryIn: null, vendorNames: names }), meta);
     const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, vendorNames: names }), meta);
     expect([...a.keys()].sort()).toEqual(['audit/lola.csv', 'audit/puesto.csv', 'audit/solare.csv', 'statements.csv', 'statements/lola.html', 'statements/puesto.html', 'statements/solare.html', 'summary.json']);
@@ -144,11 +144,24 @@ describe('computePayouts (hand-computed)', () => {
   it('escapes vendor names in the HTML statement and CSV', () => {
     const hostile = lines([{ vendor: 'solare', visitor: 'h', at: '2026-11-08T20:00:00.000Z' }]).map((l) => ({ ...l, vendorName: '<script>alert("x")</script>, Inc' }));
     const run = computePayouts({ month, rules, lines: hostile, carryIn: null, vendorNames: names });
-    const files = renderPayoutFiles(run, { timeZone: 'UTC', issuer: 'Q & Co', rules, rulesSha256: '0'.repeat(64), carryIn: null, source: 'x', objects: [], problems: [] });
+    const files = renderPayoutFiles(run, { timeZone: 'UTC', issuer: 'Q & Co', rules, rulesSha256: '0'.repeat(64), carryIn: null, source: 'x', objects: [], problems: [], monthEnded: true });
     const html = files.get('statements/solare.html')!;
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;, Inc');
     expect(html).toContain('Q &amp; Co');
     expect(files.get('statements.csv')).toContain('"<script>alert(""x"")</script>, Inc"');
   });
+
+  it('a month that has not ended is a draft: summary, statements and the reason say so', () => {
+    const run = computePayouts({ month, rules, lines: solare, carryIn: null, vendorNames: names });
+    const base = { timeZone: 'America/Los_Angeles', issuer: 'Q', rules, rulesSha256: '0'.repeat(64), carryIn: null, source: 'x', objects: [], problems: [] };
+    const ended = renderPayoutFiles(run, { ...base, monthEnded: true });
+    expect(JSON.parse(ended.get('summary.json')!)).toMatchObject({ complete: true, monthEnded: true });
+    expect(ended.get('statements/solare.html')).not.toContain('Draft, not for payment');
+    const running = renderPayoutFiles(run, { ...base, monthEnded: false });
+    expect(JSON.parse(running.get('summary.json')!)).toMatchObject({ complete: false, monthEnded: false });
+    expect(running.get('statements/solare.html')).toContain('<strong>Draft, not for payment:</strong> 2026-11 has not ended yet, so more clicks may come.');
+    expect(isComplete(run, { problems: [], monthEnded: false })).toBe(false);
+  });
+
 });

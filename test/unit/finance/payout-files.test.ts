@@ -77,6 +77,7 @@ const meta = (over: Partial<PayoutMeta> = {}): PayoutMeta => ({
     { key: 'clicks/day=2026-11-03/a.gz', day: '2026-11-03', size: 100, etag: '"e1"', sha256: 'a'.repeat(64), records: 8 },
   ],
   problems: [],
+  monthEnded: true,
   ...over,
 });
 
@@ -189,10 +190,11 @@ describe('summary.json', () => {
 });
 
 describe('isComplete', () => {
-  it('only with no unreadable input and no vendor without a rule', () => {
-    expect(isComplete(run(), { problems: [] })).toBe(true);
-    expect(isComplete(run(), { problems: [{ key: 'a', message: 'x' }] })).toBe(false);
-    expect(isComplete(run({ unpriced: [{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }] }), { problems: [] })).toBe(false);
+  it('only with the month ended, no unreadable input and no vendor without a rule', () => {
+    expect(isComplete(run(), { problems: [], monthEnded: true })).toBe(true);
+    expect(isComplete(run(), { problems: [], monthEnded: false })).toBe(false);
+    expect(isComplete(run(), { problems: [{ key: 'a', message: 'x' }], monthEnded: true })).toBe(false);
+    expect(isComplete(run({ unpriced: [{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }] }), { problems: [], monthEnded: true })).toBe(false);
   });
 });
 
