@@ -7,6 +7,8 @@ import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createApiApp } from '../http/api-app.ts';
 import { createConversionsApp } from '../http/conversions-app.ts';
 import { wireConversions } from '../http/conversions-wiring.ts';
+import { conversionConfig, localConfig } from '../config/config.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
 import { apiAuth, wireApi } from '../http/api-wiring.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
 import { createPortalApp } from '../http/portal-app.ts';
@@ -42,7 +44,7 @@ export function createLocalApp(opts: { readonly unrecorded?: UnrecordedJournal }
   root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
   // Signed by the booking system, not by an analyst: before the API's /api/v1/* credentials check.
-  root.route('/', createConversionsApp(wireConversions()));
+  root.route('/', createConversionsApp(wireConversions({ secret: conversionConfig().CONVERSION_SECRET ?? loadOrCreateSecrets(localConfig().REFTRACK_DATA_DIR).conversionSecret })));
   root.route('/', createApiApp(wireApi(auth)));
   // The vendor portal: its own signed, vendor-scoped credential, never the analyst token.
   root.route('/', createPortalApp(wirePortal()));
