@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { businessDay } from '../../core/business-day.ts';
 import { signConversion } from '../../core/conversion-signature.ts';
@@ -32,9 +33,11 @@ describe('bookings end to end (npm start, signed API, CLI, payouts from the expo
     const runtime = await startLocalRuntime(join(dir, 'data'), await localPorts(), { LOCAL_FIREHOSE_INTERVAL_SECONDS: '1' });
     const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { env: runtime.env, timeout: 60_000 });
     try {
-      const res = await fetch(`${runtime.baseUrl}/ref/solare`, { redirect: 'manual', headers: { 'user-agent': CHROME, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } });
-      expect(res.status).toBe(302);
-      const refCid = new URL(res.headers.get('location')!).searchParams.get('ref_cid')!;
+      // A browser's navigation (fetch() would always say Sec-Fetch-Mode: cors: a subresource, never paid).
+      const res = await request(`${runtime.baseUrl}/ref/solare`, { headers: { 'user-agent': CHROME, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } });
+      await res.body.dump();
+      expect(res.statusCode).toBe(302);
+      const refCid = new URL(String(res.headers.location)).searchParams.get('ref_cid')!;
       expect(refCid).toMatch(/^[0-9A-Z]{26}$/);
 
       const { conversionSecret } = JSON.parse(readFileSync(join(dir, 'data', 'secrets.json'), 'utf8')) as { conversionSecret: string };

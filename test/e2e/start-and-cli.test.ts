@@ -1,3 +1,4 @@
+import { request } from 'undici';
 /**
  * `npm start` and the CLI as a new user meets them: non-default ports, a CLI that finds its own
  * `npm start` with no settings but the data folder, a second `npm start` refused (same folder, or
@@ -65,8 +66,10 @@ describe('npm start and the CLI on non-default ports', () => {
     expect((await cli(dataDir, ['vendors', 'add', '--code', 'newcomer', '--name', 'New Comer'])).code).toBe(0);
     expect((await cli(dataDir, ['vendors', 'pause', '--code', 'puesto'])).code).toBe(0);
 
-    const res = await fetch(`${runtime.baseUrl}/ref/SOLARE`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36' } });
-    expect(res.status).toBe(302);
+    // A browser's top-level navigation. Not fetch(): it always says Sec-Fetch-Mode: cors, which is a subresource.
+    const res = await request(`${runtime.baseUrl}/ref/SOLARE`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } });
+    await res.body.dump();
+    expect(res.statusCode).toBe(302);
     const clicks = await cli(dataDir, ['clicks', '--vendor', 'SOLARE', '--json']);
     expect(clicks.code, clicks.out).toBe(0);
     const line = JSON.parse(clicks.out.trim().split('\n')[0]!);
