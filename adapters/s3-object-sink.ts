@@ -1,10 +1,9 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsConfig } from '../config/config.ts';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectSink } from '../core/outreach/ports.ts';
 import { StoreUnavailableError } from '../core/errors.ts';
 
-/** Created once per process. Only used with REFTRACK_TARGET=aws (locally the directory sink stands in). */
-export const s3 = new S3Client({ region: awsConfig().AWS_REGION });
+// The one S3 client (S3_ENDPOINT for an S3-compatible server); only used with REFTRACK_TARGET=aws.
+export { s3 } from './s3-client.ts';
 
 /** Writes to the assets bucket. Published templates are re-rendered often: short cache life. */
 export class S3ObjectSink implements ObjectSink {

@@ -1,6 +1,10 @@
-import { ReftrackError, ValidationError } from '../core/errors.ts';
+// First: finds the npm start this CLI belongs to before any command module builds a client.
+import { cliTarget } from './environment.ts';
+import { awsConfig } from '../config/config.ts';
+import { ReftrackError, StoreUnavailableError, ValidationError } from '../core/errors.ts';
 import { UsageError, type Command } from './command.ts';
 import { clicksCommand } from './commands/clicks.ts';
+import { conversionsCommand } from './commands/conversions.ts';
 import { outreachCommand } from './commands/outreach.ts';
 import { payoutsCommand } from './commands/payouts.ts';
 import { portalCommand } from './commands/portal.ts';
@@ -13,10 +17,21 @@ import { rollupsCommand } from './commands/rollups.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { stripControlsKeepingLines } from '../core/untrusted-text.ts';
 
-const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand, portalCommand];
+const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand, portalCommand, conversionsCommand];
 
 function help(): string {
   return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');
+}
+
+/** Which endpoint the CLI used, why, and what to do about it. */
+function connectionHelp(): string {
+  const aws = awsConfig();
+  if (aws.REFTRACK_TARGET === 'aws') return `  target: ${cliTarget.origin}. Check AWS_REGION, EVENTS_TABLE, STATE_TABLE and your AWS credentials.`;
+  return [
+    `  DynamoDB endpoint: ${aws.DYNAMODB_ENDPOINT} (from ${cliTarget.origin}).`,
+    '  Start the pipeline with `npm start` in this folder (the CLI then finds it through its runtime file), or run the CLI',
+    '  with the same REFTRACK_DATA_DIR / DYNAMODB_LOCAL_PORT as your npm start, or set DYNAMODB_ENDPOINT (REFTRACK_TARGET=aws for a deployment).',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof ValidationError) {
       console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}\n\n${command.usage}`);
       return 2;
+    }
+    if (error instanceof StoreUnavailableError) {
+      console.error(`reftrack ${command.name}: ${error.message}\n${connectionHelp()}`);
+      return 1;
     }
     if (error instanceof ReftrackError) {
       console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}`);

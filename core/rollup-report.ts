@@ -3,7 +3,6 @@
  * once so the CLI (`reftrack rollups`) and the analyst API (`GET /api/v1/rollups`) can never
  * disagree about a number or a column.
  */
-import { addDays, format, parse } from 'date-fns';
 import type { BreakdownDimension, BreakdownRow } from './breakdown.ts';
 import type { BusinessDay } from './business-day.ts';
 import { csvLine } from './finance/csv.ts';
@@ -16,7 +15,7 @@ export const FIGURE_COLUMNS: readonly FigureKey[] = FIGURE_KEYS;
 export { COUNT_COLUMNS, FIGURE_LABELS } from './figure-columns.ts';
 
 /** The longest range the API serves in one request (one Query of at most 400 small items). */
-export const MAX_RANGE_DAYS = 400;
+export { MAX_RANGE_DAYS, lastDays } from './day-range.ts';
 
 export type FiguresJson = RollupFigures;
 
@@ -76,7 +75,3 @@ export function breakdownCsvFileName(scope: RollupScope, by: BreakdownDimension,
 }
 
 /** The `count` business days ending with `to` (both included). */
-export function lastDays(to: BusinessDay, count: number): { from: BusinessDay; to: BusinessDay } {
-  const end = parse(to, 'yyyy-MM-dd', new Date(2000, 0, 1));
-  return { from: format(addDays(end, -(count - 1)), 'yyyy-MM-dd') as BusinessDay, to };
-}

@@ -98,7 +98,16 @@ export async function call<T>(path: string, init: RequestInit = {}, token: strin
     throw new ApiError(0, 'the server is not answering');
   }
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
-  return (await res.json()) as T;
+  const body = (await res.json()) as T;
+  const zone = (body as { timeZone?: unknown } | null)?.timeZone;
+  if (typeof zone === 'string') lastTimeZone = zone;
+  return body;
+}
+
+/** The business time zone the API last named; every time on the page is shown in it. */
+let lastTimeZone: string | undefined;
+export function businessTimeZone(): string | undefined {
+  return lastTimeZone;
 }
 
 /** Both error shapes the API uses: `{error: {code, message}}` and `{error: "Name", message}`. */

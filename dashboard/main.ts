@@ -4,7 +4,8 @@
  * text selection survive it; new clicks are announced through the polite live region.
  */
 import { periodToParams, type PeriodChoice } from '../core/period.ts';
-import { ApiError, currentToken, MissingTokenError, tokens } from './api.ts';
+import { ApiError, businessTimeZone, currentToken, MissingTokenError, tokens, useTokenSource } from './api.ts';
+import { chooseSignIn, localTokenSignIn, type SignIn } from './sign-in.ts';
 import { byId, h, setText } from './dom.ts';
 import { clockTime } from './format.ts';
 import { outreachView } from './outreach-board.ts';
@@ -79,7 +80,8 @@ async function refreshNow(): Promise<void> {
     if (mine !== generation) return;
     problem.hidden = true;
     problem.replaceChildren();
-    setText(updated, `updated ${clockTime()}`);
+    lastSuccess = new Date();
+    setText(updated, `updated ${stamp(lastSuccess)}`);
     document.title = `${current?.title ?? 'reftrack'} · reftrack`;
   } catch (error) {
     if (mine !== generation) return;
@@ -99,8 +101,19 @@ async function refreshNow(): Promise<void> {
 function showProblem(message: string): void {
   problem.hidden = false;
   problem.replaceChildren(h('p', {}, h('strong', {}, 'Could not refresh: '), message, ' The numbers shown are from the last successful update.'));
-  setText(updated, `stale since ${updated.textContent?.replace(/^updated /, '') ?? ''}`);
+  // From the time of the last success, not from the header's text (which would grow on every failed poll).
+  setText(updated, lastSuccess ? `stale since ${stamp(lastSuccess)}` : 'not updated yet');
 }
+
+/** When the numbers on screen were fetched; null until the first success. */
+let lastSuccess: Date | null = null;
+
+function stamp(at: Date): string {
+  const zone = businessTimeZone();
+  return zone ? `${clockTime(at, zone)} ${zone.replace(/_/g, ' ')} time` : clockTime(at);
+}
+
+let signIn: SignIn = localTokenSignIn;
 
 function needToken(rejected: boolean): void {
   stopped = true;
@@ -109,6 +122,21 @@ function needToken(rejected: boolean): void {
   view?.destroy();
   view = undefined;
   setText(updated, 'not connected');
+  if (signIn.begin) {
+    const begin = signIn.begin;
+    const button = h('button', { type: 'button', class: 'button' }, 'Sign in');
+    button.addEventListener('click', () => begin());
+    main.replaceChildren(
+      h(
+        'section',
+        { class: 'panel notice', 'aria-labelledby': 'token-title' },
+        h('h1', { id: 'token-title', tabindex: -1 }, rejected ? 'Your session has ended' : 'Sign in to the reftrack dashboard'),
+        h('p', {}, 'Sign in with your analyst account. The first time, you set a password and enrol an authenticator app for the one-time codes.'),
+        button,
+      ),
+    );
+    return;
+  }
   main.replaceChildren(
     h(
       'section',
@@ -136,6 +164,17 @@ document.querySelector<HTMLAnchorElement>('.skip-link')?.addEventListener('click
   main.focus();
 });
 
+// In AWS /dashboard-config.json names the Cognito sign-in (authorization code + PKCE); locally the #token= link.
+signIn = await chooseSignIn();
+if (signIn.kind === 'oidc') {
+  const oidc = signIn;
+  useTokenSource({ current: () => oidc.token(), adopt: () => null, forget: () => {}, rememberRoute: () => {} });
+  await oidc.complete();
+  const signOut = oidc.signOut!;
+  const button = h('button', { type: 'button', class: 'button secondary sign-out' }, 'Sign out');
+  button.addEventListener('click', () => signOut());
+  document.querySelector('.topbar-inner')?.append(button);
+}
 tokens.adopt();
 if (currentToken()) open(parseRoute(isRoute(location.hash) ? location.hash : '#/'), false);
 else needToken(false);

@@ -9,13 +9,14 @@
  * Every answer says which time zone its business days are in and is never cached.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BREAKDOWN_DIMENSIONS, breakdownCsvLines, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
-import { BusinessDayString, businessDay, daysBetween, type BusinessDay } from '../core/business-day.ts';
+import { businessDay, type BusinessDay } from '../core/business-day.ts';
+import { resolveDayRange } from '../core/day-range.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
-import { breakdownCsvFileName, breakdownReport, figuresJson, lastDays, MAX_RANGE_DAYS, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
+import { breakdownCsvFileName, breakdownReport, figuresJson, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { Vendor } from '../core/vendor.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../core/vendor-code.ts';
 import { logger } from '../adapters/telemetry.ts';
@@ -45,18 +46,15 @@ export interface ApiAppDeps {
   readonly auth: MiddlewareHandler;
 }
 
-/** Days the range covers when the caller gives no `from`/`to`. */
-export const DEFAULT_RANGE_DAYS = 30;
-
-const dayParam = BusinessDayString;
-
 const RollupsQuery = z.object({
+  // Case-insensitive, like the redirect and the CLI: `SOLARE` is solare.
   vendor: z
     .string()
+    .transform((s) => s.trim().toLowerCase())
     .refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })
     .optional(),
-  from: dayParam.optional(),
-  to: dayParam.optional(),
+  from: z.optional(z.string()),
+  to: z.optional(z.string()),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
@@ -97,7 +95,7 @@ export function createApiApp(deps: ApiAppDeps): Hono {
 
   app.get('/api/v1/rollups', async (c) => {
     const q = parseQuery(RollupsQuery, c.req.query());
-    const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, businessDay(deps.clock.now(), deps.timeZone));
+    const { from, to } = resolveDayRange(q, businessDay(deps.clock.now(), deps.timeZone));
     const scope: RollupScope = (q.vendor ?? ALL_VENDORS) as RollupScope;
     if (scope !== ALL_VENDORS && !(await deps.vendors.get(scope))) throw new NotFoundError(`no vendor with code "${scope}"`);
     const { days, total } = await deps.rollups.range(scope, from, to);
@@ -142,12 +140,7 @@ export function breakdownCsv(c: Context, timeZone: string, scope: RollupScope, b
   return c.body(`${breakdownCsvLines(scope, by, from, to, rows).join('\n')}\n`);
 }
 
-/** Defaults: `to` = today (business day), `from` = 30 days ending at `to`. Inclusive; at most 400 days. */
-export function resolveRange(from: BusinessDay | undefined, to: BusinessDay | undefined, today: BusinessDay): { from: BusinessDay; to: BusinessDay } {
-  const end = to ?? (from && from > today ? from : today);
-  const start = from ?? lastDays(end, DEFAULT_RANGE_DAYS).from;
-  if (start > end) throw new ValidationError(`from: ${start} is after to: ${end}`);
-  const span = daysBetween(start, end).length;
-  if (span > MAX_RANGE_DAYS) throw new ValidationError(`from/to: the range ${start} to ${end} spans ${span} days; at most ${MAX_RANGE_DAYS} days per request`);
-  return { from: start, to: end };
+/** The one day-range rule (core/day-range.ts), for every route that takes `from`/`to`. */
+export function resolveRange(from: string | undefined, to: string | undefined, today: BusinessDay): { from: BusinessDay; to: BusinessDay } {
+  return resolveDayRange({ from, to }, today);
 }

@@ -20,23 +20,36 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { Hono, type Context } from 'hono';
+import type { DashboardConfig } from '../dashboard/sign-in-config.ts';
 import { logger } from '../adapters/telemetry.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 
 // Scripts only from this origin, API calls and frames (the outreach preview, a statement)
 // only to it. Styles allow inline: uPlot positions its cursor and plot with style attributes.
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// With a sign-in provider, its token endpoint too (the deployment serves the same policy from CloudFront).
+export function dashboardCsp(signInOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${signInOrigin ? ` ${signInOrigin}` : ''}`,
+    "frame-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+export const DASHBOARD_CSP = dashboardCsp();
+
+/** The sign-in adapter the page uses locally: the token from the URL fragment (see dashboard/sign-in.ts). */
+export const LOCAL_DASHBOARD_CONFIG: DashboardConfig = { signIn: { kind: 'local-token' } };
+
+export interface DashboardAppOptions {
+  /** The sign-in adapter the page is told to use (`/dashboard-config.json`). @default the local token */
+  readonly config?: DashboardConfig;
+}
 
 export interface DashboardFile {
   /** URL path, e.g. `/assets/dashboard.js`. */
@@ -117,8 +130,10 @@ export async function dashboardBundle(): Promise<string> {
   return new TextDecoder().decode(js.body);
 }
 
-export function createDashboardApp(): Hono {
+export function createDashboardApp(opts: DashboardAppOptions = {}): Hono {
   const app = new Hono();
+  const config = opts.config ?? LOCAL_DASHBOARD_CONFIG;
+  const csp = dashboardCsp(config.signIn.kind === 'oidc' ? new URL(config.signIn.tokenUrl).origin : undefined);
   const serve = (match: (path: string) => boolean) => async (c: Context) => {
       let f: DashboardFile | undefined;
       try {
@@ -133,7 +148,7 @@ export function createDashboardApp(): Hono {
       const headers: Record<string, string> = { 'Content-Type': f.contentType, 'Cache-Control': f.cacheControl, 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
       if (encoding) headers['Content-Encoding'] = encoding;
       if (f.contentType.startsWith('text/html')) {
-        headers['Content-Security-Policy'] = DASHBOARD_CSP;
+        headers['Content-Security-Policy'] = csp;
         // Tokens travel in the fragment, which is never sent; this keeps the page's own URL out of Referer too.
         headers['Referrer-Policy'] = 'no-referrer';
       }
@@ -141,6 +156,8 @@ export function createDashboardApp(): Hono {
   };
   app.get('/', serve((p) => p === '/'));
   app.get('/portal', serve((p) => p === '/portal'));
+  // Which sign-in adapter the page uses; in AWS the deployment writes this file with Cognito's endpoints.
+  app.get('/dashboard-config.json', (c) => c.json(config, 200, { 'Cache-Control': 'no-store' }));
   app.get('/assets/:file{[a-z-]+(\\.[0-9a-f]{12})?\\.(js|css)}', serve((p) => p.startsWith('/assets/')));
   return app;
 }

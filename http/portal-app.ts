@@ -12,7 +12,7 @@
  *   GET /portal/api/v1/statements/<YYYY-MM>                 one published statement (HTML)
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BREAKDOWN_DIMENSIONS } from '../core/breakdown.ts';
 import { businessDay, BusinessDayString, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.ts';
@@ -49,7 +49,7 @@ export interface PortalAppDeps {
 
 type Env = { Variables: { grant: PortalGrant } };
 
-const Range = z.object({ from: BusinessDayString.optional(), to: BusinessDayString.optional(), format: z.enum(['json', 'csv']).default('json') }).strict();
+const Range = z.object({ from: z.optional(BusinessDayString), to: z.optional(BusinessDayString), format: z.enum(['json', 'csv']).default('json') }).strict();
 const BreakdownRange = Range.extend({ by: z.enum(BREAKDOWN_DIMENSIONS, { message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }).default('placement') }).strict();
 
 function parse<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {

@@ -9,6 +9,8 @@ export interface LocalSecrets {
   readonly apiToken: string;
   /** Signs vendor portal links (PORTAL_SIGNING_KEY when set wins). */
   readonly portalSigningKey: string;
+  /** Signs booking reports (`POST /api/v1/conversions`), as a booking system would. */
+  readonly conversionSecret: string;
 }
 
 /** Generated on first start and kept under the data directory (mode 600), never committed. */
@@ -18,8 +20,9 @@ export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const secrets: LocalSecrets = {
     visitorHashKey: stored.visitorHashKey ?? randomBytes(32).toString('base64url'),
     apiToken: stored.apiToken ?? randomBytes(24).toString('base64url'),
-    // Added to files written before the vendor portal existed; the other keys are kept as they are.
+    // Added to files written before the vendor portal or bookings existed; the other keys are kept as they are.
     portalSigningKey: stored.portalSigningKey ?? randomBytes(32).toString('base64url'),
+    conversionSecret: stored.conversionSecret ?? randomBytes(32).toString('base64url'),
   };
   if (Object.keys(secrets).some((k) => !(k in stored))) {
     mkdirSync(dataDir, { recursive: true });

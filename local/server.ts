@@ -5,6 +5,10 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createDashboardApp } from '../http/dashboard-app.ts';
 import { createApiApp } from '../http/api-app.ts';
+import { createConversionsApp } from '../http/conversions-app.ts';
+import { wireConversions } from '../http/conversions-wiring.ts';
+import { conversionConfig, localConfig } from '../config/config.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
 import { apiAuth, wireApi } from '../http/api-wiring.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
 import { createPortalApp } from '../http/portal-app.ts';
@@ -12,12 +16,19 @@ import { wirePortal } from '../http/portal-wiring.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
+import type { ClickEvent } from '../core/click-event.ts';
+import type { UnrecordedJournal } from './unrecorded-journal.ts';
 
-export function createLocalApp(): Hono {
+export function createLocalApp(opts: { readonly unrecorded?: UnrecordedJournal } = {}): Hono {
   const root = new Hono();
   // One middleware guards every JSON route: the bearer token locally (REFTRACK_TARGET decides).
   const auth = apiAuth();
-  const redirectApp = createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address });
+  const journal = opts.unrecorded;
+  const redirectApp = createRedirectApp({
+    ...wireRedirect(),
+    clientIp: (c) => getConnInfo(c).remote.address,
+    ...(journal ? { keepUnrecorded: (outcome: { event: ClickEvent }) => journal.keep(outcome.event) } : {}),
+  });
   // URL parsing folds dot segments, so `/ref/%2e%2e`, `/./ref/..` or `/ref;/%2e%2e` arrive here
   // as `/` and would open the dashboard. On Lambda the redirect function sees every /ref/* path
   // and sends such guests to the fallback; locally, check the raw request line so they get the
@@ -32,6 +43,8 @@ export function createLocalApp(): Hono {
   root.use('/portal/api/*', compress());
   root.route('/', redirectApp);
   root.route('/', createOutreachApp(wireOutreach(auth)));
+  // Signed by the booking system, not by an analyst: before the API's /api/v1/* credentials check.
+  root.route('/', createConversionsApp(wireConversions({ secret: conversionConfig().CONVERSION_SECRET ?? loadOrCreateSecrets(localConfig().REFTRACK_DATA_DIR).conversionSecret })));
   root.route('/', createApiApp(wireApi(auth)));
   // The vendor portal: its own signed, vendor-scoped credential, never the analyst token.
   root.route('/', createPortalApp(wirePortal()));

@@ -1,6 +1,6 @@
 /**
  * Lambda entry: the second consumer of the Events stream. Every INSERT becomes one export
- * line (schema reftrack.click/1) sent to Firehose. Records Firehose still refuses after the
+ * line (schema reftrack.click/1, or reftrack.conversion/1 for a booking) sent to Firehose. Records Firehose still refuses after the
  * sender's retry budget, and poison records, are returned as batch item failures so Lambda
  * redelivers them (a poison record ends in the mapping's on-failure destination once its
  * retries run out). Delivery is at least once: readers dedupe on clickId.
@@ -14,7 +14,8 @@ import { exportConfig } from '../config/config.ts';
 import { toExportLine } from '../core/export-record.ts';
 import { firehose } from '../adapters/firehose-client.ts';
 import { FirehoseSender, retryBudget, type ExportEntry } from '../adapters/firehose-sender.ts';
-import { clickEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
+import { logEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
+import { toConversionExportLine } from '../core/conversion-export.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
 
 export interface ExportSink {
@@ -31,7 +32,8 @@ export function createExportHandler(sink: ExportSink): (event: DynamoDBStreamEve
       if (record.eventName !== 'INSERT') continue; // click events are immutable; nothing else is exported
       const id = sequenceNumber(record);
       try {
-        entries.push({ id, data: encoder.encode(toExportLine(clickEventFromRecord(record))) });
+        const logged = logEventFromRecord(record);
+        entries.push({ id, data: encoder.encode(logged.type === 'click' ? toExportLine(logged.event) : toConversionExportLine(logged.event)) });
       } catch (error) {
         if (!(error instanceof PoisonRecordError)) throw error;
         // Isolated: the rest of the batch is still sent now.

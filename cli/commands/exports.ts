@@ -1,32 +1,42 @@
 import { join } from 'node:path';
-import { z } from 'zod';
-import { exportConfig, localConfig } from '../../config/config.ts';
-import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
-import { dedupeByClickId } from '../../core/export-record.ts';
+import * as z from 'zod';
+import { awsConfig, businessConfig, exportConfig, localConfig } from '../../config/config.ts';
+import type { BusinessDay } from '../../core/business-day.ts';
+import type { ClickEvent } from '../../core/click-event.ts';
+import { dedupeByClickId, toExportLine } from '../../core/export-record.ts';
+import type { VendorCode } from '../../core/vendor-code.ts';
 import { describeSource, ExportReader, parseExportSource, type ExportSource } from '../../adapters/export-reader.ts';
+import { FailedBatchReader, parseFailedBatchSource, type FailedBatchSource } from '../../adapters/failed-batches.ts';
 import { s3 } from '../../adapters/s3-client.ts';
+import { clickEventFromRecord, PoisonRecordError } from '../../adapters/stream-image.ts';
 import { dayArg } from '../args.ts';
-import { parseFlags, table, UsageError, type Command } from '../command.ts';
+import { flagRange, parseFlags, table, UsageError, type Command } from '../command.ts';
 import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
 
-const usage = `usage: reftrack exports ls --from YYYY-MM-DD [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
+const usage = `usage: reftrack exports ls [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
        reftrack exports cat --day YYYY-MM-DD [--dedupe] [--source DIR|s3://bucket/prefix]
+       reftrack exports redrive [--from DIR|s3://bucket/prefix] [--dry-run]
+       reftrack exports rebuild --day YYYY-MM-DD [--dry-run]
 
 Reads the click export (gzip NDJSON, schema reftrack.click/1, partitioned events/dt=<business day>/).
-  ls      lists the export objects of each day from --from to --to (default: --from only)
+  ls      lists the export objects of each business day from --from to --to; no range: the
+          last 30 business days; --from alone: from that day to today
   cat     prints every record of one business day, one JSON object per line; damaged
           lines/objects are reported on stderr with file and line, and the rest is still printed
   --dedupe    one line per clickId (delivery is at least once, so copies can exist)
-  --source    where to read; default <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET> (what npm start writes)`;
+  --source    where to read; default <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET> (what npm start writes)
+  redrive     sends every click of the batches the stream consumers gave up on (the failed-batches
+              bucket; --from defaults to s3://$FAILED_BATCHES_BUCKET in AWS, <REFTRACK_DATA_DIR>/dlq
+              locally) to the export's delivery stream again
+  rebuild     sends every click of one business day from the Events table to the delivery stream
+              again (after DroppedEventCount, or an export object lost by hand)
+  Both are safe to run twice: a click may then be exported more than once, and every reader
+  counts distinct clickIds (exports cat --dedupe, payouts, Athena's count(DISTINCT clickid)).`;
 
-const MAX_DAYS = 400;
-const day = dayArg.transform((s) => s as BusinessDay);
+const day = z.string().pipe(dayArg).transform((s) => s as BusinessDay);
 const source = z.string().min(1).refine((s) => !s.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), { message: 'must be a directory or s3://bucket[/prefix]' }).optional();
 
-const LsFlags = z
-  .object({ from: day, to: day.optional(), source })
-  .refine((f) => !f.to || f.to >= f.from, { message: 'must not be before --from', path: ['to'] })
-  .refine((f) => daysBetween(f.from, f.to ?? f.from).length <= MAX_DAYS, { message: `the range may span at most ${MAX_DAYS} days`, path: ['to'] });
+const LsFlags = z.object({ from: day.optional(), to: day.optional(), source });
 const CatFlags = z.object({ day, dedupe: z.boolean().default(false), source });
 
 export function resolveSource(raw: string | undefined): ExportSource {
@@ -36,15 +46,16 @@ export function resolveSource(raw: string | undefined): ExportSource {
 
 async function ls(argv: string[]): Promise<number> {
   const { flags } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' } }, LsFlags);
+  const { from, to } = flagRange(flags, businessConfig().TIME_ZONE);
   const src = resolveSource(flags.source);
-  const objects = await new ExportReader(s3).list(src, flags.from, flags.to ?? flags.from);
+  const objects = await new ExportReader(s3).list(src, from, to);
   if (objects.length === 0) {
-    console.log(`no export objects from ${flags.from} to ${flags.to ?? flags.from} under ${describeSource(src)}`);
+    console.log(`no export objects from ${from} to ${to} under ${describeSource(src)}`);
     return 0;
   }
   console.log(table(['day', 'bytes', 'modified (UTC)', 'key'], objects.map((o) => [o.day, o.size, o.lastModified?.toISOString() ?? '-', o.key])));
   const days = new Set(objects.map((o) => o.day)).size;
-  console.log(`\n${objects.length} object(s), ${objects.reduce((n, o) => n + o.size, 0)} bytes, ${days} day(s) with data`);
+  console.log(`\n${objects.length} object(s), ${objects.reduce((n, o) => n + o.size, 0)} bytes, ${days} day(s) with data, ${from} to ${to}`);
   return 0;
 }
 
@@ -64,16 +75,97 @@ async function cat(argv: string[]): Promise<number> {
   return 0;
 }
 
+function failedBatchSource(raw: string | undefined): FailedBatchSource {
+  if (raw) return parseFailedBatchSource(raw);
+  if (awsConfig().REFTRACK_TARGET === 'aws') {
+    const bucket = exportConfig().FAILED_BATCHES_BUCKET;
+    if (!bucket) throw new UsageError('--from is required, or FAILED_BATCHES_BUCKET (the Reftrack-Data output FailedBatchesBucketName)');
+    return { kind: 's3', bucket, prefix: '' };
+  }
+  return { kind: 'dir', root: join(localConfig().REFTRACK_DATA_DIR, 'dlq') };
+}
+
+/** The export's delivery stream, the same sender (and retry budget) as the export consumer. */
+async function resend(events: readonly ClickEvent[]): Promise<{ sent: number; failed: number }> {
+  const [{ firehose }, { FirehoseSender, retryBudget }] = await Promise.all([import('../../adapters/firehose-client.ts'), import('../../adapters/firehose-sender.ts')]);
+  const cfg = exportConfig();
+  const encoder = new TextEncoder();
+  try {
+    const { sent, failed } = await new FirehoseSender(firehose, cfg.DELIVERY_STREAM_NAME, retryBudget(cfg)).send(events.map((e) => ({ id: e.clickId, data: encoder.encode(toExportLine(e)) })));
+    for (const f of failed) console.error(`${f.id}: not delivered (${f.errorCode}: ${f.errorMessage})`);
+    return { sent, failed: failed.length };
+  } finally {
+    firehose.destroy();
+  }
+}
+
+async function redrive(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv, { from: { type: 'string' }, 'dry-run': { type: 'boolean' } }, z.object({ from: source, 'dry-run': z.boolean().default(false) }));
+  const src = failedBatchSource(flags.from);
+  const { batches, problems } = await new FailedBatchReader(s3).read(src);
+  const events = new Map<string, ClickEvent>();
+  let skipped = 0;
+  for (const batch of batches) {
+    for (const record of batch.records) {
+      if (record.eventName !== 'INSERT') continue;
+      try {
+        const event = clickEventFromRecord(record);
+        events.set(event.clickId, event);
+      } catch (error) {
+        if (!(error instanceof PoisonRecordError)) throw error;
+        skipped++;
+        console.error(`${batch.key}: record ${record.dynamodb?.SequenceNumber ?? record.eventID ?? '?'} is not a click event (${error.message}); left in place`);
+      }
+    }
+  }
+  for (const p of problems) console.error(`${p.key}: ${p.message}`);
+  const where = src.kind === 'dir' ? src.root : `s3://${src.bucket}/${src.prefix}`;
+  if (flags['dry-run']) {
+    console.log(`${events.size} click(s) in ${batches.length} failed batch(es) under ${where} would be sent again; ${skipped} poison record(s), ${problems.length} unreadable object(s)`);
+    return problems.length + skipped > 0 ? 1 : 0;
+  }
+  const { sent, failed } = events.size > 0 ? await resend([...events.values()]) : { sent: 0, failed: 0 };
+  console.log(`sent ${sent} click(s) from ${batches.length} failed batch(es) under ${where} to ${exportConfig().DELIVERY_STREAM_NAME}; ${failed} not delivered, ${skipped} poison record(s), ${problems.length} unreadable object(s)`);
+  return failed + skipped + problems.length > 0 ? 1 : 0;
+}
+
+async function rebuild(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv, { day: { type: 'string' }, 'dry-run': { type: 'boolean' } }, z.object({ day, 'dry-run': z.boolean().default(false) }));
+  const [{ dynamodb }, { DynamoClickLog }, { DynamoVendorStore }] = await Promise.all([
+    import('../../adapters/dynamodb-client.ts'),
+    import('../../adapters/dynamodb-click-log.ts'),
+    import('../../adapters/dynamodb-vendor-store.ts'),
+  ]);
+  const { EVENTS_TABLE, STATE_TABLE } = awsConfig();
+  const events: ClickEvent[] = [];
+  try {
+    // Vendors are never deleted (only paused), so the vendor list names every partition of the day.
+    const log = new DynamoClickLog(dynamodb, EVENTS_TABLE);
+    for (const vendor of await new DynamoVendorStore(dynamodb, STATE_TABLE).list()) events.push(...(await log.forVendorDay(vendor.code as VendorCode, flags.day)));
+  } finally {
+    dynamodb.destroy();
+  }
+  if (flags['dry-run']) {
+    console.log(`${events.length} click(s) of ${flags.day} would be sent again`);
+    return 0;
+  }
+  const { sent, failed } = events.length > 0 ? await resend(events) : { sent: 0, failed: 0 };
+  console.log(`sent ${sent} click(s) of ${flags.day} from ${EVENTS_TABLE} to ${exportConfig().DELIVERY_STREAM_NAME}; ${failed} not delivered`);
+  return failed > 0 ? 1 : 0;
+}
+
 export const exportsCommand: Command = {
   name: 'exports',
-  summary: 'list and print the click export (ls, cat)',
+  summary: 'list and print the click export (ls, cat); send clicks again (redrive, rebuild)',
   usage,
   async run(argv) {
     const [sub, ...rest] = argv;
     try {
       if (sub === 'ls') return await ls(rest);
       if (sub === 'cat') return await cat(rest);
-      throw new UsageError(sub ? `unknown subcommand "${sub}" (ls or cat)` : 'missing subcommand (ls or cat)');
+      if (sub === 'redrive') return await redrive(rest);
+      if (sub === 'rebuild') return await rebuild(rest);
+      throw new UsageError(sub ? `unknown subcommand "${sub}" (ls, cat, redrive or rebuild)` : 'missing subcommand (ls, cat, redrive or rebuild)');
     } finally {
       s3.destroy();
     }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, localConfig } from '../../config/config.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { CardStatus, CardType } from '../../core/outreach/approval-card.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, outreachConfig } from '../../config/config.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { DEFAULT_PORTAL_DAYS, issuePortalToken, MAX_PORTAL_DAYS, portalLink } from '../../core/portal-credential.ts';

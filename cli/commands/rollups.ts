@@ -1,26 +1,27 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
-import { daysBetween, parseBusinessDay } from '../../core/business-day.ts';
 import { FIGURE_KEYS, FIGURE_LABELS } from '../../core/rollup-figures.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
-import { MAX_RANGE_DAYS, rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
+import { rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
-import { parseFlags, table, UsageError, type Command } from '../command.ts';
+import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
+import { flagRange, parseFlags, requireKnownVendor, table, type Command } from '../command.ts';
 import { dayArg, vendorCodeArg } from '../args.ts';
 
-const usage = `usage: reftrack rollups --from YYYY-MM-DD --to YYYY-MM-DD [--vendor CODE] [--format table|csv|json]
+const usage = `usage: reftrack rollups [--vendor CODE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
 
 Daily rollups, every day of the range (zeros where nothing was counted) and a total row.
-  --vendor CODE   one vendor (default: all vendors together)
-  --from, --to    business days, both included (at most 400 days)
+  --vendor CODE   one vendor (default: all vendors together); an unknown code is an error
+  --from, --to    business days, both included (at most 400 days). No range: the last 30
+                  business days; --from alone: from that day to today
   --format        table (default), csv, or json`;
 
 const Flags = z.object({
   vendor: vendorCodeArg.optional(),
-  from: dayArg,
-  to: dayArg,
+  from: z.optional(dayArg),
+  to: z.optional(dayArg),
   format: z.enum(['table', 'csv', 'json']).default('table'),
 });
 
@@ -34,23 +35,27 @@ export const rollupsCommand: Command = {
   usage,
   async run(argv) {
     const { flags } = parseFlags(argv, { vendor: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } }, Flags);
-    const from = parseBusinessDay(flags.from);
-    const to = parseBusinessDay(flags.to);
-    if (from > to) throw new UsageError('--from must not be after --to');
-    if (daysBetween(from, to).length > MAX_RANGE_DAYS) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
+    const { TIME_ZONE } = businessConfig();
+    const { from, to } = flagRange(flags, TIME_ZONE);
     const scope: RollupScope = flags.vendor ?? ALL_VENDORS;
     const aws = awsConfig();
-    const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
-    const { days, total } = await reader.range(scope, from, to);
-    dynamodb.destroy();
+    let report;
+    try {
+      if (flags.vendor) await requireKnownVendor(new DynamoVendorStore(dynamodb, aws.STATE_TABLE), flags.vendor);
+      const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
+      report = await reader.range(scope, from, to);
+    } finally {
+      dynamodb.destroy();
+    }
+    const { days, total } = report;
 
     // The same presenters as GET /api/v1/rollups, so the CLI and the API print the same numbers.
     if (flags.format === 'json') {
-      console.log(JSON.stringify(rollupReport({ timeZone: businessConfig().TIME_ZONE, scope, from, to, days, total }), null, 2));
+      console.log(JSON.stringify(rollupReport({ timeZone: TIME_ZONE, scope, from, to, days, total }), null, 2));
     } else if (flags.format === 'csv') {
       for (const line of rollupCsvLines(scope, days, total)) console.log(line);
     } else {
-      console.log(`${scope === ALL_VENDORS ? 'all vendors' : scope}, ${from} to ${to}`);
+      console.log(`${scope === ALL_VENDORS ? 'all vendors' : scope}, ${from} to ${to} (business days, ${TIME_ZONE})`);
       console.log(table(['day', ...FIGURE_LABELS], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));
     }
     return 0;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsConfig, qualificationRules } from '../../config/config.ts';
 import { parseBusinessDay } from '../../core/business-day.ts';
 import { ruleLabel } from '../../core/qualification.ts';
@@ -18,7 +18,7 @@ Prints each vendor and day that differs (field, recount, stored); exits 1 if any
   --from, --to    only these business days (both included)
   --json          the report as JSON`;
 
-const Flags = z.object({ vendor: vendorCodeArg.optional(), from: dayArg.optional(), to: dayArg.optional(), json: z.boolean().default(false) });
+const Flags = z.object({ vendor: vendorCodeArg.optional(), from: z.optional(dayArg), to: z.optional(dayArg), json: z.boolean().default(false) });
 
 export const verifyCommand: Command = {
   name: 'verify',

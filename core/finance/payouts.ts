@@ -9,10 +9,12 @@
  * They are computed by the very same rules and planner the aggregate consumer uses, so a
  * statement and the dashboard cannot define them differently.
  *
- * Amount: earned = qualified x rate; capped at the monthly cap; plus the balance carried in
- * from last month = due. Due below the vendor's minimum pays nothing and is carried forward.
+ * Amount: earned = qualified x rate, capped at the monthly cap; plus the commission on bookings
+ * paid this month less clawbacks (core/finance/commission.ts); plus the balance carried in from
+ * last month = due. Due below the vendor's minimum (or below zero, after a clawback) pays nothing
+ * and is carried forward.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day.ts';
 import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';
@@ -20,6 +22,7 @@ import { diffRollups, type RollupDifference } from '../rollup-diff.ts';
 import { judgeAll, ruleLabel, type QualificationRules } from '../qualification.ts';
 import { projectionId, recount, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
 import type { VendorCode } from '../vendor-code.ts';
+import { computeCommissions, type BookingLine, type CommissionRun, type ExportedConversion } from './commission.ts';
 import { clickEventOf, type ExportedClick } from './exported-click.ts';
 import { multiplyCents, type Cents } from './money.ts';
 import type { PayoutRules } from './payout-rules.ts';
@@ -59,7 +62,8 @@ const PreviousSummary = z.object({
   schema: z.literal('reftrack.payouts/1'),
   month: z.string(),
   currency: z.string(),
-  vendors: z.array(z.object({ code: z.string(), carriedForwardCents: z.number().int().min(0) }).passthrough()),
+  // Negative: a clawback larger than the month's earnings, owed back out of next month's.
+  vendors: z.array(z.object({ code: z.string(), carriedForwardCents: z.number().int() }).passthrough()),
 });
 
 /** Reads the carried-forward balances from the previous month's summary.json; it must be that month's. */
@@ -103,12 +107,20 @@ export interface VendorStatement {
   readonly earnedCents: Cents;
   readonly monthlyCapCents: Cents | null;
   readonly capApplied: boolean;
+  /** Bookings paid this month (core/finance/commission.ts), their value, commission and clawbacks. */
+  readonly bookings: number;
+  readonly bookingValueCents: Cents;
+  readonly commissionCents: Cents;
+  readonly clawbackCents: Cents;
+  /** Every booking line of the month (paid, held, reversed, clawed back): `bookings/<vendor>.csv`. */
+  readonly bookingLines: readonly BookingLine[];
   readonly carriedInCents: Cents;
+  /** Capped click earnings + commission - clawbacks + carried in. May be negative after a clawback. */
   readonly dueCents: Cents;
   readonly minimumPayoutCents: Cents;
   /** What is paid this month. */
   readonly amountCents: Cents;
-  /** Left unpaid (below the minimum), owed next month. */
+  /** Left unpaid (below the minimum), owed next month; negative: owed back by the vendor. */
   readonly carriedForwardCents: Cents;
   readonly days: DayCount[];
   /** Every qualified click: what `audit/<vendor>.csv` lists. Sorted by day, then clickId. */
@@ -126,6 +138,9 @@ export interface PayoutRun {
   readonly vendorDays: ReadonlyMap<string, ProjectionDelta>;
   /** The qualification rules and version every verdict comes from. */
   readonly qualificationRules: string;
+  /** Bookings of the month credited to no vendor, and bookings that could not be priced. */
+  readonly unattributedBookings: CommissionRun['unattributed'];
+  readonly bookingProblems: CommissionRun['problems'];
 }
 
 export interface PayoutInput {
@@ -138,6 +153,8 @@ export interface PayoutInput {
   readonly vendorNames: ReadonlyMap<string, string>;
   /** The qualification rules (the deployment's NETWORK_CAP, VELOCITY_PER_MINUTE). */
   readonly qualification: QualificationRules;
+  /** Exported conversions up to the month's end (earlier months too: reversals claw back). */
+  readonly conversions?: readonly ExportedConversion[];
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -197,6 +214,8 @@ export function analyseClicks(lines: readonly ExportedClick[], days: readonly Bu
 
 export function computePayouts(input: PayoutInput): PayoutRun {
   const { events, lines, vendorDays, qualified: qualifiedIds, rules: qualificationRules } = analyseClicks(input.lines, input.month.days, input.qualification);
+  const commissionRules = new Map([...input.rules.vendors].flatMap(([code, r]) => (r.commission ? [[code, r.commission] as const] : [])));
+  const commissions = computeCommissions({ month: input.month, currency: input.rules.currency, rules: commissionRules, conversions: input.conversions ?? [] });
 
   const perVendor = new Map<string, { clicks: number; latestName: { ts: string; name: string } | null }>();
   for (const e of events) {
@@ -217,7 +236,8 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     const earnedCents = multiplyCents(qualified.length, rule.rateCents);
     const cappedCents = rule.monthlyCapCents === null ? earnedCents : Math.min(earnedCents, rule.monthlyCapCents);
     const carriedInCents = input.carryIn?.balances.get(code) ?? 0;
-    const dueCents = cappedCents + carriedInCents;
+    const booked = commissions.vendors.get(code);
+    const dueCents = cappedCents + (booked?.netCents ?? 0) + carriedInCents;
     const pays = dueCents > 0 && dueCents >= rule.minimumPayoutCents;
     vendors.push({
       code,
@@ -234,6 +254,11 @@ export function computePayouts(input: PayoutInput): PayoutRun {
       earnedCents,
       monthlyCapCents: rule.monthlyCapCents,
       capApplied: cappedCents < earnedCents,
+      bookings: booked?.bookings ?? 0,
+      bookingValueCents: booked?.bookingValueCents ?? 0,
+      commissionCents: booked?.commissionCents ?? 0,
+      clawbackCents: booked?.clawbackCents ?? 0,
+      bookingLines: booked?.lines ?? [],
       carriedInCents,
       dueCents,
       minimumPayoutCents: rule.minimumPayoutCents,
@@ -260,6 +285,8 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     unpriced,
     vendorDays,
     qualificationRules,
+    unattributedBookings: commissions.unattributed,
+    bookingProblems: commissions.problems,
   };
 }
 
@@ -272,6 +299,9 @@ export interface PayoutTotals {
   readonly networkCapClicks: number;
   readonly duplicateVisitorClicks: number;
   readonly qualifiedClicks: number;
+  readonly bookings: number;
+  readonly commissionCents: Cents;
+  readonly clawbackCents: Cents;
   readonly amountCents: Cents;
   readonly carriedForwardCents: Cents;
 }
@@ -287,6 +317,9 @@ export function payoutTotals(vendors: readonly VendorStatement[]): PayoutTotals 
     networkCapClicks: sum((v) => v.networkCapClicks),
     duplicateVisitorClicks: sum((v) => v.duplicateVisitorClicks),
     qualifiedClicks: sum((v) => v.qualifiedClicks),
+    bookings: sum((v) => v.bookings),
+    commissionCents: sum((v) => v.commissionCents),
+    clawbackCents: sum((v) => v.clawbackCents),
     amountCents: sum((v) => v.amountCents),
     carriedForwardCents: sum((v) => v.carriedForwardCents),
   };

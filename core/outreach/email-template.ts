@@ -35,6 +35,8 @@ export function renderOutreachEmail(vendor: Vendor, links: OutreachLinks, settin
   const name = escapeHtml(vendor.name);
   const brand = escapeHtml(settings.brandName);
   const referral = escapeHtml(links.referral);
+  // Links the vendor clicks in their own e-mail open the preview: the vendor is not a guest.
+  const preview = escapeHtml(links.vendorPreview);
   const qrImage = escapeHtml(links.qrImage);
   const qrVector = escapeHtml(links.qrVector);
   // The private page link is a credential: it goes only into the e-mail actually sent, never a shared preview.
@@ -63,11 +65,11 @@ export function renderOutreachEmail(vendor: Vendor, links: OutreachLinks, settin
 <tr><td align="center" style="padding:20px 28px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:separate;">
 <tr><td align="center" bgcolor="#0b3954" style="border-radius:6px;background-color:#0b3954;">
-<a href="${referral}" target="_blank" rel="noopener" style="display:inline-block;padding:14px 28px;${font}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:6px;">Open your referral link</a>
+<a href="${preview}" target="_blank" rel="noopener" style="display:inline-block;padding:14px 28px;${font}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:6px;">See where your link leads</a>
 </td></tr></table>
 </td></tr>
 <tr><td style="padding:0 28px 8px 28px;${text}">Share this link on your site, menus, receipts or social posts:</td></tr>
-<tr><td style="padding:0 28px 20px 28px;${font}font-size:15px;line-height:22px;word-break:break-all;"><a href="${referral}" target="_blank" rel="noopener" style="color:#0b66c3;text-decoration:underline;">${referral}</a></td></tr>
+<tr><td style="padding:0 28px 20px 28px;${font}font-size:15px;line-height:22px;word-break:break-all;"><a href="${preview}" target="_blank" rel="noopener" style="color:#0b66c3;text-decoration:underline;">${referral}</a></td></tr>
 <tr><td style="padding:8px 28px;${text}"><strong>See your numbers:</strong> ${portal ? `your private page shows your clicks, the paid (qualified) ones, QR scans apart from shared links, and this month's estimated earnings: <a href="${portal}" target="_blank" rel="noopener" style="color:#0b66c3;text-decoration:underline;">see your numbers</a>. Keep this link to yourself; anyone who has it can see your figures.` : 'your private numbers page (clicks, the paid ones, QR scans apart from shared links) comes with the e-mail we send you; ask us if you need a new link.'}</td></tr>
 <tr><td style="padding:8px 28px;${text}"><strong>For your counter:</strong> print this QR code on a card. Scans are counted separately from shared links, so you can see which works better.</td></tr>
 <tr><td align="center" style="padding:12px 28px 4px 28px;">

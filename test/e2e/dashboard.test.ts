@@ -92,8 +92,21 @@ describe('dashboard in headless Chromium', () => {
     await poll(() => page.locator('#overview-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#overview-chart figcaption').textContent()).toMatch(/no clicks yet|clicks/);
     expect(await page.locator('#overview-chart [role="img"]').getAttribute('aria-labelledby')).toBe('overview-chart-title');
-    await poll(() => page.locator('#updated').textContent()).toMatch(/^updated \d\d:\d\d:\d\d$/);
+    // Header times are in the business zone, and say so.
+    await poll(() => page.locator('#updated').textContent()).toMatch(/^updated \d\d:\d\d:\d\d America\/Los Angeles time$/);
     await shot(page, 'overview-empty');
+  });
+
+  it('says "stale since" once, however many polls fail, and recovers', async () => {
+    const before = (await page.locator('#updated').textContent())!.replace(/^updated /, '');
+    await page.route('**/api/v1/**', (route) => route.abort());
+    await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).toMatch(/^stale since /);
+    await page.waitForTimeout(4_500); // two more failed polls
+    const stale = await page.locator('#updated').textContent();
+    expect(stale).toMatch(/^stale since \d\d:\d\d:\d\d America\/Los Angeles time$/);
+    expect(stale!.slice('stale since '.length) >= before).toBe(true);
+    await page.unroute('**/api/v1/**');
+    await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).toMatch(/^updated /);
   });
 
   it("shows solare's new click without a reload, keeping focus, and announces it", async () => {

@@ -51,7 +51,10 @@ describe('outreach e-mail template', () => {
     const { html, subject } = kit.email;
     expect(subject).toContain(v.name);
     expect(html).toContain(`Hello ${escapeHtml(v.name)} team,`);
-    expect(html).toContain(`href="https://ref.example.com/ref/${v.code}"`);
+    // Links open the vendor's uncounted preview; the text shows the plain link to share.
+    expect(html).toContain(`href="https://ref.example.com/ref/${v.code}?preview=vendor"`);
+    expect(html).toContain(`>https://ref.example.com/ref/${v.code}</a>`);
+    expect(html).not.toContain(`href="https://ref.example.com/ref/${v.code}"`);
     expect(html).toContain(`>https://ref.example.com/ref/${v.code}</a>`);
     expect(html).toContain(`src="https://assets.example.com/vendor-referral/qr/${v.code}.png"`);
     expect(html).toMatch(/<img [^>]*alt="QR code for [^"]+"/);

@@ -176,6 +176,7 @@ describe('outcomes without an event', () => {
     const { deps, appended } = setup();
     expect(await recordClick(req({ method: 'HEAD', utmContent: 'qr' }), deps)).toEqual({
       kind: 'not-counted',
+      reason: 'head',
       location: 'https://queenofsandiego.com/?utm_source=solare&utm_medium=referral&utm_campaign=vendor-referral&utm_content=qr',
     });
     expect(appended).toEqual([]);

@@ -19,7 +19,7 @@ const november = parseMonth('2026-11');
 const line = (spec: ClickSpec): ExportedClick => toExportRecord(click(spec));
 const rules = (vendors: Record<string, Partial<VendorPayoutRule> & { rateCents: number }>): PayoutRules => ({
   currency: 'USD',
-  vendors: new Map(Object.entries(vendors).map(([code, r]) => [code as VendorCode, { monthlyCapCents: null, minimumPayoutCents: 0, ...r }])),
+  vendors: new Map(Object.entries(vendors).map(([code, r]) => [code as VendorCode, { monthlyCapCents: null, minimumPayoutCents: 0, commission: null, ...r }])),
 });
 
 /** November's 30 days, zero except the days given as `[clicks, qualified]`. */
@@ -47,6 +47,11 @@ function emptyStatement(code: string, name: string, rule: { rateCents: number; m
     earnedCents: 0,
     monthlyCapCents: rule.monthlyCapCents ?? null,
     capApplied: false,
+    bookings: 0,
+    bookingValueCents: 0,
+    commissionCents: 0,
+    clawbackCents: 0,
+    bookingLines: [],
     carriedInCents: 0,
     dueCents: 0,
     minimumPayoutCents: rule.minimumPayoutCents ?? 0,
@@ -98,7 +103,9 @@ describe('carry-in (the previous summary.json)', () => {
   it('refuses a file that is not a summary, naming the file and the problem', () => {
     expect(() => parseCarryIn('{', 'oct.json', 'abc', november, 'USD')).toThrow(/^oct\.json: not a payouts summary\.json \(.*JSON/);
     expect(() => parseCarryIn(summary({ schema: 'reftrack.payouts/2' }), 'oct.json', 'abc', november, 'USD')).toThrow(/^oct\.json: not a payouts summary\.json \(.*schema/s);
-    expect(() => parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: -1 }] }), 'oct.json', 'abc', november, 'USD')).toThrow(ValidationError);
+    expect(() => parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: 0.5 }] }), 'oct.json', 'abc', november, 'USD')).toThrow(ValidationError);
+    // A negative balance (clawbacks above a month's earnings) is owed back, and carried in as such.
+    expect(parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: -1 }] }), 'oct.json', 'abc', november, 'USD').balances.get('lola')).toBe(-1);
   });
 
   it('refuses another month or another currency', () => {
@@ -257,7 +264,7 @@ describe('analyseClicks', () => {
     const result = analyseClicks([la2, tokyo, puesto, la], november.days, DEFAULT_RULES);
     expect([...result.vendorDays.keys()].sort()).toEqual(['puesto|2026-11-03', 'solare|2026-11-03', 'solare|2026-11-04']);
     expect(result.vendorDays.get('solare|2026-11-03')).toEqual({
-      scope: 'solare', period: '2026-11-03', clicks: 2, botClicks: 0, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 2, firstClickAt: la.ts, lastClickAt: la2.ts,
+      scope: 'solare', period: '2026-11-03', clicks: 2, botClicks: 0, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 2, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: la.ts, lastClickAt: la2.ts,
     });
     expect(result.qualified).toEqual(new Map([['solare', [qualifiedOf(la), qualifiedOf(la2), qualifiedOf(tokyo)]]]));
     expect(result.events.map((e) => e.clickId)).toEqual([la2.clickId, tokyo.clickId, puesto.clickId, la.clickId]);
@@ -268,8 +275,8 @@ describe('payoutTotals', () => {
   it('sums every column over the vendors', () => {
     const a = { ...emptyStatement('a', 'A', { rateCents: 1 }), clicks: 10, botClicks: 1, internalClicks: 2, duplicateVisitorClicks: 3, qualifiedClicks: 4, amountCents: 500, carriedForwardCents: 0 };
     const b = { ...emptyStatement('b', 'B', { rateCents: 1 }), clicks: 20, botClicks: 2, internalClicks: 4, duplicateVisitorClicks: 6, qualifiedClicks: 8, amountCents: 0, carriedForwardCents: 70 };
-    expect(payoutTotals([a, b])).toEqual({ clicks: 30, botClicks: 3, internalClicks: 6, duplicateVisitorClicks: 9, qualifiedClicks: 12, amountCents: 500, carriedForwardCents: 70 });
-    expect(payoutTotals([])).toEqual({ clicks: 0, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0, amountCents: 0, carriedForwardCents: 0 });
+    expect(payoutTotals([a, b])).toEqual({ clicks: 30, botClicks: 3, subresourceClicks: 0, internalClicks: 6, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 9, qualifiedClicks: 12, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 500, carriedForwardCents: 70 });
+    expect(payoutTotals([])).toEqual({ clicks: 0, botClicks: 0, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 0, carriedForwardCents: 0 });
   });
 });
 
@@ -283,7 +290,7 @@ describe('--check-rollups', () => {
   ];
   const payoutRun = () => computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
   const stored: DailyRollup[] = [
-    { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
+    { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
     { scope: 'solare' as VendorCode, day: '2026-11-04' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: '2026-11-04T18:00:00.000Z', lastClickAt: '2026-11-04T18:00:00.000Z' },
   ];
 

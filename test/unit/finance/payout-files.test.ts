@@ -18,7 +18,7 @@ const days = (month: Month, counts: Record<string, [number, number]>) => month.d
 // lola: 2 qualified x 0.40 = 0.80, 0.30 carried in, due 1.10 >= minimum 1.00: paid.
 const lola: VendorStatement = {
   code: 'lola' as VendorCode, name: 'Lola & Sons', clicks: 5, botClicks: 1, internalClicks: 1, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 1, qualifiedClicks: 2,
-  rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, carriedInCents: 30, dueCents: 110, minimumPayoutCents: 100,
+  rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 30, dueCents: 110, minimumPayoutCents: 100,
   amountCents: 110, carriedForwardCents: 0,
   days: days(november, { [day(3)]: [3, 1], [day(20)]: [2, 1] }),
   qualified: [
@@ -29,7 +29,7 @@ const lola: VendorStatement = {
 // puesto: 3 x 3.00 = 9.00 capped at 5.00; below its minimum 6.00, so carried forward.
 const puesto: VendorStatement = {
   code: 'puesto' as VendorCode, name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
-  rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, carriedInCents: 0, dueCents: 500, minimumPayoutCents: 600,
+  rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 500, minimumPayoutCents: 600,
   amountCents: 0, carriedForwardCents: 500,
   days: days(november, { [day(10)]: [3, 3] }),
   qualified: [
@@ -41,16 +41,16 @@ const puesto: VendorStatement = {
 // solare: no click, no cap, no minimum.
 const solare: VendorStatement = {
   code: 'solare' as VendorCode, name: 'Solare', clicks: 0, botClicks: 0, internalClicks: 0, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0,
-  rateCents: 125, earnedCents: 0, monthlyCapCents: 1000, capApplied: false, carriedInCents: 0, dueCents: 0, minimumPayoutCents: 0,
+  rateCents: 125, earnedCents: 0, monthlyCapCents: 1000, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 0, minimumPayoutCents: 0,
   amountCents: 0, carriedForwardCents: 0, days: days(november, {}), qualified: [],
 };
 
 const rules: PayoutRules = {
   currency: 'USD',
   vendors: new Map([
-    ['lola' as VendorCode, { rateCents: 40, monthlyCapCents: null, minimumPayoutCents: 100 }],
-    ['puesto' as VendorCode, { rateCents: 300, monthlyCapCents: 500, minimumPayoutCents: 600 }],
-    ['solare' as VendorCode, { rateCents: 125, monthlyCapCents: 1000, minimumPayoutCents: 0 }],
+    ['lola' as VendorCode, { rateCents: 40, monthlyCapCents: null, minimumPayoutCents: 100, commission: null }],
+    ['puesto' as VendorCode, { rateCents: 300, monthlyCapCents: 500, minimumPayoutCents: 600, commission: null }],
+    ['solare' as VendorCode, { rateCents: 125, monthlyCapCents: 1000, minimumPayoutCents: 0, commission: null }],
   ]),
 };
 
@@ -59,6 +59,8 @@ const run = (over: Partial<PayoutRun> = {}): PayoutRun => ({
   currency: 'USD',
   lines: { read: 12, unique: 10, duplicateDeliveries: 2, outsideMonth: 2 },
   vendors: [lola, puesto, solare],
+  unattributedBookings: [],
+  bookingProblems: [],
   unpriced: [],
   vendorDays: new Map(),
   qualificationRules: ruleLabel(DEFAULT_RULES),
@@ -77,6 +79,7 @@ const meta = (over: Partial<PayoutMeta> = {}): PayoutMeta => ({
     { key: 'clicks/day=2026-11-03/a.gz', day: '2026-11-03', size: 100, etag: '"e1"', sha256: 'a'.repeat(64), records: 8 },
   ],
   problems: [],
+  monthEnded: true,
   ...over,
 });
 
@@ -101,10 +104,10 @@ describe('statements.csv and the audit files', () => {
     const withComma = { ...lola, name: 'Lola, "the" bar' };
     expect(renderPayoutFiles(run({ vendors: [withComma, puesto, solare] }), meta()).get('statements.csv')).toBe(
       [
-        'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,carried_in,minimum_payout,amount,carried_forward,currency',
-        'lola,"Lola, ""the"" bar",2026-11,5,1,1,1,2,0.40,0.80,,false,0.30,1.00,1.10,0.00,USD',
-        'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0.00,6.00,0.00,5.00,USD',
-        'solare,Solare,2026-11,0,0,0,0,0,1.25,0.00,10.00,false,0.00,0.00,0.00,0.00,USD',
+        'vendor,name,month,clicks,bot_clicks,subresource_clicks,internal_clicks,suspicious_clicks,network_cap_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
+        'lola,"Lola, ""the"" bar",2026-11,5,1,0,1,0,0,1,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.30,1.00,1.10,0.00,USD',
+        'puesto,Puesto,2026-11,3,0,0,0,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,6.00,0.00,5.00,USD',
+        'solare,Solare,2026-11,0,0,0,0,0,0,0,0,1.25,0.00,10.00,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
         '',
       ].join('\n'),
     );
@@ -123,8 +126,10 @@ describe('summary.json', () => {
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.split('\n')[1]).toBe(`  "schema": "${SUMMARY_SCHEMA}",`);
     const vendorLine = (v: VendorStatement, amount: string) => ({
-      code: v.code, name: v.name, clicks: v.clicks, botClicks: v.botClicks, internalClicks: v.internalClicks, duplicateVisitorClicks: v.duplicateVisitorClicks,
+      code: v.code, name: v.name, clicks: v.clicks, botClicks: v.botClicks, subresourceClicks: v.subresourceClicks, internalClicks: v.internalClicks,
+      suspiciousClicks: v.suspiciousClicks, networkCapClicks: v.networkCapClicks, duplicateVisitorClicks: v.duplicateVisitorClicks,
       qualifiedClicks: v.qualifiedClicks, rateCents: v.rateCents, earnedCents: v.earnedCents, monthlyCapCents: v.monthlyCapCents, capApplied: v.capApplied,
+      bookings: v.bookings, bookingValueCents: v.bookingValueCents, commissionCents: v.commissionCents, clawbackCents: v.clawbackCents,
       carriedInCents: v.carriedInCents, dueCents: v.dueCents, minimumPayoutCents: v.minimumPayoutCents, amountCents: v.amountCents, carriedForwardCents: v.carriedForwardCents, amount,
     });
     expect(JSON.parse(text)).toEqual({
@@ -135,6 +140,8 @@ describe('summary.json', () => {
       timeZone: 'America/Los_Angeles',
       currency: 'USD',
       complete: true,
+      monthEnded: true,
+      qualificationRules: 'qualification v1 (cap 3/network/day, velocity 10/min)',
       rules: {
         sha256: '0123456789abcdef'.repeat(4),
         vendors: {
@@ -154,8 +161,10 @@ describe('summary.json', () => {
       lines: { read: 12, unique: 10, duplicateDeliveries: 2, outsideMonth: 2 },
       problems: [],
       unpricedVendors: [],
+      unattributedBookings: [],
+      bookingProblems: [],
       vendors: [vendorLine(lola, '1.10'), vendorLine(puesto, '0.00'), vendorLine(solare, '0.00')],
-      totals: { clicks: 8, botClicks: 1, internalClicks: 1, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 1, qualifiedClicks: 5, amountCents: 110, carriedForwardCents: 500, amount: '1.10', carriedForward: '5.00' },
+      totals: { clicks: 8, botClicks: 1, internalClicks: 1, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 1, qualifiedClicks: 5, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 110, carriedForwardCents: 500, amount: '1.10', carriedForward: '5.00' },
     });
     // An object without an etag has no etag key at all (not "etag": null).
     expect(text).not.toContain('"etag": null');
@@ -186,10 +195,11 @@ describe('summary.json', () => {
 });
 
 describe('isComplete', () => {
-  it('only with no unreadable input and no vendor without a rule', () => {
-    expect(isComplete(run(), { problems: [] })).toBe(true);
-    expect(isComplete(run(), { problems: [{ key: 'a', message: 'x' }] })).toBe(false);
-    expect(isComplete(run({ unpriced: [{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }] }), { problems: [] })).toBe(false);
+  it('only with the month ended, no unreadable input and no vendor without a rule', () => {
+    expect(isComplete(run(), { problems: [], monthEnded: true })).toBe(true);
+    expect(isComplete(run(), { problems: [], monthEnded: false })).toBe(false);
+    expect(isComplete(run(), { problems: [{ key: 'a', message: 'x' }], monthEnded: true })).toBe(false);
+    expect(isComplete(run({ unpriced: [{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }] }), { problems: [], monthEnded: true })).toBe(false);
   });
 });
 
@@ -224,7 +234,10 @@ describe('the HTML statement', () => {
     expect(tableRows(lolaHtml)).toEqual([
       ['Clicks on your link', '5'],
       ['Automated (bots, link previews, prefetches)', '1'],
+      ['Loaded by a page, not clicked (images, frames, scripts)', '0'],
       ['Our own staff', '1'],
+      ['Bursts from one network (more than the velocity limit in a minute)', '0'],
+      ['Beyond the paid clicks allowed per network per day', '0'],
       ['Repeat clicks by a guest already counted that day', '1'],
       ['.total', 'Qualified clicks (paid)', '2'],
       ['2 qualified clicks &times; 0.40 USD', '0.80 USD'],
@@ -265,7 +278,7 @@ describe('the HTML statement', () => {
   });
 
   it('a capped vendor below its minimum: the cap marked applied and the amount carried forward', () => {
-    expect(tableRows(statement('puesto')).slice(5)).toEqual([
+    expect(tableRows(statement('puesto')).slice(8)).toEqual([
       ['3 qualified clicks &times; 3.00 USD', '9.00 USD'],
       ['Monthly cap (applied)', '5.00 USD'],
       ['Carried over from last month', '0.00 USD'],
@@ -280,7 +293,7 @@ describe('the HTML statement', () => {
 
   it('a vendor without clicks: a cap not applied, no minimum row, and no day table', () => {
     const html = statement('solare');
-    expect(tableRows(html).slice(5)).toEqual([
+    expect(tableRows(html).slice(8)).toEqual([
       ['0 qualified clicks &times; 1.25 USD', '0.00 USD'],
       ['Monthly cap', '10.00 USD'],
       ['Carried over from last month', '0.00 USD'],
@@ -311,7 +324,7 @@ describe('the HTML statement', () => {
     const start = '<p class="draft" role="alert"><strong>Draft, not for payment:</strong> ';
     const end = '. The figures below may be incomplete.</p>';
     expect(draft([], problems)).toContain(`${start}2 part(s) of the click export could not be read${end}`);
-    expect(draft([{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }], [])).toContain(`${start}0 part(s) of the click export could not be read and 1 vendor(s) have no payout rule${end}`);
+    expect(draft([{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }], [])).toContain(`${start}1 vendor(s) have no payout rule${end}`);
   });
 
   it('escapes the currency, issuer, zone and names', () => {

@@ -1,0 +1,30 @@
+/**
+ * CloudFormation custom resource (behind the CDK provider framework), run on every deploy that
+ * changes its properties: adds the vendors of config/vendors.json (the `Vendors` property) that
+ * do not exist yet, never overwriting one (a pause or rename done with the CLI survives), then
+ * publishes every active vendor's QR images and e-mail preview to the assets bucket, which the
+ * distribution serves under /outreach/. Delete does nothing: vendors are data.
+ */
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { awsConfig, outreachConfig } from '../config/config.ts';
+import { dynamodb } from '../adapters/dynamodb-client.ts';
+import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
+import { s3, S3ObjectSink } from '../adapters/s3-object-sink.ts';
+import { buildOutreachKit, publishOutreachKit } from '../core/outreach/outreach-kit.ts';
+import { VendorList } from '../core/vendor.ts';
+import { importVendors } from '../core/vendor-import.ts';
+import { outreachSettings } from '../http/outreach-wiring.ts';
+
+const store = new DynamoVendorStore(dynamodb, awsConfig().STATE_TABLE);
+const assets = new S3ObjectSink(s3, outreachConfig().ASSETS_BUCKET);
+
+export async function handler(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data: Record<string, string> }> {
+  const PhysicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : 'reftrack-vendor-seed';
+  if (event.RequestType === 'Delete') return { PhysicalResourceId, Data: {} };
+  // A bad list fails the deployment with zod's message (CloudFormation shows it) before anything is written.
+  const { added, kept } = await importVendors(store, VendorList.parse(JSON.parse(String(event.ResourceProperties.Vendors))));
+  const active = (await store.list()).filter((v) => v.status === 'active');
+  for (const vendor of active) await publishOutreachKit(await buildOutreachKit(vendor, outreachSettings()), assets);
+  console.log(JSON.stringify({ message: 'vendors seeded, outreach published', added, kept, published: active.map((v) => v.code) }));
+  return { PhysicalResourceId, Data: { Added: added.join(','), Kept: kept.join(','), Published: String(active.length) } };
+}
