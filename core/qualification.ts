@@ -4,8 +4,10 @@
  * The unit the rules look at is one network of one vendor on one business day (a "unit":
  * vendor × day × networkHash). Everything a rule needs lives inside the unit, because a
  * visitor (HMAC of ip + user agent + day) always belongs to exactly one network (its ip's):
- *   - velocity: a UTC minute in which the network made more than `velocityPerMinute` clicks
- *     (bots included) is suspicious; the human clicks of that minute are never paid;
+ *   - velocity: a UTC minute in which the network made more than `velocityPerMinute` human
+ *     clicks is suspicious; the human clicks of that minute are never paid. Bot verdicts do not
+ *     count: they are unpaid anyway, and counting them would let anyone who embeds a link as
+ *     an image on pages a vendor's guests visit make those guests' real clicks unpaid;
  *   - a visitor's first human, non-internal, non-suspicious click (lowest clickId) is its
  *     candidate; later ones are repeat visits;
  *   - network cap: of the candidates, the `networkCap` with the lowest clickIds are
@@ -72,7 +74,7 @@ const byClickId = (a: JudgedClick, b: JudgedClick) => (a.clickId < b.clickId ? -
 export function judgeUnit(clicks: readonly JudgedClick[], rules: QualificationRules): { verdicts: ClickVerdict[]; figures: RollupFigures } {
   const unique = [...new Map(clicks.map((c) => [c.clickId, c])).values()].sort(byClickId);
   const perMinute = new Map<string, number>();
-  for (const c of unique) perMinute.set(minuteOf(c.ts), (perMinute.get(minuteOf(c.ts)) ?? 0) + 1);
+  for (const c of unique) if (!c.bot.isBot) perMinute.set(minuteOf(c.ts), (perMinute.get(minuteOf(c.ts)) ?? 0) + 1);
 
   const v = `v${QUALIFICATION_RULE_VERSION}`;
   const outcomes = new Map<string, { outcome: ClickOutcome; rule: string }>();

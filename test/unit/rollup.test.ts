@@ -63,6 +63,12 @@ describe('qualification rules', () => {
     expect(get(recount(burst.slice(0, 10), rules), 'solare', calm.day)).toMatchObject({ suspiciousClicks: 0, qualifiedClicks: 3, networkCapClicks: 7 });
   });
 
+  it('bot loads do not make a burst: a page full of hidden pixels cannot make its visitors\' real clicks unpaid', () => {
+    const pixels = Array.from({ length: 30 }, (_, i) => click({ network: 'net-p', visitor: 'guest', at: minute(5, i), subresource: i % 2 === 0, bot: i % 2 === 1 }));
+    const real = click({ network: 'net-p', visitor: 'guest', at: minute(5, 40) });
+    expect(get(recount([...pixels, real], rules), 'solare', real.day)).toMatchObject({ clicks: 31, botClicks: 30, subresourceClicks: 15, suspiciousClicks: 0, qualifiedClicks: 1 });
+  });
+
   it('subresource loads are excluded with their own reason; each verdict names its rule and version', () => {
     const pixel = click({ network: 'n1', visitor: 'p', subresource: true });
     const { verdicts, figures } = judgeUnit([judgedClick(pixel)], rules);
