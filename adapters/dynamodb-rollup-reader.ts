@@ -5,7 +5,7 @@ import { ALL_VENDORS, sumDays, zeroFilledDays, type DailyRollup, type RollupScop
 import { queryAll, scanAll } from './dynamodb-query.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RollupGenerations } from './rollup-generation.ts';
-import { dailyFromProjection, dayRangeBounds, projectionFromItem, rollupPk, scopesPk, type StoredProjection } from './state-table.ts';
+import { bookingFromItem, bookingPk, dailyFromProjection, dayRangeBounds, projectionFromItem, rollupPk, scopesPk, type StoredProjection } from './state-table.ts';
 
 /**
  * The read side of the rollups, for the CLI and the analyst API. A vendor's days (every write
@@ -24,8 +24,7 @@ export class RollupReader {
   async daily(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<DailyRollup[]> {
     const generation = await this.generations.current();
     const vendors = scope === ALL_VENDORS ? await this.scopes(generation) : [scope];
-    const found = (await Promise.all(vendors.map((v) => this.projections(generation, v, from, to)))).flat();
-    return zeroFilledDays(scope, from, to, found.map(dailyFromProjection));
+    return zeroFilledDays(scope, from, to, await this.vendorDays(generation, vendors, from, to));
   }
 
   /**
@@ -43,8 +42,7 @@ export class RollupReader {
   async totals(scope: RollupScope): Promise<VendorTotals> {
     const generation = await this.generations.current();
     const vendors = scope === ALL_VENDORS ? await this.scopes(generation) : [scope];
-    const found = (await Promise.all(vendors.map((v) => this.projections(generation, v, '0000-01-01', '9999-12-31')))).flat();
-    return sumDays(scope, found.map(dailyFromProjection));
+    return sumDays(scope, await this.vendorDays(generation, vendors, '0000-01-01', '9999-12-31'));
   }
 
   /** Daily rows plus their sum, the shape the CLI and API print. */
@@ -58,6 +56,23 @@ export class RollupReader {
     const gen = generation ?? (await this.generations.current());
     const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': scopesPk(gen) }) }, 'list rollup vendors');
     return items.map((i) => String(unmarshall(i).sk) as RollupScope);
+  }
+
+  /** Every stored piece of the vendors' days: click projections (per write shard) and booking items. */
+  private async vendorDays(generation: number, vendors: readonly string[], from: string, to: string): Promise<DailyRollup[]> {
+    const found = await Promise.all(vendors.flatMap((v) => [this.projections(generation, v, from, to).then((ps) => ps.map(dailyFromProjection)), this.bookingDays(v, from, to)]));
+    return found.flat();
+  }
+
+  /** The booking items of one vendor's days, each as the figures it adds to its day. */
+  async bookingDays(vendor: string, from: string, to: string): Promise<DailyRollup[]> {
+    const bounds = dayRangeBounds(from, to);
+    const items = await queryAll(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: marshall({ ':pk': bookingPk(vendor), ':from': bounds.from, ':to': bounds.to }) },
+      'query booking figures',
+    );
+    return items.flatMap((item) => bookingFromItem(unmarshall(item)) ?? []);
   }
 
   /** The stored projection items (write shards) of one vendor's days. */

@@ -45,6 +45,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { capBreakdown, type BreakdownDimension, type DayBreakdown } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
 import type { ClickEvent } from '../core/click-event.ts';
+import type { ConversionEvent } from '../core/conversion-event.ts';
 import { ConflictError, type ReftrackError } from '../core/errors.ts';
 import { DEFAULT_RULES, ruleLabel, unitId, type QualificationRules } from '../core/qualification.ts';
 import { COUNT_KEYS, figuresFromRecord, type RollupFigures } from '../core/rollup-figures.ts';
@@ -53,7 +54,7 @@ import { fromEventItem } from './dynamodb-click-log.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { queryAll } from './dynamodb-query.ts';
 import { eventKey, eventShard, parseEventPartition, type EventShard } from './events-table.ts';
-import { breakdownAttribute, breakdownAttributes, breakdownFromItem, projectionKey, scopeKey, unitFromItem, unitItem, unitKey } from './state-table.ts';
+import { bookingItem, breakdownAttribute, breakdownAttributes, breakdownFromItem, projectionKey, scopeKey, unitFromItem, unitItem, unitKey } from './state-table.ts';
 
 /** Transaction limit: at most 100 actions (DynamoDB). */
 export const MAX_ACTIONS = 100;
@@ -228,6 +229,29 @@ export class DynamoRollupStore {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Applies conversions to the booking figures: one Put per attributed conversion of an item
+   * whose content the immutable event fixes (adapters/state-table.ts), so a redelivered, late or
+   * replayed conversion rewrites the same item and counts once. Independent of the generation.
+   */
+  async applyBookings(events: readonly ConversionEvent[]): Promise<{ applied: number; failed: Array<{ event: ConversionEvent; error: ReftrackError }> }> {
+    const failed: Array<{ event: ConversionEvent; error: ReftrackError }> = [];
+    let applied = 0;
+    await Promise.all(
+      events.map(async (event) => {
+        const item = bookingItem(event);
+        if (!item) return;
+        try {
+          await this.client.send(new PutItemCommand({ TableName: this.tables.state, Item: marshall(item, { removeUndefinedValues: true }) }));
+          applied++;
+        } catch (error) {
+          failed.push({ event, error: storeError('apply booking figures', error) });
+        }
+      }),
+    );
+    return { applied, failed };
   }
 
   /** Returns the events whose partition must be recounted instead (sealed, or a unit too big). */

@@ -2,6 +2,7 @@ import { paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ClickEvent } from '../core/click-event.ts';
 import { fromEventItem } from './dynamodb-click-log.ts';
+import { isConversionItem } from './dynamodb-conversion-log.ts';
 import { storeError } from './dynamodb-errors.ts';
 
 export interface EventLogPage {
@@ -28,6 +29,8 @@ export async function* scanEventLog(client: DynamoDBClient, tableName: string): 
     const invalid: string[] = [];
     for (const raw of next.value.Items ?? []) {
       const item = unmarshall(raw);
+      // Conversions share the log; their figures need no replay (adapters/state-table.ts, BOOKING#).
+      if (isConversionItem(item)) continue;
       try {
         events.push(fromEventItem(item));
       } catch {

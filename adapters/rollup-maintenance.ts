@@ -6,12 +6,16 @@
 import { BatchWriteItemCommand, paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { daysBetween, type BusinessDay } from '../core/business-day.ts';
+import { bookingFiguresByVendorDay } from '../core/booking-figures.ts';
 import type { ClickEvent } from '../core/click-event.ts';
+import type { ConversionEvent } from '../core/conversion-event.ts';
 import { ReftrackError } from '../core/errors.ts';
 import type { QualificationRules } from '../core/qualification.ts';
 import { diffRollups, type RollupDifference } from '../core/rollup-diff.ts';
+import { addFigures, ZERO_FIGURES, type RollupFigures } from '../core/rollup-figures.ts';
 import { figuresOfClicks, projectionId, sumShards, type ProjectionDelta, type RollupScope } from '../core/rollup.ts';
 import { fromEventItem } from './dynamodb-click-log.ts';
+import { CONVERSION_PK_PREFIX, fromConversionItem } from './dynamodb-conversion-log.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { queryAll, scanAll } from './dynamodb-query.ts';
 import type { DynamoRollupStore } from './dynamodb-rollup-store.ts';
@@ -59,6 +63,28 @@ export async function vendorDayEvents(client: DynamoDBClient, eventsTable: strin
   return { events, invalid };
 }
 
+/**
+ * Every conversion in the Events table, as booking figures per `vendor|day` (a Scan filtered
+ * to the conversion partitions: bookings are few next to clicks). Unreadable items are named.
+ */
+async function bookingRecount(client: DynamoDBClient, eventsTable: string, invalid: string[]): Promise<Map<string, RollupFigures>> {
+  const items = await scanAll(
+    client,
+    { TableName: eventsTable, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: marshall({ ':prefix': CONVERSION_PK_PREFIX }), ConsistentRead: true },
+    'scan conversions',
+  );
+  const events: ConversionEvent[] = [];
+  for (const raw of items) {
+    const item = unmarshall(raw);
+    try {
+      events.push(fromConversionItem(item));
+    } catch {
+      invalid.push(`${item.pk}/${item.sk}`);
+    }
+  }
+  return bookingFiguresByVendorDay(events);
+}
+
 /** The vendor-days the Events table holds (a keys-only Scan: memory is one entry per vendor-day). */
 async function eventVendorDays(client: DynamoDBClient, eventsTable: string): Promise<Set<string>> {
   const found = new Set<string>();
@@ -98,13 +124,19 @@ export async function verifyRollups(deps: {
       if ((!slice.vendors || slice.vendors.includes(v)) && inRange(d)) vendorDays.add(key);
     }
   }
+  const invalid: string[] = [];
+  const bookings = await bookingRecount(deps.client, deps.tables.events, invalid);
+  for (const key of bookings.keys()) {
+    const [v, d] = key.split('|') as [string, string];
+    if ((!slice.vendors || slice.vendors.includes(v)) && inRange(d)) vendorDays.add(key);
+  }
   // Stored days no event explains are differences too.
   for (const v of scopes) {
     for (const p of await deps.reader.projections(generation, v, slice.from ?? '0000-01-01', slice.to ?? '9999-12-31')) vendorDays.add(`${v}|${p.day}`);
+    for (const b of await deps.reader.bookingDays(v, slice.from ?? '0000-01-01', slice.to ?? '9999-12-31')) vendorDays.add(`${v}|${b.day}`);
   }
 
   let events = 0;
-  const invalid: string[] = [];
   const differences: RollupDifference[] = [];
   let done = 0;
   for (const key of [...vendorDays].sort()) {
@@ -112,8 +144,9 @@ export async function verifyRollups(deps: {
     const read = await vendorDayEvents(deps.client, deps.tables.events, vendor, day);
     events += read.events.length;
     invalid.push(...read.invalid);
-    const recounted: ProjectionDelta = { scope: vendor as RollupScope, period: day, ...figuresOfClicks(read.events, deps.rules) };
-    const stored = sumShards(vendor as RollupScope, day, (await deps.reader.projections(generation, vendor, day, day)).map((p) => p.figures));
+    const recounted: ProjectionDelta = { scope: vendor as RollupScope, period: day, ...addFigures(figuresOfClicks(read.events, deps.rules), bookings.get(key) ?? ZERO_FIGURES) };
+    const storedParts = [...(await deps.reader.projections(generation, vendor, day, day)).map((p) => p.figures), ...(await deps.reader.bookingDays(vendor, day, day))];
+    const stored = sumShards(vendor as RollupScope, day, storedParts);
     differences.push(...diffRollups(new Map([[projectionId(vendor as RollupScope, day), recounted]]), [{ scope: stored.scope, period: day, figures: stored }]));
     if (++done % 500 === 0) say(`verified ${done} of ${vendorDays.size} vendor-days (${events} events)`);
   }

@@ -16,6 +16,14 @@
  *                                          A vendor's days share one partition key, sorted by day:
  *                                          a day range is one Query; a day is the sum of its shards,
  *                                          TOTAL and all vendors (`*`) are sums on read. No TTL.
+ *   BOOKING#<vendor> / DAY#<day>#<conversionId>
+ *                                          one attributed conversion's booking figures on its day
+ *                                          (core/booking-figures.ts). Written by a Put of content
+ *                                          derived from the immutable event, so a redelivery rewrites
+ *                                          the same item: exactly once at any lateness, no marker, no
+ *                                          TTL. Each item is written by the consumer of its booking's
+ *                                          stream shard only. No generation: the qualification rules
+ *                                          do not judge bookings, so a replay has nothing to rebuild.
  *   ROLLUP-SCOPES#<gen> / <vendor>       every vendor with rollups in a generation (written once, on its
  *                                          first click): what the all-vendors sums read
  *   UNIT#<gen>#<vendor>#<day>#<network> / UNIT
@@ -27,7 +35,9 @@ import type { ClickEvent } from '../core/click-event.ts';
 import { BREAKDOWN_DIMENSIONS, breakdownInputs, LINK_PLACEMENT, type BreakdownDimension, type BreakdownInputs, type DayBreakdown, type DeviceClass } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
 import type { JudgedClick } from '../core/qualification.ts';
-import { figuresFromRecord, type RollupFigures } from '../core/rollup-figures.ts';
+import { bookingContribution } from '../core/booking-figures.ts';
+import type { ConversionEvent } from '../core/conversion-event.ts';
+import { figuresFromRecord, ZERO_FIGURES, type RollupFigures } from '../core/rollup-figures.ts';
 import type { DailyRollup, RollupScope, StoredUnit } from '../core/rollup.ts';
 import type { EventShard } from './events-table.ts';
 import type { TableDefinition } from './tables.ts';
@@ -64,6 +74,35 @@ export function scopeKey(generation: number, vendorCode: string): { pk: string; 
 
 export function unitKey(generation: number, unitId: string): { pk: string; sk: string } {
   return { pk: `UNIT#${generation}#${unitId}`, sk: 'UNIT' };
+}
+
+export function bookingPk(vendorCode: string): string {
+  return `BOOKING#${vendorCode}`;
+}
+
+/** The item of one attributed conversion, or null for an unattributed one (it counts for no vendor). */
+export function bookingItem(event: ConversionEvent): Record<string, unknown> | null {
+  const c = bookingContribution(event);
+  if (!c) return null;
+  return {
+    pk: bookingPk(c.vendorCode),
+    sk: `DAY#${c.day}#${c.conversionId}`,
+    bookingId: event.bookingId,
+    status: event.status,
+    valueCents: event.valueCents,
+    currency: event.currency,
+    clickId: event.attribution.kind === 'attributed' ? event.attribution.clickId : null,
+    bookings: c.figures.bookings,
+    bookingValueCents: c.figures.bookingValueCents,
+  };
+}
+
+/** A stored booking item as the vendor-day figures it adds. */
+export function bookingFromItem(item: Record<string, unknown>): DailyRollup | null {
+  const m = /^BOOKING#(.+)$/.exec(String(item.pk));
+  const d = /^DAY#(\d{4}-\d{2}-\d{2})#/.exec(String(item.sk));
+  if (!m || !d) return null;
+  return { scope: m[1]! as RollupScope, day: d[1] as BusinessDay, ...ZERO_FIGURES, bookings: Number(item.bookings) || 0, bookingValueCents: Number(item.bookingValueCents) || 0 };
 }
 
 /** A stored projection item: one shard of one vendor-day. */

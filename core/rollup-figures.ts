@@ -8,6 +8,9 @@
  *     = humanClicks
  *   botClicks (of which subresourceClicks) + humanClicks = clicks
  * (core/qualification.ts decides the outcome of each click.)
+ *
+ * The booking figures come from conversion events, never from clicks (core/booking-figures.ts):
+ * a click adds 0 to them, a conversion adds 0 to every click figure.
  */
 
 export const COUNT_FIGURES = [
@@ -21,6 +24,8 @@ export const COUNT_FIGURES = [
   { key: 'suspiciousClicks', label: 'suspicious', meaning: 'human clicks in a minute when their network clicked more than the velocity limit' },
   { key: 'networkCapClicks', label: 'net-cap', meaning: 'first clicks of visitors beyond the network cap of their network' },
   { key: 'repeatVisitorClicks', label: 'repeat', meaning: 'further human clicks of a visitor already counted that day' },
+  { key: 'bookings', label: 'bookings', meaning: 'bookings credited to the vendor on their booking day, less cancellations and refunds on the day they were recorded' },
+  { key: 'bookingValueCents', label: 'booking value', meaning: 'the value of those bookings in cents, reversals subtracted' },
 ] as const;
 
 export const WINDOW_FIGURES = [

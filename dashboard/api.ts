@@ -17,6 +17,8 @@ export interface Figures {
   readonly humanClicks: number;
   readonly uniqueVisitors: number;
   readonly qualifiedClicks: number;
+  readonly bookings: number;
+  readonly bookingValueCents: number;
   readonly firstClickAt: string | null;
   readonly lastClickAt: string | null;
 }

@@ -1,9 +1,17 @@
 /** Numbers, days and times as the dashboard shows them. */
+import { CENTS_COLUMNS } from '../core/figure-columns.ts';
 
 const integer = new Intl.NumberFormat('en-US');
 
 export function count(n: number): string {
   return integer.format(n);
+}
+
+const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A figure as shown: counts with separators, amounts in cents as money. */
+export function figureText(field: string, n: number): string {
+  return CENTS_COLUMNS.has(field) ? money.format(n / 100) : integer.format(n);
 }
 
 /** "1 click", "2 clicks". */

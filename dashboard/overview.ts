@@ -4,7 +4,7 @@ import { COUNT_COLUMNS, FIGURE_LABELS } from '../core/figure-columns.ts';
 import { analystFigures, api, type VendorSummary } from './api.ts';
 import { dataTable, type Column } from './data-table.ts';
 import { h, setText } from './dom.ts';
-import { businessToday, plural, prettyInstant } from './format.ts';
+import { businessToday, figureText, plural, prettyInstant } from './format.ts';
 import { figuresSection } from './figures.ts';
 import type { View } from './view.ts';
 import { announce } from './widgets.ts';
@@ -18,7 +18,7 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
   const columns: Column<VendorSummary>[] = [
     { key: 'name', label: 'Vendor', value: (v) => v.name, link: (v) => `#/vendor/${encodeURIComponent(v.code)}${location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?')) : ''}` },
     { key: 'status', label: 'Status', value: (v) => v.status },
-    ...COUNT_COLUMNS.map((field) => ({ key: field, label: FIGURE_LABELS[field], num: true, value: (v: VendorSummary) => v.totals[field] })),
+    ...COUNT_COLUMNS.map((field) => ({ key: field, label: FIGURE_LABELS[field], num: true, value: (v: VendorSummary) => v.totals[field], text: (v: VendorSummary) => figureText(field, v.totals[field]) })),
     { key: 'lastClickAt', label: 'Last click', value: (v) => v.totals.lastClickAt, text: (v) => prettyInstant(v.totals.lastClickAt, timeZone) },
   ];
   // By name by default: rows that jump while you read are worse than an unsorted table; sorting is one click away.

@@ -5,7 +5,7 @@ import { COUNT_COLUMNS, FIGURE_LABELS } from '../core/figure-columns.ts';
 import type { BreakdownResponse, DayFigures, Figures, FiguresSource } from './api.ts';
 import { dataTable, type Column } from './data-table.ts';
 import { byId, h, setText } from './dom.ts';
-import { count, prettyDay } from './format.ts';
+import { count, figureText, prettyDay } from './format.ts';
 import { rangeText } from './period-picker.ts';
 
 /** Says something once through the polite live region (new clicks, a card moved). */
@@ -46,10 +46,10 @@ export function figureTiles(label: string, fields: readonly CountField[] = COUNT
       for (const field of fields) {
         const { value, change } = values.get(field)!;
         const before = value.textContent;
-        if (setText(value, count(f[field])) && before !== '–') flash(value);
+        if (setText(value, figureText(field, f[field])) && before !== '–') flash(value);
         if (prev) {
           const p = percentChange(f[field], prev[field]);
-          setText(change, `${formatChange(f[field], prev[field])} vs ${count(prev[field])} before`);
+          setText(change, `${formatChange(f[field], prev[field])} vs ${figureText(field, prev[field])} before`);
           change.className = `tile-change ${p === null || p > 0 ? 'up' : p < 0 ? 'down' : ''}`;
         } else setText(change, '');
       }
@@ -61,7 +61,7 @@ export function figureTiles(label: string, fields: readonly CountField[] = COUNT
 export function dailyTable(opts: { caption: string; id: string; csvName: () => string }) {
   const columns: Column<DayFigures>[] = [
     { key: 'day', label: 'Day', value: (d) => d.day, text: (d) => (d.day === 'TOTAL' ? 'Total' : prettyDay(d.day)) },
-    ...COUNT_COLUMNS.map((field) => ({ key: field, label: FIGURE_LABELS[field], num: true, value: (d: DayFigures) => d[field] })),
+    ...COUNT_COLUMNS.map((field) => ({ key: field, label: FIGURE_LABELS[field], num: true, value: (d: DayFigures) => d[field], text: (d: DayFigures) => figureText(field, d[field]) })),
   ];
   const table = dataTable<DayFigures>({ id: opts.id, caption: opts.caption, columns, rowKey: (d) => d.day, csvName: opts.csvName, sort: { key: 'day', dir: 'desc' } });
   return {

@@ -14,6 +14,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { awsConfig, qualificationRules } from '../config/config.ts';
 import type { ClickEvent } from '../core/click-event.ts';
+import type { ConversionEvent } from '../core/conversion-event.ts';
 import type { ReftrackError } from '../core/errors.ts';
 import { dynamodb } from '../adapters/dynamodb-client.ts';
 import { DynamoRollupStore } from '../adapters/dynamodb-rollup-store.ts';
@@ -21,7 +22,7 @@ import { RollupGenerations } from '../adapters/rollup-generation.ts';
 import { logEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
 import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
 
-type Verdict = { kind: 'ignored' } | { kind: 'poison'; error: PoisonRecordError } | { kind: 'event'; event: ClickEvent };
+type Verdict = { kind: 'ignored' } | { kind: 'poison'; error: PoisonRecordError } | { kind: 'event'; event: ClickEvent } | { kind: 'conversion'; event: ConversionEvent };
 
 export interface AggregateDeps {
   readonly store: DynamoRollupStore;
@@ -49,11 +50,19 @@ export function createAggregateHandler(deps: AggregateDeps) {
       }
     }
 
+    // Bookings: one idempotent item per conversion, outside the generations (no rule judges them).
+    const conversions = [...verdicts.values()].flatMap((v) => (v.kind === 'conversion' ? [v.event] : []));
+    if (conversions.length > 0) {
+      const outcome = await deps.store.applyBookings(conversions);
+      for (const f of outcome.failed) failedWrites.set(f.event.conversionId, f.error);
+      logger.info('booking figures applied', { applied: outcome.applied, failed: outcome.failed.length });
+    }
+
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
       const verdict = verdicts.get(record);
       if (!verdict || verdict.kind === 'ignored') return;
       if (verdict.kind === 'poison') throw verdict.error;
-      const error = failedWrites.get(verdict.event.clickId);
+      const error = failedWrites.get(verdict.kind === 'conversion' ? verdict.event.conversionId : verdict.event.clickId);
       if (error) throw error;
     };
     try {
@@ -71,8 +80,7 @@ function judge(record: DynamoDBRecord): Verdict {
   }
   try {
     const logged = logEventFromRecord(record);
-    // Conversions (bookings) share the log; their rollup figures are not kept here yet.
-    if (logged.type === 'conversion') return { kind: 'ignored' };
+    if (logged.type === 'conversion') return { kind: 'conversion', event: logged.event };
     return { kind: 'event', event: logged.event };
   } catch (error) {
     if (!(error instanceof PoisonRecordError)) throw error;

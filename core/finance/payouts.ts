@@ -19,6 +19,8 @@ import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day
 import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';
 import { diffRollups, type RollupDifference } from '../rollup-diff.ts';
+import { bookingFiguresByVendorDay } from '../booking-figures.ts';
+import { addFigures, ZERO_FIGURES } from '../rollup-figures.ts';
 import { judgeAll, ruleLabel, type QualificationRules } from '../qualification.ts';
 import { projectionId, recount, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
 import type { VendorCode } from '../vendor-code.ts';
@@ -283,7 +285,7 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     lines,
     vendors,
     unpriced,
-    vendorDays,
+    vendorDays: withBookingFigures(vendorDays, input.conversions ?? [], new Set(input.month.days)),
     qualificationRules,
     unattributedBookings: commissions.unattributed,
     bookingProblems: commissions.problems,
@@ -329,6 +331,18 @@ export function payoutTotals(vendors: readonly VendorStatement[]): PayoutTotals 
  * `--check-rollups`: the month's vendor-day figures recounted from the exports against the
  * live rollups (zero-filled days of the same vendors). Every vendor/day/field that differs.
  */
+/** The recounted vendor-days with the month's booking figures added, as the rollups hold them. */
+function withBookingFigures(clickDays: ReadonlyMap<string, ProjectionDelta>, conversions: readonly ExportedConversion[], days: ReadonlySet<string>): Map<string, ProjectionDelta> {
+  const out = new Map(clickDays);
+  for (const [key, figures] of bookingFiguresByVendorDay(conversions.map((c) => c.event))) {
+    const [scope, period] = key.split('|') as [VendorCode, BusinessDay];
+    if (!days.has(period)) continue;
+    const id = projectionId(scope, period);
+    out.set(id, { scope, period, ...addFigures(out.get(id) ?? ZERO_FIGURES, figures) });
+  }
+  return out;
+}
+
 export function rollupDifferences(run: PayoutRun, stored: ReadonlyArray<DailyRollup>): RollupDifference[] {
   return diffRollups(run.vendorDays, stored.map((r) => ({ scope: r.scope, period: r.day, figures: r })));
 }

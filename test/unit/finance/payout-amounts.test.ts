@@ -264,7 +264,7 @@ describe('analyseClicks', () => {
     const result = analyseClicks([la2, tokyo, puesto, la], november.days, DEFAULT_RULES);
     expect([...result.vendorDays.keys()].sort()).toEqual(['puesto|2026-11-03', 'solare|2026-11-03', 'solare|2026-11-04']);
     expect(result.vendorDays.get('solare|2026-11-03')).toEqual({
-      scope: 'solare', period: '2026-11-03', clicks: 2, botClicks: 0, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 2, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: la.ts, lastClickAt: la2.ts,
+      scope: 'solare', period: '2026-11-03', clicks: 2, botClicks: 0, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 2, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, bookings: 0, bookingValueCents: 0, firstClickAt: la.ts, lastClickAt: la2.ts,
     });
     expect(result.qualified).toEqual(new Map([['solare', [qualifiedOf(la), qualifiedOf(la2), qualifiedOf(tokyo)]]]));
     expect(result.events.map((e) => e.clickId)).toEqual([la2.clickId, tokyo.clickId, puesto.clickId, la.clickId]);
@@ -290,8 +290,8 @@ describe('--check-rollups', () => {
   ];
   const payoutRun = () => computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
   const stored: DailyRollup[] = [
-    { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
-    { scope: 'solare' as VendorCode, day: '2026-11-04' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: '2026-11-04T18:00:00.000Z', lastClickAt: '2026-11-04T18:00:00.000Z' },
+    { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 1, bookings: 0, bookingValueCents: 0, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
+    { scope: 'solare' as VendorCode, day: '2026-11-04' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, bookings: 0, bookingValueCents: 0, firstClickAt: '2026-11-04T18:00:00.000Z', lastClickAt: '2026-11-04T18:00:00.000Z' },
   ];
 
   it('no difference when the live rollups hold the hand-counted figures', () => {
@@ -301,7 +301,7 @@ describe('--check-rollups', () => {
   it('a tampered figure, a missing day and a day no click explains are each reported', () => {
     const tampered = [
       { ...stored[0]!, qualifiedClicks: 2 },
-      { scope: 'solare' as VendorCode, day: '2026-11-05' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: '2026-11-05T18:00:00.000Z', lastClickAt: '2026-11-05T18:00:00.000Z' },
+      { scope: 'solare' as VendorCode, day: '2026-11-05' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, bookings: 0, bookingValueCents: 0, firstClickAt: '2026-11-05T18:00:00.000Z', lastClickAt: '2026-11-05T18:00:00.000Z' },
     ];
     expect(rollupDifferences(payoutRun(), tampered)).toEqual([
       { scope: 'solare', period: '2026-11-03', fields: [{ field: 'qualifiedClicks', expected: 1, actual: 2 }] },
