@@ -21,7 +21,8 @@ interface Me {
 interface Estimate {
   readonly month: string;
   readonly qualifiedClicks: number;
-  readonly estimate: { currency: string; rateCents: number; monthlyCapCents: number | null; capApplied: boolean; amountCents: number } | null;
+  readonly bookings: number;
+  readonly estimate: { currency: string; rateCents: number; monthlyCapCents: number | null; capApplied: boolean; clicksCents: number; commissionCents: number; amountCents: number } | null;
   readonly note: string;
 }
 
@@ -106,7 +107,7 @@ async function start(): Promise<void> {
         setText(estimateValue, `${formatCents(e.amountCents)} ${e.currency}`);
         setText(
           estimateNote,
-          `${count(estimate.qualifiedClicks)} qualified clicks in ${estimate.month} × ${formatCents(e.rateCents)} ${e.currency}${e.monthlyCapCents !== null ? `, capped at ${formatCents(e.monthlyCapCents)} a month${e.capApplied ? ' (reached)' : ''}` : ''}. ${estimate.note}`,
+          `${count(estimate.qualifiedClicks)} qualified clicks in ${estimate.month} × ${formatCents(e.rateCents)} ${e.currency}${e.monthlyCapCents !== null ? `, capped at ${formatCents(e.monthlyCapCents)} a month${e.capApplied ? ' (reached)' : ''}` : ''}${estimate.bookings !== 0 || e.commissionCents !== 0 ? `, plus ${formatCents(e.commissionCents)} ${e.currency} commission on ${count(estimate.bookings)} net bookings` : ''}. ${estimate.note}`,
         );
       } else {
         setText(estimateValue, `${count(estimate.qualifiedClicks)} qualified clicks`);

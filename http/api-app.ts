@@ -27,6 +27,8 @@ export interface ApiRollups {
   range(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<{ days: DailyRollup[]; total: VendorTotals }>;
   totals(scope: RollupScope): Promise<VendorTotals>;
   breakdown(scope: RollupScope, from: BusinessDay, to: BusinessDay, by: BreakdownDimension): Promise<BreakdownRow[]>;
+  /** One vendor's conversions in a day range, each as the booking figures it adds to its day. */
+  bookingDays(vendor: string, from: string, to: string): Promise<DailyRollup[]>;
 }
 
 export interface ApiVendors {

@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { BREAKDOWN_DIMENSIONS } from '../core/breakdown.ts';
 import { businessDay, BusinessDayString, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.ts';
+import { commissionFor } from '../core/finance/commission.ts';
 import { multiplyCents } from '../core/finance/money.ts';
 import type { PayoutRules } from '../core/finance/payout-rules.ts';
 import { QR_PLACEMENT } from '../core/outreach/links.ts';
@@ -125,18 +126,21 @@ export function createPortalApp(deps: PortalAppDeps): Hono<Env> {
   app.get('/portal/api/v1/estimate', async (c) => {
     const code = c.get('grant').vendor;
     const { from, to } = presetRange('this-month', today());
-    const [{ total }, rules] = await Promise.all([deps.rollups.range(code as RollupScope, from as BusinessDay, to as BusinessDay), deps.payoutRules()]);
+    const [{ total }, bookings, rules] = await Promise.all([deps.rollups.range(code as RollupScope, from as BusinessDay, to as BusinessDay), deps.rollups.bookingDays(code, from, to), deps.payoutRules()]);
     const rule = rules?.vendors.get(code);
-    if (!rules || !rule) return c.json({ month: from.slice(0, 7), from, to, qualifiedClicks: total.qualifiedClicks, estimate: null, note: 'No payout rate is set up for you yet.' });
+    const counted = { qualifiedClicks: total.qualifiedClicks, bookings: total.bookings, bookingValueCents: total.bookingValueCents };
+    if (!rules || !rule) return c.json({ month: from.slice(0, 7), from, to, ...counted, estimate: null, note: 'No payout rate is set up for you yet.' });
     const earned = multiplyCents(total.qualifiedClicks, rule.rateCents);
     const capped = rule.monthlyCapCents === null ? earned : Math.min(earned, rule.monthlyCapCents);
+    // Commission per booking, rounded per booking as the statement does; a reversal this month takes its commission back.
+    const commissionCents = rule.commission ? bookings.reduce((sum, b) => sum + Math.sign(b.bookings) * commissionFor(rule.commission!, Math.abs(b.bookingValueCents)), 0) : 0;
     return c.json({
       month: from.slice(0, 7),
       from,
       to,
-      qualifiedClicks: total.qualifiedClicks,
-      estimate: { currency: rules.currency, rateCents: rule.rateCents, monthlyCapCents: rule.monthlyCapCents, capApplied: capped < earned, amountCents: capped },
-      note: 'An estimate from the qualified clicks counted so far; the monthly statement is what is paid (a balance below the minimum payout is carried to the next month).',
+      ...counted,
+      estimate: { currency: rules.currency, rateCents: rule.rateCents, monthlyCapCents: rule.monthlyCapCents, capApplied: capped < earned, clicksCents: capped, commissionCents, amountCents: capped + commissionCents },
+      note: 'An estimate from the qualified clicks and bookings counted so far; the monthly statement is what is paid (a booking with a holding period is paid after the trip, a balance below the minimum payout is carried to the next month).',
     });
   });
 
