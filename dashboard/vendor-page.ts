@@ -13,7 +13,8 @@ export function sharePanel(code: string) {
   const linkInput = h('input', { type: 'text', readonly: true, id: 'vendor-link', class: 'link-input', value: '', 'aria-describedby': 'copy-status' });
   const copyButton = h('button', { type: 'button', class: 'button', id: 'copy-link' }, 'Copy link');
   const copyStatus = h('span', { id: 'copy-status', class: 'muted', role: 'status' });
-  const qrImage = h('img', { class: 'qr', src: `/outreach/qr/${qs}.svg`, alt: '', width: 160, height: 160 });
+  // Below the fold on a phone: fetched and decoded when it is about to be seen.
+  const qrImage = h('img', { class: 'qr', src: `/outreach/qr/${qs}.svg`, alt: '', width: 160, height: 160, loading: 'lazy', decoding: 'async' });
   const element = h(
     'section',
     { class: 'panel share', 'aria-labelledby': 'share-title' },

@@ -66,12 +66,18 @@ const RollupsQuery = z.object({
 export const BreakdownDimensionsParam = z
   .string()
   .default('placement')
-  .transform((s) => s.split(','))
-  .pipe(
-    z
-      .array(z.enum(BREAKDOWN_DIMENSIONS, { message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')} (several separated by commas)` }))
-      .refine((dims) => new Set(dims).size === dims.length, { message: 'names a dimension twice' }),
-  );
+  .transform((s, ctx) => {
+    const dims = s.split(',');
+    if (!dims.every((d): d is BreakdownDimension => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d))) {
+      ctx.addIssue({ code: 'custom', message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')} (several separated by commas)` });
+      return z.NEVER;
+    }
+    if (new Set(dims).size !== dims.length) {
+      ctx.addIssue({ code: 'custom', message: 'names a dimension twice' });
+      return z.NEVER;
+    }
+    return dims;
+  });
 
 const BreakdownsQuery = RollupsQuery.extend({ by: BreakdownDimensionsParam });
 
