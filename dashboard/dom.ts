@@ -71,12 +71,16 @@ export function afterNextFrame(): Promise<void> {
 
 /**
  * Puts sections on the page in order as each one is filled, one section per frame on the
- * first render. Sections only ever join below what is already shown, so nothing on screen moves.
+ * first render, one per task on a refresh. Sections only ever join below what is already
+ * shown, so nothing on screen moves.
  */
 export async function placeInOrder(parent: HTMLElement, steps: ReadonlyArray<readonly [HTMLElement, (() => void) | undefined]>): Promise<void> {
   for (const [section, fill] of steps) {
     fill?.();
-    if (section.parentNode === parent) continue;
+    if (section.parentNode === parent) {
+      if (fill) await yieldToMain();
+      continue;
+    }
     parent.append(section);
     await afterNextFrame();
   }

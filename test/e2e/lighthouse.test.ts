@@ -12,8 +12,8 @@
  *    targets, so the multiplier follows the host's measured BenchmarkIndex with the Lighthouse
  *    CPU throttling calculator's mapping (1,533 → 4x, 1,300 → 3x, 800 → 2x, 150 → 1x), never
  *    above Lighthouse's default of 4x. Desktop runs without CPU slowdown, as Lighthouse's preset does.
- *  - Run-to-run variance (Lighthouse's variability guide: use the median of several runs): a
- *    page's performance is the median of three runs, stopping as soon as two agree on pass or fail.
+ *  - Run-to-run variance (Lighthouse's variability guide: the median of five runs): a page's
+ *    performance is the median of five runs, stopping as soon as three agree on pass or fail.
  * The other categories do not depend on timing: every run must reach 95 in each.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -95,7 +95,7 @@ describe('Lighthouse scores at least 95 in every category', () => {
       it(`${name} on ${form}`, async () => {
         const runs: Array<{ performance: number; note: string }> = [];
         const passes = () => runs.filter((r) => r.performance >= MIN_SCORE).length;
-        while (runs.length < 3 && passes() < 2 && runs.length - passes() < 2) {
+        while (passes() < 3 && runs.length - passes() < 3) {
           const mobile = form === 'mobile' ? await mobileConfig() : undefined;
           const result = await lighthouse(url(), { port, output: 'json', logLevel: 'error', disableStorageReset: true, onlyCategories: CATEGORIES }, mobile?.config ?? desktopConfig);
           const lhr = result!.lhr;
@@ -108,9 +108,9 @@ describe('Lighthouse scores at least 95 in every category', () => {
           const cpu = mobile ? `BenchmarkIndex ${mobile.index}, CPU ${mobile.multiplier}x` : `BenchmarkIndex ${lhr.environment.benchmarkIndex}`;
           runs.push({ performance: lhr.categories.performance!.score!, note: `${lhr.categories.performance!.score} (${cpu}; ${failing.join('; ')})` });
         }
-        // The median of three runs is at least 95 exactly when two of them are.
-        expect(passes(), `${name} ${form} performance, runs: ${runs.map((r) => r.note).join(' | ')}`).toBeGreaterThanOrEqual(2);
-      }, 420_000);
+        // The median of five runs is at least 95 exactly when three of them are.
+        expect(passes(), `${name} ${form} performance, runs: ${runs.map((r) => r.note).join(' | ')}`).toBeGreaterThanOrEqual(3);
+      }, 600_000);
     }
   }
 });
