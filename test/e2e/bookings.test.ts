@@ -81,6 +81,19 @@ describe('bookings end to end (npm start, signed API, CLI, payouts from the expo
       const solare = summary.vendors.find((v) => v.code === 'solare')!;
       // 10% of 1,500.00 plus one qualified click at 0.50.
       expect(solare).toMatchObject({ bookings: 1, commissionCents: 15_000, qualifiedClicks: 1, amountCents: 15_050 });
+
+      // The rollups (what the API, dashboard and vendor page show) hold the same bookings: JADA-1001,
+      // and JADA-1002 booked and cancelled today; verify recounts them from the log, and the
+      // statement's figures match the live rollups.
+      const today = businessDay(now, 'America/Los_Angeles');
+      let total: { bookings: number; bookingValueCents: number; qualifiedClicks: number } | undefined;
+      await eventually('the bookings in the rollups', async () => {
+        total = JSON.parse((await cli('rollups', '--vendor', 'solare', '--from', today, '--to', today, '--format', 'json')).stdout).total;
+        return total!.bookings === 1 && total!.bookingValueCents === 150_000;
+      });
+      expect(total).toMatchObject({ qualifiedClicks: 1, bookings: 1, bookingValueCents: 150_000 });
+      expect((await cli('verify')).stdout).toContain('rollups match the event log');
+      expect((await cli('payouts', '--month', month, '--rules', rules, '--exports', exports, '--out', join(dir, 'payouts-check'), '--check-rollups')).stdout).toMatch(/rollups agree with the export for every vendor and day/);
     } finally {
       await runtime.stop();
     }
