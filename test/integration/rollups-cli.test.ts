@@ -72,10 +72,10 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
 
     const csv = await cli('rollups', '--vendor', 'solare', '--from', '2026-11-03', '--to', '2026-11-04', '--format', 'csv');
     expect(csv.stdout.trim().split('\n')).toEqual([
-      'vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,subresourceClicks,internalClicks,suspiciousClicks,networkCapClicks,repeatVisitorClicks,firstClickAt,lastClickAt',
-      'solare,2026-11-03,3,1,2,2,1,0,0,0,0,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
-      'solare,2026-11-04,0,0,0,0,0,0,0,0,0,0,,',
-      'solare,TOTAL,3,1,2,2,1,0,0,0,0,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
+      'vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,subresourceClicks,internalClicks,suspiciousClicks,networkCapClicks,repeatVisitorClicks,bookings,bookingValueCents,firstClickAt,lastClickAt',
+      'solare,2026-11-03,3,1,2,2,1,0,0,0,0,1,0,0,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
+      'solare,2026-11-04,0,0,0,0,0,0,0,0,0,0,0,0,,',
+      'solare,TOTAL,3,1,2,2,1,0,0,0,0,1,0,0,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
     ]);
 
     const all = JSON.parse((await cli('rollups', '--from', '2026-11-05', '--to', '2026-11-05', '--format', 'json')).stdout);
