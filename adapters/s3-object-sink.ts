@@ -1,12 +1,8 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsConfig } from '../config/config.ts';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectSink } from '../core/outreach/ports.ts';
 import { StoreUnavailableError } from '../core/errors.ts';
 
-/** Created once per process. Only used with REFTRACK_TARGET=aws (locally the directory sink stands in). */
-export const s3 = new S3Client({ region: awsConfig().AWS_REGION });
-
-/** Writes to the assets bucket. Published templates are re-rendered often: short cache life. */
+/** Writes to the assets bucket (REFTRACK_TARGET=aws; locally the directory sink stands in). Published templates are re-rendered often: short cache life. */
 export class S3ObjectSink implements ObjectSink {
   constructor(
     private readonly client: S3Client,

@@ -5,7 +5,7 @@
  * CloudFormation template, a Lambda configuration or a log line.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsConfig, type RedirectConfig } from '../config/config.ts';
+import type { AwsConfig, RedirectConfig } from '../config/config.ts';
 import { ConfigError, StoreUnavailableError } from '../core/errors.ts';
 
 /** Reads a secret's current string value by ARN. */
@@ -13,17 +13,22 @@ export type SecretReader = (secretArn: string) => Promise<string | undefined>;
 
 const MIN_KEY_LENGTH = 32;
 
-// Created once per process; no request is made unless a secret ARN is configured.
-const secretsManager = new SecretsManagerClient({ region: awsConfig().AWS_REGION });
-
-const readFromSecretsManager: SecretReader = async (secretArn) => {
-  const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  return out.SecretString;
-};
+/**
+ * Reads from Secrets Manager. The client is built on the first read only, so a process with
+ * VISITOR_HASH_KEY set (local runs, tests) never creates one.
+ */
+export function secretsManagerReader(aws: Pick<AwsConfig, 'AWS_REGION'>): SecretReader {
+  let client: SecretsManagerClient | undefined;
+  return async (secretArn) => {
+    client ??= new SecretsManagerClient({ region: aws.AWS_REGION });
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    return out.SecretString;
+  };
+}
 
 export async function resolveVisitorHashKey(
   cfg: Pick<RedirectConfig, 'VISITOR_HASH_KEY' | 'VISITOR_HASH_KEY_SECRET_ARN'>,
-  read: SecretReader = readFromSecretsManager,
+  read: SecretReader,
 ): Promise<string> {
   // An explicit key wins: local runs and tests never need AWS credentials.
   if (cfg.VISITOR_HASH_KEY !== undefined) return cfg.VISITOR_HASH_KEY;

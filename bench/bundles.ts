@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { environment } from '../config/config.ts';
 import type { BenchRow } from './row.ts';
 
 interface BundledFunction {
@@ -51,7 +52,7 @@ export async function benchBundles(): Promise<BenchRow[]> {
     const functions = synthesizeBundles(outDir);
     // The environment a deployed function has (names from config/config.ts); nothing is called at import.
     const env = {
-      PATH: process.env.PATH,
+      PATH: environment().PATH,
       AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       REFTRACK_TARGET: 'aws',

@@ -16,8 +16,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
 import { parseCidrs } from '../core/internal-traffic.ts';
 import { Vendor } from '../core/vendor.ts';
+import { environment } from '../config/config.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { systemClock, ulidGenerator } from '../adapters/clock.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
-import { systemClock, ulidGenerator } from '../http/wiring.ts';
 import { freePort } from '../local/free-port.ts';
 import type { BenchRow } from './row.ts';
 
@@ -65,10 +67,10 @@ async function cpuPerRequest(app: Hono, path: string, n: number): Promise<number
   return (used.user + used.system) / n;
 }
 
-export async function benchRedirect(ctx: { client: DynamoDBClient; endpoint: string; tables: { events: string; state: string } }): Promise<BenchRow[]> {
+export async function benchRedirect(ctx: { client: DynamoDBClient; endpoint: string; tables: { events: string; state: string }; telemetry: Telemetry }): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: ctx.endpoint, EVENTS_TABLE: ctx.tables.events, STATE_TABLE: ctx.tables.state, REFTRACK_TARGET: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', WRITE_BUDGET_MS: '10000', VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env = { ...environment(), PORT: String(port), DYNAMODB_ENDPOINT: ctx.endpoint, EVENTS_TABLE: ctx.tables.events, STATE_TABLE: ctx.tables.state, REFTRACK_TARGET: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', WRITE_BUDGET_MS: '10000', VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const server = await startChild('./servers/redirect.ts', [], env);
   const barePort = await freePort();
   const bare = await startChild('./servers/bare.ts', [String(barePort)], env);
@@ -90,10 +92,11 @@ export async function benchRedirect(ctx: { client: DynamoDBClient; endpoint: str
     vendors: new CachedVendorDirectory({ list: async () => [Vendor.parse({ code: 'solare', name: 'Solare' })] }, systemClock, 3_600_000),
     clicks: { append: async () => 'appended' },
     clock: systemClock,
-    ids: ulidGenerator,
+    ids: ulidGenerator(),
     settings: { defaultDestination: 'https://queenofsandiego.com/', fallbackUrl: 'https://queenofsandiego.com/', timeZone: 'America/Los_Angeles', utmPreset: 'ga4', visitorHashKey: 'k'.repeat(32), internalRanges: parseCidrs([]), writeBudgetMs: 1_000 },
     clientIp: () => '198.51.100.7',
     trustCloudFront: false,
+    telemetry: ctx.telemetry,
   });
   const bareHono = new Hono().get('/ref/:code', (c) => c.redirect('https://queenofsandiego.com/?utm_source=solare', 302));
   const handlerUs = await cpuPerRequest(inMemory, '/ref/solare', 20_000);

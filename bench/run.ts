@@ -3,7 +3,6 @@
  * prints ONE table and writes bench/results/<date>.json. Every figure that has a baseline was
  * measured in the same run as it: on a shared 2-core machine only ratios within a run mean much.
  */
-import './quiet.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -11,9 +10,11 @@ import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { environment, quietLocalRuntime, telemetryConfig } from '../config/config.ts';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ensureTable, provision } from '../adapters/provision.ts';
 import { STATE_TABLE } from '../adapters/tables.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
 import { freePort } from '../local/free-port.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { table } from '../cli/command.ts';
@@ -50,7 +51,10 @@ function exportBytesPerClick(): number {
   return gzipSync(lines).length / 2_000;
 }
 
+/** The bench's composition root: a quiet telemetry, its own engine and client. */
 async function main(): Promise<void> {
+  quietLocalRuntime();
+  const telemetry = new PowertoolsTelemetry(telemetryConfig(environment({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' })));
   const engine = await startDynamoDbLocal({ port: await freePort() });
   const client = new DynamoDBClient({
     endpoint: engine.endpoint,
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
     console.error('running redirect...');
     const tables = { events: `bench-events-${randomUUID().slice(0, 8)}`, state: `bench-vendors-${randomUUID().slice(0, 8)}` };
     await provision(client, tables, loadSeedVendors());
-    rows.push(...(await benchRedirect({ client, endpoint: engine.endpoint, tables })));
+    rows.push(...(await benchRedirect({ client, endpoint: engine.endpoint, tables, telemetry })));
     console.error('running aggregate...');
     const aggregate = await aggregateRows(ctx);
     rows.push(...aggregate.rows);

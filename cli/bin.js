@@ -3,6 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { quietLocalRuntime } = await import('../config/config.ts');
-quietLocalRuntime();
 await import('./main.ts');

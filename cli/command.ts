@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { ReftrackError } from '../core/errors.ts';
+import type { CliContext } from './context.ts';
 
 /** A usage mistake: the CLI prints it with the command's usage and exits 2. */
 export class UsageError extends ReftrackError {}
@@ -9,8 +10,8 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
-  /** Resolves to the exit code. */
-  run(argv: string[]): Promise<number>;
+  /** Resolves to the exit code. Configuration and clients come from `ctx` (cli/context.ts). */
+  run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
 /**

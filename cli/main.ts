@@ -1,5 +1,7 @@
+import { quietLocalRuntime } from '../config/config.ts';
 import { ReftrackError, ValidationError } from '../core/errors.ts';
 import { UsageError, type Command } from './command.ts';
+import { createCliContext } from './context.ts';
 import { clicksCommand } from './commands/clicks.ts';
 import { outreachCommand } from './commands/outreach.ts';
 import { payoutsCommand } from './commands/payouts.ts';
@@ -32,8 +34,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
+  const { ctx, close } = createCliContext();
   try {
-    return await command.run(rest);
+    return await command.run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError) {
       console.error(`reftrack ${command.name}: ${error.message}\n\n${command.usage}`);
@@ -44,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    close();
   }
 }
 
+quietLocalRuntime();
 process.exitCode = await main(process.argv.slice(2));

@@ -1,13 +1,27 @@
-/** Lambda entry for `GET|HEAD /ref/{code}` behind the HTTP API (payload v2). */
+/** Lambda entry for `GET|HEAD /ref/{code}` behind the HTTP API (payload v2): composed once per container. */
 import { getConnInfo, handle } from 'hono/aws-lambda';
-import { redirectConfig } from '../config/config.ts';
-import { resolveVisitorHashKey } from '../adapters/visitor-key.ts';
+import { awsConfig, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
+import { createDynamoClient } from '../adapters/dynamodb-client.ts';
+import { createKinesisClient } from '../adapters/kinesis-client.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
+import { resolveVisitorHashKey, secretsManagerReader } from '../adapters/visitor-key.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
 
+const aws = awsConfig();
+const redirect = redirectConfig();
+const spill = spillConfig();
 // Once per cold start (top-level await in the ESM bundle): in AWS the key is read from
 // Secrets Manager by ARN; a bad or unreadable secret fails the init, not a guest's click.
-const visitorHashKey = await resolveVisitorHashKey(redirectConfig());
-const app = createRedirectApp({ ...wireRedirect({ visitorHashKey }), clientIp: (c) => getConnInfo(c).remote.address });
+const visitorHashKey = await resolveVisitorHashKey(redirect, secretsManagerReader(aws));
+const deps = wireRedirect({
+  aws,
+  redirect,
+  spill,
+  dynamodb: createDynamoClient(aws),
+  kinesis: createKinesisClient(aws, spill),
+  visitorHashKey,
+  telemetry: new PowertoolsTelemetry(telemetryConfig()),
+});
 
-export const handler = handle(app);
+export const handler = handle(createRedirectApp({ ...deps, clientIp: (c) => getConnInfo(c).remote.address }));

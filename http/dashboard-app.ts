@@ -17,7 +17,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import { logger } from '../adapters/telemetry.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { jsonErrorHandler } from './errors.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 const UPLOT_DIST = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
@@ -70,7 +71,7 @@ export function dashboardBundle(): Promise<string> {
   return bundle;
 }
 
-export function createDashboardApp(): Hono {
+export function createDashboardApp(deps: { readonly telemetry: Telemetry }): Hono {
   const app = new Hono();
 
   const file = (path: string, type: string, cache: string) => async () => {
@@ -91,16 +92,11 @@ export function createDashboardApp(): Hono {
       },
     });
   });
-  app.get('/assets/dashboard.js', async (c) => {
-    try {
-      return c.body(await dashboardBundle(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-    } catch (error) {
-      logger.error('dashboard bundle failed to build', { error });
-      return c.text('dashboard bundle failed to build; see the server log', 500);
-    }
-  });
+  // A bundle that fails to build is a 500 through onError, logged with esbuild's messages.
+  app.get('/assets/dashboard.js', async (c) => c.body(await dashboardBundle(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }));
   app.get('/assets/dashboard.css', file(join(DASHBOARD_DIR, 'dashboard.css'), 'text/css; charset=utf-8', 'no-store'));
   app.get(UPLOT_URL, file(join(UPLOT_DIST, 'uPlot.esm.js'), 'text/javascript; charset=utf-8', 'public, max-age=3600'));
   app.get('/assets/uplot/uPlot.min.css', file(join(UPLOT_DIST, 'uPlot.min.css'), 'text/css; charset=utf-8', 'public, max-age=3600'));
+  app.onError(jsonErrorHandler(deps.telemetry));
   return app;
 }

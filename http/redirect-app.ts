@@ -2,13 +2,14 @@ import { Hono, type Context } from 'hono';
 import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
-import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
+import { MetricName, type Telemetry } from '../core/telemetry.ts';
 
 export interface RedirectAppDeps extends RedirectDeps {
   /** The connecting address as the runtime adapter reports it (Lambda's sourceIp, the socket locally). */
   readonly clientIp: (c: Context) => string | undefined;
   /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
   readonly trustCloudFront: boolean;
+  readonly telemetry: Telemetry;
 }
 
 const REDIRECT_HEADERS = {
@@ -23,10 +24,11 @@ const REDIRECT_HEADERS = {
  */
 export function createRedirectApp(deps: RedirectAppDeps): Hono {
   const app = new Hono();
+  const { telemetry } = deps;
   // Lambda's metrics leave with each response (one EMF line per invocation).
   app.use(async (_c, next) => {
     await next();
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    telemetry.flush();
   });
 
   const redirect = (c: Context, location: string) => {
@@ -49,7 +51,7 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
       },
       deps,
     );
-    observe(outcome, c.req.path);
+    observe(outcome, c.req.path, telemetry);
     return redirect(c, outcome.location);
   };
 
@@ -62,13 +64,13 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   // The URL parser folds dot segments (`/ref/%2e%2e` arrives as `/`), so a hostile path can miss
   // the /ref routes entirely; on the redirect function that is still a guest, sent to the fallback.
   app.notFound((c) => {
-    count(MetricName.OrphanVisit);
-    logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
+    telemetry.count(MetricName.OrphanVisit);
+    telemetry.logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
     return redirect(c, deps.settings.fallbackUrl);
   });
   app.onError((error, c) => {
-    logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
-    count(MetricName.OrphanVisit);
+    telemetry.logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
+    telemetry.count(MetricName.OrphanVisit);
     return redirect(c, deps.settings.fallbackUrl);
   });
   return app;
@@ -93,28 +95,28 @@ function viewerIp(c: Context, deps: RedirectAppDeps): string | undefined {
   return deps.clientIp(c);
 }
 
-function observe(outcome: RedirectOutcome, path: string): void {
+function observe(outcome: RedirectOutcome, path: string, telemetry: Telemetry): void {
   switch (outcome.kind) {
     case 'recorded':
-      count(MetricName.ClickRecorded);
-      if (outcome.event.bot.isBot) count(MetricName.BotClick);
-      logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
+      telemetry.count(MetricName.ClickRecorded);
+      if (outcome.event.bot.isBot) telemetry.count(MetricName.BotClick);
+      telemetry.logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
       return;
     case 'not-counted':
-      count(MetricName.HeadRequest);
+      telemetry.count(MetricName.HeadRequest);
       return;
     case 'orphan':
-      count(MetricName.OrphanVisit);
-      logger.info('orphan visit', { reason: outcome.reason, path: describeUntrusted(path), error: outcome.cause });
+      telemetry.count(MetricName.OrphanVisit);
+      telemetry.logger.info('orphan visit', { reason: outcome.reason, path: describeUntrusted(path), error: outcome.cause });
       return;
     case 'spilled':
-      count(MetricName.ClickSpilled);
-      logger.warn('click spilled', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode, error: outcome.cause });
+      telemetry.count(MetricName.ClickSpilled);
+      telemetry.logger.warn('click spilled', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode, error: outcome.cause });
       return;
     case 'unrecorded':
-      count(MetricName.ClickUnrecorded);
+      telemetry.count(MetricName.ClickUnrecorded);
       // The whole event in one line, so it can be re-ingested from the logs.
-      logger.error(UNRECORDED_MESSAGE, { clickEvent: outcome.event, error: outcome.cause });
+      telemetry.logger.error(UNRECORDED_MESSAGE, { clickEvent: outcome.event, error: outcome.cause });
       return;
   }
 }

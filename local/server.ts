@@ -1,20 +1,40 @@
 /** The local HTTP server: the very apps the Lambdas run, served by @hono/node-server. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
-import { createDashboardApp } from '../http/dashboard-app.ts';
+import type { AwsConfig, BusinessConfig, OutreachConfig, RedirectConfig, SpillConfig } from '../config/config.ts';
+import type { Telemetry } from '../core/telemetry.ts';
 import { createApiApp } from '../http/api-app.ts';
-import { apiAuth, wireApi } from '../http/api-wiring.ts';
+import { bearerTokenAuth } from '../http/api-auth.ts';
+import { wireApi } from '../http/api-wiring.ts';
+import { createDashboardApp } from '../http/dashboard-app.ts';
+import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
 
-export function createLocalApp(): Hono {
+/** What the local server is built from; local/start.ts parses and builds these once. */
+export interface LocalAppWiring {
+  readonly aws: AwsConfig;
+  readonly redirect: RedirectConfig;
+  readonly spill: SpillConfig;
+  readonly business: BusinessConfig;
+  readonly outreach: OutreachConfig;
+  readonly dynamodb: DynamoDBClient;
+  readonly kinesis: KinesisClient;
+  readonly visitorHashKey: string;
+  /** Guards every JSON route (analyst API and outreach board): `Authorization: Bearer <token>`. */
+  readonly apiToken: string;
+  readonly telemetry: Telemetry;
+}
+
+export function createLocalApp(w: LocalAppWiring): Hono {
   const root = new Hono();
-  // One middleware guards every JSON route: the bearer token locally (REFTRACK_TARGET decides).
-  const auth = apiAuth();
-  const redirectApp = createRedirectApp({ ...wireRedirect(), clientIp: (c) => getConnInfo(c).remote.address });
+  const auth = bearerTokenAuth(w.apiToken);
+  const redirectApp = createRedirectApp({ ...wireRedirect(w), clientIp: (c) => getConnInfo(c).remote.address });
   // URL parsing folds dot segments, so `/ref/%2e%2e` arrives here as `/` and would open the
   // dashboard. On Lambda the redirect function sees every /ref/* path and sends such guests to the
   // fallback; locally, check the raw request line so they get the same redirect.
@@ -24,9 +44,12 @@ export function createLocalApp(): Hono {
     return next();
   });
   root.route('/', redirectApp);
-  root.route('/', createOutreachApp(wireOutreach(auth)));
-  root.route('/', createApiApp(wireApi(auth)));
-  root.route('/', createDashboardApp());
+  root.route('/', createOutreachApp(wireOutreach({ ...w, apiAuth: auth })));
+  root.route('/', createApiApp(wireApi({ ...w, auth })));
+  root.route('/', createDashboardApp(w));
+  // What no app routes (an unknown /api/... path, say) answers like the API does on Lambda.
+  root.notFound(jsonNotFound(w.telemetry));
+  root.onError(jsonErrorHandler(w.telemetry));
   return root;
 }
 

@@ -6,11 +6,25 @@
  * start resumes every consumer from its checkpoint and still has every click.
  */
 import { join } from 'node:path';
-import { applyLocalDefaults, awsConfig, exportConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
+import { awsConfig, businessConfig, environment, exportConfig, localConfig, outreachConfig, quietLocalRuntime, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
+import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ReftrackError } from '../core/errors.ts';
+import { createDynamoClient, createDynamoStreamsClient } from '../adapters/dynamodb-client.ts';
+import { createFirehoseClient } from '../adapters/firehose-client.ts';
+import { createKinesisClient } from '../adapters/kinesis-client.ts';
+import { provision } from '../adapters/provision.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
+import { resolveVisitorHashKey, secretsManagerReader } from '../adapters/visitor-key.ts';
+import { aggregateDeps, createAggregateHandler } from '../consumers/aggregate-consumer.ts';
+import { createExportHandler, exportDeps } from '../consumers/export-consumer.ts';
+import { createSpillDrainHandler, spillDrainDeps } from '../consumers/spill-drain-consumer.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { configuredLocalFirehose, startLocalFirehose } from './firehose-server.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
+import { KinesisPoller } from './kinesis-poller.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { createLocalApp, startServer } from './server.ts';
+import { eventNames, StreamPoller } from './stream-poller.ts';
 
 /**
  * Retries before a failing record goes to the dead-letter dir. With backoff capped at 5 s, 60 is
@@ -27,9 +41,31 @@ interface Stoppable {
   stop(): Promise<unknown>;
 }
 
+/** This process's composition root: configuration parsed once, every client and consumer built here. */
 async function main(): Promise<void> {
   quietLocalRuntime();
   const local = localConfig();
+  const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
+  // What a deployment would set, filled in for this machine: the engines started below, the
+  // generated key, a quiet terminal (one line per problem), and a 10 s Firehose buffer so a click
+  // shows up in `reftrack exports` soon. Values set in the environment win.
+  const env = environment({
+    REFTRACK_TARGET: 'local',
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${local.DYNAMODB_LOCAL_PORT}`,
+    KINESIS_ENDPOINT: `http://127.0.0.1:${local.KINESALITE_PORT}`,
+    VISITOR_HASH_KEY: secrets.visitorHashKey,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    LOCAL_FIREHOSE_INTERVAL_SECONDS: '10',
+  });
+  const aws = awsConfig(env);
+  const spill = spillConfig(env);
+  const exportCfg = exportConfig(env);
+  const redirect = redirectConfig(env);
+  const business = businessConfig(env);
+  const outreach = outreachConfig(env);
+  const telemetry = new PowertoolsTelemetry(telemetryConfig(env));
+
   const running: Stoppable[] = [];
   const stopAll = async () => {
     for (const part of running.reverse()) {
@@ -37,56 +73,38 @@ async function main(): Promise<void> {
     }
   };
   try {
-    const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
     const engine = await startDynamoDbLocal({ port: local.DYNAMODB_LOCAL_PORT, dbPath: join(local.REFTRACK_DATA_DIR, 'dynamodb') });
     running.push({ name: 'DynamoDB Local', stop: () => engine.stop() });
     const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
     running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
-    // Before anything creates the Powertools logger: a quiet terminal, one line per problem.
-    applyLocalDefaults({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' });
-    // Locally a 10 s buffer, so a click shows up in `reftrack exports` soon (the deployed stream uses EXPORT_DELIVERY's).
-    applyLocalDefaults({ LOCAL_FIREHOSE_INTERVAL_SECONDS: '10' });
-    const { startConfiguredLocalFirehose } = await import('./firehose-server.ts');
-    const exportCfg = exportConfig();
-    const firehose = await startConfiguredLocalFirehose();
+    const firehose = await startLocalFirehose({ ...configuredLocalFirehose(exportCfg, local), logger: telemetry.logger });
     running.push({ name: 'local Firehose', stop: () => firehose.stop() });
-    applyLocalDefaults({
-      REFTRACK_TARGET: 'local',
-      DYNAMODB_ENDPOINT: engine.endpoint,
-      KINESIS_ENDPOINT: spillStream.endpoint,
-      VISITOR_HASH_KEY: secrets.visitorHashKey,
-    });
 
-    // Imported only now: these modules build their clients from the configuration just completed.
-    const { dynamodb } = await import('../adapters/dynamodb-client.ts');
-    const { kinesis } = await import('../adapters/kinesis-spill.ts');
-    const { provision } = await import('../adapters/provision.ts');
-    const { loadSeedVendors } = await import('../config/seed-vendors.ts');
-    const { createLocalApp, startServer } = await import('./server.ts');
-    const { KinesisPoller } = await import('./kinesis-poller.ts');
-    const { StreamPoller, eventNames } = await import('./stream-poller.ts');
-    const aggregate = await import('../streams/aggregate.ts');
-    const exporter = await import('../streams/export.ts');
-    const spillDrain = await import('../streams/spill-drain.ts');
-    running.push({ name: 'AWS clients', stop: async () => (dynamodb.destroy(), kinesis.destroy()) });
+    const dynamodb = createDynamoClient(aws);
+    const streams = createDynamoStreamsClient(aws);
+    const kinesis = createKinesisClient(aws, spill);
+    const firehoseClient = createFirehoseClient(aws, exportCfg);
+    running.push({ name: 'AWS clients', stop: async () => [dynamodb, streams, kinesis, firehoseClient].forEach((c) => c.destroy()) });
 
-    const aws = awsConfig();
     const vendors = loadSeedVendors();
     const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, vendors);
-    await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
+    await ensureSpillStream(kinesis, spill.SPILL_STREAM_NAME);
 
     // The event source mappings of the deployed stack, played locally (INSERT-only, partial batch failures).
-    const aggregator = new StreamPoller({ name: 'aggregate', tableName: aws.EVENTS_TABLE, handler: aggregate.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES });
+    const streamMapping = { tableName: aws.EVENTS_TABLE, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES, dataDir: local.REFTRACK_DATA_DIR, region: aws.AWS_REGION, dynamodb, streams, logger: telemetry.logger };
+    const aggregator = new StreamPoller({ ...streamMapping, name: 'aggregate', handler: createAggregateHandler(aggregateDeps(aws, dynamodb, telemetry)) });
     await aggregator.start();
     running.push({ name: 'aggregate consumer', stop: () => aggregator.stop() });
-    const exportPoller = new StreamPoller({ name: 'export', tableName: aws.EVENTS_TABLE, handler: exporter.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES });
+    const exportPoller = new StreamPoller({ ...streamMapping, name: 'export', handler: createExportHandler(exportDeps(exportCfg, firehoseClient, telemetry)) });
     await exportPoller.start();
     running.push({ name: 'export consumer', stop: () => exportPoller.stop() });
-    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES });
+    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spill.SPILL_STREAM_NAME, client: kinesis, handler: createSpillDrainHandler(spillDrainDeps(aws, dynamodb, telemetry)), region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES, dataDir: local.REFTRACK_DATA_DIR, logger: telemetry.logger });
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
 
-    const server = await startServer(createLocalApp(), local.PORT);
+    const visitorHashKey = await resolveVisitorHashKey(redirect, secretsManagerReader(aws));
+    const app = createLocalApp({ aws, redirect, spill, business, outreach, dynamodb, kinesis, visitorHashKey, apiToken: secrets.apiToken, telemetry });
+    const server = await startServer(app, local.PORT);
     running.push({ name: 'HTTP server', stop: () => new Promise((r) => server.close(r)) });
 
     const base = `http://localhost:${local.PORT}`;

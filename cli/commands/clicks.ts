@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { subDays } from 'date-fns';
-import { awsConfig, businessConfig } from '../../config/config.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { parseFlags, table, type Command } from '../command.ts';
@@ -28,10 +26,11 @@ export const clicksCommand: Command = {
   name: 'clicks',
   summary: 'print the latest click events',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { vendor: { type: 'string' }, limit: { type: 'string' }, days: { type: 'string' }, json: { type: 'boolean' } }, Flags);
-    const aws = awsConfig();
-    const { TIME_ZONE } = businessConfig();
+    const aws = ctx.aws();
+    const { TIME_ZONE } = ctx.business();
+    const dynamodb = ctx.dynamodb();
     const log = new DynamoClickLog(dynamodb, aws.EVENTS_TABLE);
     const codes = flags.vendor ? [flags.vendor] : (await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list()).map((v) => v.code);
 
@@ -57,7 +56,6 @@ export const clicksCommand: Command = {
         ),
       );
     }
-    dynamodb.destroy();
     return 0;
   },
 };

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { exportConfig, localConfig } from '../../config/config.ts';
 import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
 import { dedupeByClickId } from '../../core/export-record.ts';
 import { describeSource, ExportReader, parseExportSource, type ExportSource } from '../../adapters/export-reader.ts';
-import { s3 } from '../../adapters/s3-client.ts';
 import { dayArg } from '../args.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
+import type { CliContext } from '../context.ts';
 
 const usage = `usage: reftrack exports ls --from YYYY-MM-DD [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
        reftrack exports cat --day YYYY-MM-DD [--dedupe] [--source DIR|s3://bucket/prefix]
@@ -28,15 +27,15 @@ const LsFlags = z
   .refine((f) => daysBetween(f.from, f.to ?? f.from).length <= MAX_DAYS, { message: `the range may span at most ${MAX_DAYS} days`, path: ['to'] });
 const CatFlags = z.object({ day, dedupe: z.boolean().default(false), source });
 
-export function resolveSource(raw: string | undefined): ExportSource {
+export function resolveSource(raw: string | undefined, ctx: CliContext): ExportSource {
   if (raw) return parseExportSource(raw);
-  return { kind: 'dir', root: join(localConfig().REFTRACK_DATA_DIR, 's3', exportConfig().EXPORT_BUCKET) };
+  return { kind: 'dir', root: join(ctx.local().REFTRACK_DATA_DIR, 's3', ctx.exports().EXPORT_BUCKET) };
 }
 
-async function ls(argv: string[]): Promise<number> {
+async function ls(argv: string[], ctx: CliContext): Promise<number> {
   const { flags } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' } }, LsFlags);
-  const src = resolveSource(flags.source);
-  const objects = await new ExportReader(s3).list(src, flags.from, flags.to ?? flags.from);
+  const src = resolveSource(flags.source, ctx);
+  const objects = await new ExportReader(ctx.s3()).list(src, flags.from, flags.to ?? flags.from);
   if (objects.length === 0) {
     console.log(`no export objects from ${flags.from} to ${flags.to ?? flags.from} under ${describeSource(src)}`);
     return 0;
@@ -47,10 +46,10 @@ async function ls(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function cat(argv: string[]): Promise<number> {
+async function cat(argv: string[], ctx: CliContext): Promise<number> {
   const { flags } = parseFlags(argv, { day: { type: 'string' }, dedupe: { type: 'boolean' }, source: { type: 'string' } }, CatFlags);
-  const src = resolveSource(flags.source);
-  const read = await new ExportReader(s3).read(src, flags.day, flags.day);
+  const src = resolveSource(flags.source, ctx);
+  const read = await new ExportReader(ctx.s3()).read(src, flags.day, flags.day);
   const records = flags.dedupe ? dedupeByClickId(read.records) : read.records;
   // One write: thousands of console.log calls on a pipe are slow.
   if (records.length > 0) process.stdout.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -67,14 +66,10 @@ export const exportsCommand: Command = {
   name: 'exports',
   summary: 'list and print the click export (ls, cat)',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const [sub, ...rest] = argv;
-    try {
-      if (sub === 'ls') return await ls(rest);
-      if (sub === 'cat') return await cat(rest);
-      throw new UsageError(sub ? `unknown subcommand "${sub}" (ls or cat)` : 'missing subcommand (ls or cat)');
-    } finally {
-      s3.destroy();
-    }
+    if (sub === 'ls') return ls(rest, ctx);
+    if (sub === 'cat') return cat(rest, ctx);
+    throw new UsageError(sub ? `unknown subcommand "${sub}" (ls or cat)` : 'missing subcommand (ls or cat)');
   },
 };

@@ -3,19 +3,16 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { awsConfig, businessConfig, outreachConfig } from '../../config/config.ts';
 import { renderPayoutFiles, isComplete } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules } from '../../core/finance/payout-rules.ts';
 import { computePayouts, parseCarryIn, parseMonth, rollupDifferences } from '../../core/finance/payouts.ts';
 import { formatCents } from '../../core/finance/money.ts';
 import type { DailyRollup } from '../../core/rollup.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { describeSource, ExportReader, type ExportLineProblem, type ExportSource } from '../../adapters/export-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
-import { s3 } from '../../adapters/s3-client.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 import { resolveSource } from './exports.ts';
 
@@ -59,7 +56,7 @@ export const payoutsCommand: Command = {
   name: 'payouts',
   summary: 'monthly vendor payout statements from the click export',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(
       argv,
       { month: { type: 'string' }, rules: { type: 'string' }, out: { type: 'string' }, exports: { type: 'string' }, 'carry-in': { type: 'string' }, 'check-rollups': { type: 'boolean' } },
@@ -68,73 +65,69 @@ export const payoutsCommand: Command = {
     const month = parseMonth(flags.month);
     const rulesText = readInput(flags.rules, 'rules');
     const carryText = flags['carry-in'] ? readInput(flags['carry-in'], 'carry-in') : null;
-    const source = resolveSource(flags.exports);
-    const aws = awsConfig();
-    try {
-      const registry = await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list();
-      const { rules, sha256: rulesSha256 } = parsePayoutRules(rulesText, flags.rules, new Set(registry.map((v) => v.code)));
-      const carryIn = carryText === null ? null : parseCarryIn(carryText, flags['carry-in']!, createHash('sha256').update(carryText, 'utf8').digest('hex'), month, rules.currency);
+    const source = resolveSource(flags.exports, ctx);
+    const aws = ctx.aws();
+    const dynamodb = ctx.dynamodb();
+    const registry = await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list();
+    const { rules, sha256: rulesSha256 } = parsePayoutRules(rulesText, flags.rules, new Set(registry.map((v) => v.code)));
+    const carryIn = carryText === null ? null : parseCarryIn(carryText, flags['carry-in']!, createHash('sha256').update(carryText, 'utf8').digest('hex'), month, rules.currency);
 
-      const read = await new ExportReader(s3).read(source, month.from, month.to);
-      if (read.objects.length === 0) {
-        console.error(`reftrack payouts: no export objects for ${month.id} (${month.from} to ${month.to}) under ${describeSource(source)}; nothing written`);
-        return 1;
-      }
-      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map(registry.map((v) => [v.code, v.name])) });
-      const meta = {
-        timeZone: businessConfig().TIME_ZONE,
-        issuer: outreachConfig().OUTREACH_BRAND_NAME,
-        rules,
-        rulesSha256,
-        carryIn,
-        source: describeSource(source),
-        objects: read.objects.map((o) => ({ key: o.key, day: o.day, size: o.size, etag: o.etag, sha256: o.sha256, records: o.records })),
-        problems: read.problems,
-      };
-      const files = renderPayoutFiles(run, meta);
-      for (const [path, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const target = join(flags.out, path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, content);
-      }
+    const read = await new ExportReader(ctx.s3()).read(source, month.from, month.to);
+    if (read.objects.length === 0) {
+      console.error(`reftrack payouts: no export objects for ${month.id} (${month.from} to ${month.to}) under ${describeSource(source)}; nothing written`);
+      return 1;
+    }
+    const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map(registry.map((v) => [v.code, v.name])) });
+    const meta = {
+      timeZone: ctx.business().TIME_ZONE,
+      issuer: ctx.outreach().OUTREACH_BRAND_NAME,
+      rules,
+      rulesSha256,
+      carryIn,
+      source: describeSource(source),
+      objects: read.objects.map((o) => ({ key: o.key, day: o.day, size: o.size, etag: o.etag, sha256: o.sha256, records: o.records })),
+      problems: read.problems,
+    };
+    const files = renderPayoutFiles(run, meta);
+    for (const [path, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const target = join(flags.out, path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
+    }
 
-      let exit = 0;
-      for (const p of read.problems) console.error(`${problemLocation(source, p)}: ${p.message}`);
-      if (read.problems.length > 0) {
-        console.error(`${read.problems.length} problem(s) in the export: the statements are marked incomplete; fix or re-deliver the objects and run again`);
+    let exit = 0;
+    for (const p of read.problems) console.error(`${problemLocation(source, p)}: ${p.message}`);
+    if (read.problems.length > 0) {
+      console.error(`${read.problems.length} problem(s) in the export: the statements are marked incomplete; fix or re-deliver the objects and run again`);
+      exit = 1;
+    }
+    for (const u of run.unpriced) console.error(`vendor ${u.code} has ${u.clicks} clicks (${u.qualifiedClicks} qualified) in ${month.id} but no rule in ${flags.rules}: not priced`);
+    if (run.unpriced.length > 0) exit = 1;
+
+    console.log(`payouts ${month.id} (${month.from} to ${month.to}, ${meta.timeZone}) from ${read.objects.length} export object(s) under ${meta.source}`);
+    console.log(`${run.lines.read} lines, ${run.lines.unique} unique clicks (${run.lines.duplicateDeliveries} duplicate deliveries dropped)`);
+    console.log(
+      table(
+        ['vendor', 'clicks', 'bots', 'internal', 'dup visitors', 'qualified', 'rate', 'earned', 'carried in', 'amount', 'carried fwd'],
+        run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
+      ),
+    );
+    console.log(`total ${formatCents(run.vendors.reduce((n, v) => n + v.amountCents, 0))} ${run.currency}; ${isComplete(run, meta) ? 'complete' : 'INCOMPLETE'}; written to ${flags.out}`);
+
+    if (flags['check-rollups']) {
+      const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
+      const codes = [...new Set<string>([...registry.map((v) => v.code), ...rules.vendors.keys(), ...run.vendors.map((v) => v.code), ...run.unpriced.map((u) => u.code)])].sort();
+      const stored: DailyRollup[] = [];
+      for (const code of codes) stored.push(...(await reader.daily(code as VendorCode, month.from, month.to)));
+      const differences = rollupDifferences(run, stored);
+      if (differences.length === 0) {
+        console.log(`rollups agree with the export for every vendor and day of ${month.id}`);
+      } else {
+        console.log(`${differences.length} vendor-day(s) differ between the export and the live rollups:`);
+        console.log(table(['vendor', 'day', 'field', 'export', 'rollups'], differences.flatMap((d) => d.fields.map((f) => [d.scope, d.period, f.field, String(f.expected ?? '-'), String(f.actual ?? '-')]))));
         exit = 1;
       }
-      for (const u of run.unpriced) console.error(`vendor ${u.code} has ${u.clicks} clicks (${u.qualifiedClicks} qualified) in ${month.id} but no rule in ${flags.rules}: not priced`);
-      if (run.unpriced.length > 0) exit = 1;
-
-      console.log(`payouts ${month.id} (${month.from} to ${month.to}, ${meta.timeZone}) from ${read.objects.length} export object(s) under ${meta.source}`);
-      console.log(`${run.lines.read} lines, ${run.lines.unique} unique clicks (${run.lines.duplicateDeliveries} duplicate deliveries dropped)`);
-      console.log(
-        table(
-          ['vendor', 'clicks', 'bots', 'internal', 'dup visitors', 'qualified', 'rate', 'earned', 'carried in', 'amount', 'carried fwd'],
-          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
-        ),
-      );
-      console.log(`total ${formatCents(run.vendors.reduce((n, v) => n + v.amountCents, 0))} ${run.currency}; ${isComplete(run, meta) ? 'complete' : 'INCOMPLETE'}; written to ${flags.out}`);
-
-      if (flags['check-rollups']) {
-        const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
-        const codes = [...new Set<string>([...registry.map((v) => v.code), ...rules.vendors.keys(), ...run.vendors.map((v) => v.code), ...run.unpriced.map((u) => u.code)])].sort();
-        const stored: DailyRollup[] = [];
-        for (const code of codes) stored.push(...(await reader.daily(code as VendorCode, month.from, month.to)));
-        const differences = rollupDifferences(run, stored);
-        if (differences.length === 0) {
-          console.log(`rollups agree with the export for every vendor and day of ${month.id}`);
-        } else {
-          console.log(`${differences.length} vendor-day(s) differ between the export and the live rollups:`);
-          console.log(table(['vendor', 'day', 'field', 'export', 'rollups'], differences.flatMap((d) => d.fields.map((f) => [d.scope, d.period, f.field, String(f.expected ?? '-'), String(f.actual ?? '-')]))));
-          exit = 1;
-        }
-      }
-      return exit;
-    } finally {
-      dynamodb.destroy();
-      s3.destroy();
     }
+    return exit;
   },
 };

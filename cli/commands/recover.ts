@@ -1,9 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { awsConfig } from '../../config/config.ts';
 import { parseUnrecordedLine } from '../../core/recovery.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { parseFlags, UsageError, type Command } from '../command.ts';
 
@@ -18,28 +16,24 @@ export const recoverCommand: Command = {
   name: 'recover',
   summary: 're-ingest unrecorded clicks from a log file',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { 'from-log': { type: 'string' }, 'dry-run': { type: 'boolean' } }, z.object({ 'from-log': z.string().min(1), 'dry-run': z.boolean().default(false) }));
     const file = flags['from-log'];
     if (!existsSync(file)) throw new UsageError(`--from-log: no such file "${file}"`);
-    const log = new DynamoClickLog(dynamodb, awsConfig().EVENTS_TABLE);
+    const log = new DynamoClickLog(ctx.dynamodb(), ctx.aws().EVENTS_TABLE);
     const tally = { appended: 0, 'already-present': 0, 'would-append': 0, invalid: 0 };
     let lineNo = 0;
-    try {
-      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-        lineNo++;
-        const parsed = parseUnrecordedLine(line);
-        if (parsed.kind === 'other') continue;
-        if (parsed.kind === 'invalid') {
-          tally.invalid++;
-          console.error(`${file}:${lineNo}: ${parsed.reason}`);
-          continue;
-        }
-        if (flags['dry-run']) tally['would-append']++;
-        else tally[await log.append(parsed.event)]++;
+    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      lineNo++;
+      const parsed = parseUnrecordedLine(line);
+      if (parsed.kind === 'other') continue;
+      if (parsed.kind === 'invalid') {
+        tally.invalid++;
+        console.error(`${file}:${lineNo}: ${parsed.reason}`);
+        continue;
       }
-    } finally {
-      dynamodb.destroy();
+      if (flags['dry-run']) tally['would-append']++;
+      else tally[await log.append(parsed.event)]++;
     }
     console.log(
       flags['dry-run']

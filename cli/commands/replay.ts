@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { awsConfig } from '../../config/config.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
@@ -23,9 +21,10 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'rebuild every rollup from the event log into fresh rollups',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { 'settle-seconds': { type: 'string' } }, Flags);
-    const aws = awsConfig();
+    const aws = ctx.aws();
+    const dynamodb = ctx.dynamodb();
     const generations = new RollupGenerations(dynamodb, aws.STATE_TABLE, 0);
     const report = await replayRollups({
       client: dynamodb,
@@ -36,7 +35,6 @@ export const replayCommand: Command = {
       settleMs: flags['settle-seconds'] * 1000,
       progress: (m) => console.log(m),
     });
-    dynamodb.destroy();
     console.log(`replayed ${report.events} events into generation ${report.to} (was ${report.from}); caught up ${report.caughtUp}; removed ${report.removedOldItems} old rollup items`);
     return 0;
   },

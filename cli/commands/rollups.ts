@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { awsConfig, businessConfig } from '../../config/config.ts';
 import { daysBetween, parseBusinessDay } from '../../core/business-day.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
 import { MAX_RANGE_DAYS, rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
@@ -33,21 +31,21 @@ export const rollupsCommand: Command = {
   name: 'rollups',
   summary: 'print daily rollups of a vendor (or all vendors) with a total row',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { vendor: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } }, Flags);
     const from = parseBusinessDay(flags.from);
     const to = parseBusinessDay(flags.to);
     if (from > to) throw new UsageError('--from must not be after --to');
     if (daysBetween(from, to).length > MAX_RANGE_DAYS) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
     const scope: RollupScope = flags.vendor ?? ALL_VENDORS;
-    const aws = awsConfig();
+    const aws = ctx.aws();
+    const dynamodb = ctx.dynamodb();
     const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
     const { days, total } = await reader.range(scope, from, to);
-    dynamodb.destroy();
 
     // The same presenters as GET /api/v1/rollups, so the CLI and the API print the same numbers.
     if (flags.format === 'json') {
-      console.log(JSON.stringify(rollupReport({ timeZone: businessConfig().TIME_ZONE, scope, from, to, days, total }), null, 2));
+      console.log(JSON.stringify(rollupReport({ timeZone: ctx.business().TIME_ZONE, scope, from, to, days, total }), null, 2));
     } else if (flags.format === 'csv') {
       for (const line of rollupCsvLines(scope, days, total)) console.log(line);
     } else {

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { awsConfig } from '../../config/config.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { verifyRollups } from '../../adapters/rollup-maintenance.ts';
@@ -16,12 +14,12 @@ export const verifyCommand: Command = {
   name: 'verify',
   summary: 'recount rollups from the event log; exit 1 on any difference',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { json: { type: 'boolean' } }, z.object({ json: z.boolean().default(false) }));
-    const aws = awsConfig();
+    const aws = ctx.aws();
+    const dynamodb = ctx.dynamodb();
     const generations = new RollupGenerations(dynamodb, aws.STATE_TABLE, 0);
     const report = await verifyRollups({ client: dynamodb, tables: { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, reader: new RollupReader(dynamodb, aws.STATE_TABLE, generations), generations });
-    dynamodb.destroy();
     const vendorLabel = (s: string) => (s === '*' ? 'all vendors' : s);
     if (flags.json) {
       console.log(JSON.stringify(report, null, 2));

@@ -1,6 +1,6 @@
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
@@ -9,11 +9,12 @@ import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { verifyRollups } from '../../adapters/rollup-maintenance.ts';
 import { businessDay, startOfBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { faultyClient, type Fault } from '../support/faulty-client.ts';
 import { insertRecord, poisonRecord, streamEvent, streamRecord } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const noSleep = async () => {};
 
@@ -38,7 +39,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
 
   function consumer(client = dynamodb, opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}) {
     const store = new DynamoRollupStore(client, tables.state, { sleep: noSleep, ...opts });
-    return { store, handle: createAggregateHandler({ store, generations: new RollupGenerations(client, tables.state, 0) }) };
+    return { store, handle: createAggregateHandler({ store, generations: new RollupGenerations(client, tables.state, 0), telemetry }) };
   }
 
   async function expectExact(): Promise<void> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDashboardApp } from '../../http/dashboard-app.ts';
+import { telemetry } from '../support/telemetry.ts';
 
-const app = createDashboardApp();
+const app = createDashboardApp({ telemetry });
 
 describe('dashboard static app', () => {
   it('serves the page with a CSP that allows scripts only from this server, and no referrer', async () => {
