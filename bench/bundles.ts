@@ -1,81 +1,126 @@
 /**
  * Each Lambda bundle exactly as the CDK stack builds it (a real `cdk synth`, bundled by the local
  * esbuild): its size, and its cold module initialisation, i.e. `node` importing the bundle in a
- * fresh process, median of 10. Baseline: a fresh `node` importing an empty module.
+ * fresh process, median of 10. Beside them, the same run's floor: a fresh `node` importing an
+ * empty module, and a bundle of nothing but the bare DynamoDB client (built with the functions'
+ * own esbuild options), the least a function that writes to DynamoDB can weigh.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { FUNCTION_DEFAULTS } from '../infra/constructs/reftrack-function.ts';
 import { environment } from '../config/config.ts';
 import type { BenchRow } from './row.ts';
+import { median } from './stats.ts';
+import { synthesizeOnce } from './synth.ts';
 
-interface BundledFunction {
+const RUNS = 10;
+/** Budgets from the lean-Lambdas issue: the redirect is on every guest's path, the rest are not. */
+const KIB_BUDGET: Record<string, number> = { redirect: 400 };
+const KIB_BUDGET_DEFAULT = 450;
+const INIT_MS_BUDGET: Record<string, number> = { redirect: 45 };
+
+export interface BundledFunction {
+  /** The function's Powertools service name (`redirect`, `spill-drain`, ...). */
   readonly service: string;
   readonly bundle: string;
 }
 
-/** Synthesizes the app into a temp dir and lists each function's bundle by its Powertools service name. */
-function synthesizeBundles(outDir: string): BundledFunction[] {
-  execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', outDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+/** Each function's bundle in the synthesized app, by its Powertools service name. */
+export function bundledFunctions(): BundledFunction[] {
+  const app = synthesizeOnce();
   const found: BundledFunction[] = [];
-  for (const file of readdirSync(outDir).filter((f) => f.endsWith('.template.json'))) {
-    const template = JSON.parse(readFileSync(join(outDir, file), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: any; Metadata?: Record<string, string> }> };
-    for (const resource of Object.values(template.Resources)) {
-      const assetPath = resource.Metadata?.['aws:asset:path'];
-      const service = resource.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME;
-      if (resource.Type !== 'AWS::Lambda::Function' || !assetPath || !service) continue;
-      const dir = join(outDir, assetPath);
-      const main = readdirSync(dir).find((f) => /^index\.(m?js)$/.test(f));
-      if (main) found.push({ service, bundle: join(dir, main) });
-    }
+  for (const resource of app.resources) {
+    const assetPath = resource.Metadata?.['aws:asset:path'];
+    const service = resource.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME;
+    if (resource.Type !== 'AWS::Lambda::Function' || !assetPath || !service) continue;
+    const dir = join(app.dir, assetPath);
+    const main = readdirSync(dir).find((f) => /^index\.(m?js)$/.test(f));
+    if (main) found.push({ service, bundle: join(dir, main) });
   }
   return found.sort((a, b) => a.service.localeCompare(b.service));
 }
 
-function medianInitMs(moduleFile: string, env: NodeJS.ProcessEnv, runs = 10): number {
+/** `spill-drain` -> `spill_drain`: row ids are `[a-z0-9_]` words. */
+export function idPart(service: string): string {
+  return service.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+/** The environment a deployed function has (names from config/config.ts); nothing is called at import. */
+export const DEPLOYED_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  REFTRACK_TARGET: 'aws',
+  VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef',
+  EVENTS_TABLE: 'reftrack-events',
+  STATE_TABLE: 'reftrack-state',
+  PUBLIC_BASE_URL: 'https://refs.example.com',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+} as const;
+
+function initTimes(moduleFile: string, env: NodeJS.ProcessEnv): number[] {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(moduleFile).href)});console.log(performance.now()-t);`;
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`importing ${moduleFile} failed: ${out.stderr.slice(0, 500)}`);
     times.push(Number(out.stdout.trim().split('\n').at(-1)));
   }
-  times.sort((a, b) => a - b);
-  return (times[4]! + times[5]!) / 2;
+  return times;
+}
+
+/** The bare DynamoDB client, bundled with the functions' own esbuild settings. */
+async function dynamoDbFloor(dir: string): Promise<string> {
+  const entry = join(dir, 'floor.ts');
+  writeFileSync(entry, "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\nexport const command = PutItemCommand;\n");
+  const outfile = join(dir, 'floor.mjs');
+  const b = FUNCTION_DEFAULTS.bundling;
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: b.target,
+    mainFields: [...b.mainFields],
+    minify: b.minify,
+    banner: { js: b.banner },
+    nodePaths: [join(process.cwd(), 'node_modules')],
+    logLevel: 'error',
+  });
+  return outfile;
 }
 
 export async function benchBundles(): Promise<BenchRow[]> {
-  const outDir = mkdtempSync(join(tmpdir(), 'reftrack-synth-'));
+  const functions = bundledFunctions();
+  const scratch = mkdtempSync(join(tmpdir(), 'reftrack-bundles-'));
   try {
-    const functions = synthesizeBundles(outDir);
-    // The environment a deployed function has (names from config/config.ts); nothing is called at import.
-    const env = {
-      PATH: environment().PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      REFTRACK_TARGET: 'aws',
-      VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef',
-      EVENTS_TABLE: 'reftrack-events',
-      STATE_TABLE: 'reftrack-state',
-      PUBLIC_BASE_URL: 'https://refs.example.com',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    };
-    const empty = join(outDir, 'empty.mjs');
+    const env = { PATH: environment().PATH, ...DEPLOYED_ENV };
+    const empty = join(scratch, 'empty.mjs');
     writeFileSync(empty, 'export {};\n');
-    const baseline = medianInitMs(empty, env);
-    return functions.map((f) => ({
-      section: 'bundles',
-      metric: `${f.service}: bundle ${(statSync(f.bundle).size / 1024).toFixed(0)} KiB, cold module init`,
-      value: medianInitMs(f.bundle, env),
-      unit: 'ms',
-      baseline,
-      baselineName: 'empty module',
-      note: 'median of 10 fresh node processes importing the bundle',
-    }));
+    const baseline = median(initTimes(empty, env));
+    const floor = await dynamoDbFloor(scratch);
+    const floorKib = statSync(floor).size / 1024;
+    const floorMs = median(initTimes(floor, env));
+    const rows: BenchRow[] = [
+      { id: 'bundle.empty_module.init_ms', section: 'bundles', metric: 'empty module: cold module init', value: baseline, unit: 'ms', note: `median of ${RUNS} fresh node processes` },
+      { id: 'bundle.dynamodb_client.kib', section: 'bundles', metric: 'bare DynamoDB client bundle (the floor)', value: floorKib, unit: 'KiB', note: 'DynamoDBClient + PutItemCommand, the functions\' esbuild options' },
+      { id: 'bundle.dynamodb_client.init_ms', section: 'bundles', metric: 'bare DynamoDB client: cold module init', value: floorMs, unit: 'ms', baseline, baselineName: 'empty module', note: `median of ${RUNS} fresh node processes` },
+    ];
+    for (const f of functions) {
+      const id = idPart(f.service);
+      const kib = statSync(f.bundle).size / 1024;
+      rows.push(
+        { id: `bundle.${id}.kib`, section: 'bundles', metric: `${f.service}: bundle size`, value: kib, unit: 'KiB', baseline: floorKib, baselineName: 'bare DynamoDB client', target: { max: KIB_BUDGET[f.service] ?? KIB_BUDGET_DEFAULT }, note: 'as cdk synth bundles it (minified, no source map)' },
+        { id: `bundle.${id}.init_ms`, section: 'bundles', metric: `${f.service}: cold module init`, value: median(initTimes(f.bundle, env)), unit: 'ms', baseline, baselineName: 'empty module', ...(INIT_MS_BUDGET[f.service] ? { target: { max: INIT_MS_BUDGET[f.service]! } } : {}), note: `median of ${RUNS} fresh node processes; floor ${floorMs.toFixed(1)} ms (bare DynamoDB client)` },
+      );
+    }
+    return rows;
   } finally {
-    rmSync(outDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

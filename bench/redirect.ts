@@ -1,18 +1,19 @@
 /**
- * Redirect figures, each beside its ceiling measured in the same run:
- * - HTTP throughput and latency of the redirect server on DynamoDB Local, vs raw conditional
- *   PutItem calls at the same concurrency (the most clicks this engine can record here) and a
- *   bare node:http 302 (the most our own CPU could answer with no work at all);
- * - CPU microseconds per click inside the redirect handler with in-memory stores, vs a bare Hono redirect.
- * Load is generated in this process; servers run in child processes so they do not share its event loop.
+ * Redirect figures. The floor is what the redirect cannot avoid: one conditional PutItem.
+ * Both servers are child processes of the same kind (node, the same SDK client configuration,
+ * the same DynamoDB Local), driven by the same load generator in this process:
+ * - the redirect app alone (bench/servers/redirect.ts), as the redirect Lambda runs it;
+ * - a bare node:http server doing one conditional PutItem of a click-sized item and a 302
+ *   (bench/servers/raw-put.ts).
+ * On a shared 2-core machine one measurement of each swings by 2x, so they alternate
+ * (redirect, put, put, redirect, ...) ROUNDS times and each figure is the median of the rounds.
+ * Plus the redirect handler's CPU per click with in-memory stores, against a bare Hono 302.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
 import { parseCidrs } from '../core/internal-traffic.ts';
 import { Vendor } from '../core/vendor.ts';
@@ -22,71 +23,161 @@ import { systemClock, ulidGenerator } from '../adapters/clock.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { freePort } from '../local/free-port.ts';
 import type { BenchRow } from './row.ts';
+import { median, quantile, spread } from './stats.ts';
 
-const CONCURRENCY = 32;
-const DURATION_S = 5;
+const ROUNDS = 3;
+const C32 = 32;
+const C32_SECONDS = 5;
+const C1_REQUESTS = 1_500;
+const USER_AGENT = 'Mozilla/5.0 (bench) Chrome/131.0';
 
-function startChild(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export interface RedirectBenchContext {
+  readonly endpoint: string;
+  readonly tables: { readonly events: string; readonly state: string };
+  readonly telemetry: Telemetry;
+}
+
+/** The child's process.cpuUsage(), in µs (both servers answer a 'cpu' message with it). */
+function childCpuUs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu.user + m.cpu.system));
+    child.send('cpu');
+  });
+}
+
+function startChild(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
 }
 
-async function load(url: string): Promise<{ rps: number; p50: number; p99: number; non302: number }> {
-  const result = await autocannon({ url, connections: CONCURRENCY, duration: DURATION_S, headers: { 'user-agent': 'Mozilla/5.0 (bench) Chrome/131.0' } });
-  const total = result.requests.total;
-  const ok = result['3xx'];
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non302: total - ok };
+interface Latencies {
+  readonly p50: number;
+  readonly p99: number;
+  readonly non302: number;
 }
 
-async function rawPutItem(client: DynamoDBClient, table: string): Promise<{ rps: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  const deadline = Date.now() + DURATION_S * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        const id = randomUUID();
-        const started = performance.now();
-        await client.send(new PutItemCommand({ TableName: table, Item: marshall({ pk: `bench#raw`, sk: id, payload: 'x'.repeat(600) }), ConditionExpression: 'attribute_not_exists(pk)' }));
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rps: latencies.length / DURATION_S, p50: at(0.5), p99: at(0.99) };
+/** Concurrency 1: one request after another on a kept-alive connection, timed in this process (µs resolution). */
+async function sequential(url: string, n: number): Promise<Latencies> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  let non302 = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(url, { agent, headers: { 'user-agent': USER_AGENT } }, (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.once('error', reject);
+        req.end();
+      });
+      times.push(performance.now() - started);
+      if (status !== 302) non302++;
+    }
+  } finally {
+    agent.destroy();
+  }
+  times.sort((a, b) => a - b);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), non302 };
+}
+
+interface Throughput {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non302: number;
+}
+
+async function concurrent(url: string, connections: number, seconds: number): Promise<Throughput> {
+  const result = await autocannon({ url, connections, duration: seconds, headers: { 'user-agent': USER_AGENT } });
+  return { rps: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99, non302: result.requests.total - result['3xx'] };
 }
 
 async function cpuPerRequest(app: Hono, path: string, n: number): Promise<number> {
   for (let i = 0; i < 500; i++) await app.request(path); // warm up the JIT
   const before = process.cpuUsage();
-  for (let i = 0; i < n; i++) await app.request(path, { headers: { 'user-agent': 'Mozilla/5.0 (bench) Chrome/131.0' } });
+  for (let i = 0; i < n; i++) await app.request(path, { headers: { 'user-agent': USER_AGENT } });
   const used = process.cpuUsage(before);
   return (used.user + used.system) / n;
 }
 
-export async function benchRedirect(ctx: { client: DynamoDBClient; endpoint: string; tables: { events: string; state: string }; telemetry: Telemetry }): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  const port = await freePort();
-  const env = { ...environment(), PORT: String(port), DYNAMODB_ENDPOINT: ctx.endpoint, EVENTS_TABLE: ctx.tables.events, STATE_TABLE: ctx.tables.state, REFTRACK_TARGET: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', WRITE_BUDGET_MS: '10000', VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const server = await startChild('./servers/redirect.ts', [], env);
-  const barePort = await freePort();
-  const bare = await startChild('./servers/bare.ts', [String(barePort)], env);
+export async function benchRedirect(ctx: RedirectBenchContext): Promise<BenchRow[]> {
+  const env = (port: number): NodeJS.ProcessEnv => ({
+    ...environment(),
+    PORT: String(port),
+    DYNAMODB_ENDPOINT: ctx.endpoint,
+    EVENTS_TABLE: ctx.tables.events,
+    STATE_TABLE: ctx.tables.state,
+    REFTRACK_TARGET: 'local',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    // Measure the write, never the spill path.
+    WRITE_BUDGET_MS: '10000',
+    VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  const redirectPort = await freePort();
+  const putPort = await freePort();
+  const redirectServer = await startChild('./servers/redirect.ts', env(redirectPort));
+  const putServer = await startChild('./servers/raw-put.ts', env(putPort));
+  const redirectUrl = `http://127.0.0.1:${redirectPort}/ref/solare`;
+  const putUrl = `http://127.0.0.1:${putPort}/ref/solare`;
+  const c1 = { redirect: [] as Latencies[], put: [] as Latencies[] };
+  const cpuMs = { redirect: [] as number[], put: [] as number[] };
+  const c32 = { redirect: [] as Throughput[], put: [] as Throughput[] };
   try {
-    await load(`http://127.0.0.1:${port}/ref/solare`); // warm up the JVM and the server
-    const redirect = await load(`http://127.0.0.1:${port}/ref/solare`);
-    const raw = await rawPutItem(ctx.client, ctx.tables.events);
-    const baseline = await load(`http://127.0.0.1:${barePort}/ref/solare`);
-    rows.push(
-      { section: 'redirect', metric: `redirect server + DynamoDB Local, c=${CONCURRENCY}`, value: redirect.rps, unit: 'req/s', baseline: raw.rps, baselineName: 'raw conditional PutItem', note: `p50 ${redirect.p50} ms, p99 ${redirect.p99} ms (raw PutItem p50 ${raw.p50.toFixed(1)}, p99 ${raw.p99.toFixed(1)}); non-302: ${redirect.non302}` },
-      { section: 'redirect', metric: `redirect server vs bare node:http 302, c=${CONCURRENCY}`, value: redirect.rps, unit: 'req/s', baseline: baseline.rps, baselineName: 'bare node:http 302', note: `bare p50 ${baseline.p50} ms, p99 ${baseline.p99} ms` },
-    );
+    // Warm up the JVM, both servers' JITs and their connection pools.
+    await concurrent(redirectUrl, C32, 2);
+    await concurrent(putUrl, C32, 2);
+    for (let round = 0; round < ROUNDS; round++) {
+      // ABBA order, so neither side always runs first (DynamoDB Local slows as its table grows).
+      const order = round % 2 === 0 ? (['redirect', 'put'] as const) : (['put', 'redirect'] as const);
+      for (const side of order) {
+        const server = side === 'redirect' ? redirectServer : putServer;
+        const before = await childCpuUs(server);
+        c1[side].push(await sequential(side === 'redirect' ? redirectUrl : putUrl, C1_REQUESTS));
+        cpuMs[side].push(((await childCpuUs(server)) - before) / 1000 / C1_REQUESTS);
+      }
+      for (const side of [...order].reverse()) c32[side].push(await concurrent(side === 'redirect' ? redirectUrl : putUrl, C32, C32_SECONDS));
+    }
   } finally {
-    server.kill();
-    bare.kill();
+    redirectServer.kill();
+    putServer.kill();
   }
+
+  const overheads = c1.redirect.map((r, i) => r.p50 - c1.put[i]!.p50);
+  const ratios = c32.redirect.map((r, i) => r.rps / c32.put[i]!.rps);
+  const med = <T, K extends keyof T>(xs: readonly T[], k: K) => median(xs.map((x) => Number(x[k])));
+  const non302 = [...c1.redirect, ...c32.redirect].reduce((n, r) => n + r.non302, 0);
+  const rows: BenchRow[] = [
+    {
+      id: 'redirect.c1.p50_ms', section: 'redirect', metric: 'redirect p50 latency, concurrency 1', value: med(c1.redirect, 'p50'), unit: 'ms',
+      baseline: med(c1.put, 'p50'), baselineName: 'raw conditional PutItem server',
+      note: `medians of ${ROUNDS} alternated rounds of ${C1_REQUESTS} requests; p99 ${med(c1.redirect, 'p99').toFixed(2)} vs ${med(c1.put, 'p99').toFixed(2)} ms`,
+    },
+    {
+      id: 'redirect.c1.cpu_ms_per_click', section: 'redirect', metric: 'CPU per click of the redirect server (process.cpuUsage), concurrency 1', value: median(cpuMs.redirect), unit: 'ms',
+      baseline: median(cpuMs.put), baselineName: 'raw conditional PutItem server', note: `median of ${ROUNDS} rounds; includes the SDK's request pipeline and GC`,
+    },
+    {
+      id: 'redirect.c1.overhead_ms', section: 'redirect', metric: 'redirect p50 minus raw PutItem p50, concurrency 1', value: median(overheads), unit: 'ms',
+      target: { max: 0.5 }, note: `median ${spread(overheads, 3)} ms per round`,
+    },
+    {
+      id: 'redirect.c32.rps', section: 'redirect', metric: `redirect throughput, concurrency ${C32}`, value: med(c32.redirect, 'rps'), unit: 'req/s',
+      baseline: med(c32.put, 'rps'), baselineName: 'raw conditional PutItem server',
+      note: `medians of ${ROUNDS} alternated ${C32_SECONDS} s rounds; p50 ${med(c32.redirect, 'p50')} / p99 ${med(c32.redirect, 'p99')} ms vs ${med(c32.put, 'p50')} / ${med(c32.put, 'p99')} ms`,
+    },
+    {
+      id: 'redirect.c32.ratio_vs_put', section: 'redirect', metric: `redirect throughput / raw PutItem throughput, concurrency ${C32}`, value: median(ratios), unit: 'x',
+      target: { min: 0.8 }, note: `median ${spread(ratios)} of per-round ratios`,
+    },
+    { id: 'redirect.non_302', section: 'redirect', metric: 'redirect answers other than 302', value: non302, unit: 'responses', target: { max: 0 }, note: `of every request in the ${ROUNDS * 2} redirect measurements` },
+  ];
 
   const inMemory = createRedirectApp({
     vendors: new CachedVendorDirectory({ list: async () => [Vendor.parse({ code: 'solare', name: 'Solare' })] }, systemClock, 3_600_000),
@@ -99,8 +190,9 @@ export async function benchRedirect(ctx: { client: DynamoDBClient; endpoint: str
     telemetry: ctx.telemetry,
   });
   const bareHono = new Hono().get('/ref/:code', (c) => c.redirect('https://queenofsandiego.com/?utm_source=solare', 302));
-  const handlerUs = await cpuPerRequest(inMemory, '/ref/solare', 20_000);
-  const bareUs = await cpuPerRequest(bareHono, '/ref/solare', 20_000);
-  rows.push({ section: 'redirect', metric: 'CPU per click in the redirect handler (in-memory stores)', value: handlerUs, unit: 'µs', baseline: bareUs, baselineName: 'bare Hono 302', note: 'process.cpuUsage over 20,000 in-process requests' });
+  rows.push({
+    id: 'redirect.cpu_us_per_click', section: 'redirect', metric: 'CPU per click in the redirect handler (in-memory stores)', value: await cpuPerRequest(inMemory, '/ref/solare', 20_000), unit: 'µs',
+    baseline: await cpuPerRequest(bareHono, '/ref/solare', 20_000), baselineName: 'bare Hono 302', note: 'process.cpuUsage over 20,000 in-process requests',
+  });
   return rows;
 }

@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: starts its own in-memory DynamoDB Local on a free port, runs every section,
- * prints ONE table and writes bench/results/<date>.json. Every figure that has a baseline was
- * measured in the same run as it: on a shared 2-core machine only ratios within a run mean much.
+ * `npm run bench [-- <section>...]`: runs the named sections (redirect, aggregate, bundles, cost;
+ * none = all) in that order, prints ONE table and writes bench/results/latest.json (and, for a
+ * run of every section, bench/results/<date>.json). Every figure that has a baseline was measured
+ * in the same run as it: on a shared 2-core machine only ratios within a run mean much. A figure
+ * that misses its target makes the run exit 1; an unknown section name exits 2.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -16,98 +17,91 @@ import { ensureTable, provision } from '../adapters/provision.ts';
 import { STATE_TABLE } from '../adapters/tables.ts';
 import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
 import { freePort } from '../local/free-port.ts';
-import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { table } from '../cli/command.ts';
-import { benchAggregate, syntheticClicks, type BenchContext } from './aggregate.ts';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { aggregateSection, syntheticClicks } from './aggregate.ts';
 import { benchBundles } from './bundles.ts';
-import { costRows } from './cost.ts';
+import { checkCostInputs, costRows, deployedFixed, measuredInputs } from './cost.ts';
 import { benchRedirect } from './redirect.ts';
-import type { BenchRow } from './row.ts';
+import { renderTable, missedTargets } from './report.ts';
+import { readLatest, rowLookup, writeRun } from './results.ts';
+import type { BenchRow, SectionName } from './row.ts';
+import { BenchUsageError, parseSections } from './sections.ts';
+import { removeSynthesized, synthesizeOnce } from './synth.ts';
 
-async function aggregateRows(ctx: BenchContext): Promise<{ rows: BenchRow[]; writeUnitsPerClick: number }> {
-  const raw = await benchAggregate(ctx);
-  const exact = raw.find((r) => r.design.startsWith('exactly-once (transactional'))!;
-  const naive = raw.find((r) => r.design.startsWith('naive'))!;
-  const redelivery = raw.find((r) => r.design.includes('redelivery'));
-  const rows: BenchRow[] = [
-    { section: 'aggregate', metric: 'aggregator throughput, exactly once', value: exact.eventsPerSecond, unit: 'events/s', baseline: naive.eventsPerSecond, baselineName: 'naive ADD per click', note: exact.note },
-    {
-      section: 'aggregate',
-      metric: 'write units per click (modelled at DynamoDB rates)',
-      value: exact.modelledWriteUnitsPerClick ?? NaN,
-      unit: 'WRU',
-      baseline: naive.modelledWriteUnitsPerClick ?? NaN,
-      baselineName: 'naive ADD per click',
-      note: `DynamoDB Local reported ${exact.writeUnitsPerClick?.toFixed(2)} vs ${naive.writeUnitsPerClick?.toFixed(2)} (it counts a transaction as one item)`,
-    },
-  ];
-  if (redelivery) rows.push({ section: 'aggregate', metric: 'full redelivery of applied clicks', value: redelivery.eventsPerSecond, unit: 'events/s', note: redelivery.note });
-  return { rows, writeUnitsPerClick: exact.modelledWriteUnitsPerClick ?? NaN };
-}
+const RESULTS_DIR = 'bench/results';
+const NEEDS_DYNAMODB: readonly SectionName[] = ['redirect', 'aggregate'];
 
-function exportBytesPerClick(): number {
-  // A day's worth of export lines gzip together in one object; measure that ratio on a realistic sample.
+/** A realistic export line, and its share of a day's gzip object. */
+function exportLineSizes(): { line: number; gz: number } {
   const lines = syntheticClicks(2_000).map((e) => `${JSON.stringify({ schema: 'reftrack.click/1', ...e })}\n`).join('');
-  return gzipSync(lines).length / 2_000;
+  return { line: Buffer.byteLength(lines) / 2_000, gz: gzipSync(lines).length / 2_000 };
 }
 
-/** The bench's composition root: a quiet telemetry, its own engine and client. */
-async function main(): Promise<void> {
+/** The bench's composition root: a quiet local runtime, its own engine and clients. */
+async function main(): Promise<number> {
   quietLocalRuntime();
   const telemetry = new PowertoolsTelemetry(telemetryConfig(environment({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' })));
-  const engine = await startDynamoDbLocal({ port: await freePort() });
-  const client = new DynamoDBClient({
-    endpoint: engine.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) }),
-  });
-  const ctx: BenchContext = {
-    client,
-    stateTable: async () => {
-      const name = `bench-state-${randomUUID().slice(0, 8)}`;
-      await ensureTable(client, STATE_TABLE, name);
-      return name;
-    },
-  };
-  const rows: BenchRow[] = [];
+  let sections: SectionName[];
   try {
-    console.error('running redirect...');
-    const tables = { events: `bench-events-${randomUUID().slice(0, 8)}`, state: `bench-vendors-${randomUUID().slice(0, 8)}` };
-    await provision(client, tables, loadSeedVendors());
-    rows.push(...(await benchRedirect({ client, endpoint: engine.endpoint, tables, telemetry })));
-    console.error('running aggregate...');
-    const aggregate = await aggregateRows(ctx);
-    rows.push(...aggregate.rows);
-    console.error('running bundles (cdk synth)...');
-    rows.push(...(await benchBundles()));
-    rows.push(
-      ...costRows({
-        aggregateWriteUnitsPerClick: aggregate.writeUnitsPerClick,
-        redirectBilledMs: 15,
-        redirectMemoryMb: 512,
-        consumerBatchSize: 500,
-        consumerBilledMsPerBatch: 400,
-        exportBytesPerClickGz: exportBytesPerClick(),
-      }),
-    );
+    sections = parseSections(process.argv.slice(2));
+    checkCostInputs(sections, readLatest(RESULTS_DIR));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`npm run bench: ${error.message}`);
+    return 2;
+  }
+  const started = new Date().toISOString();
+  const previous = readLatest(RESULTS_DIR);
+  const rows: BenchRow[] = [];
+  let engine: RunningDynamoDbLocal | undefined;
+  let client: DynamoDBClient | undefined;
+  try {
+    if (sections.some((s) => NEEDS_DYNAMODB.includes(s))) {
+      engine = await startDynamoDbLocal({ port: await freePort() });
+      client = new DynamoDBClient({
+        endpoint: engine.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) }),
+      });
+    }
+    for (const section of sections) {
+      console.error(`running ${section}...`);
+      if (section === 'redirect') {
+        const tables = { events: `bench-events-${randomUUID().slice(0, 8)}`, state: `bench-vendors-${randomUUID().slice(0, 8)}` };
+        await provision(client!, tables, loadSeedVendors());
+        rows.push(...(await benchRedirect({ endpoint: engine!.endpoint, tables, telemetry })));
+      } else if (section === 'aggregate') {
+        const c = client!;
+        rows.push(...(await aggregateSection({ client: c, stateTable: async () => { const name = `bench-state-${randomUUID().slice(0, 8)}`; await ensureTable(c, STATE_TABLE, name); return name; } })));
+      } else if (section === 'bundles') {
+        rows.push(...(await benchBundles()));
+      } else {
+        const deployed = deployedFixed(synthesizeOnce().resources);
+        const sizes = exportLineSizes();
+        const { inputs, sources } = measuredInputs(rowLookup(rows, previous), deployed, sizes.line, sizes.gz);
+        rows.push(...costRows(inputs, deployed, sources));
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`npm run bench: ${error.message}`);
+    return 2;
   } finally {
-    client.destroy();
-    await engine.stop();
+    client?.destroy();
+    await engine?.stop();
+    removeSynthesized();
   }
 
-  const num = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(2));
-  console.log(
-    table(
-      ['section', 'figure', 'value', 'unit', 'baseline (same run)', 'ratio', 'note'],
-      rows.map((r) => [r.section, r.metric, num(r.value), r.unit, r.baseline === undefined ? '' : `${num(r.baseline)} ${r.baselineName ?? ''}`, r.baseline ? `${(r.value / r.baseline).toFixed(2)}x` : '', r.note ?? '']),
-    ),
-  );
-  const date = new Date().toISOString().slice(0, 10);
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${date}.json`;
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, engine: 'DynamoDB Local 3.3.0 (in memory)', rows }, null, 2)}\n`);
-  console.error(`written ${file}`);
+  console.log(renderTable(rows));
+  const written = writeRun(RESULTS_DIR, { date: started, node: process.version, cpus: cpus().length, sections, engine: 'DynamoDB Local 3.3.0 (in memory)', rows });
+  console.error(`written ${written.join(', ')}`);
+  const missed = missedTargets(rows);
+  if (missed.length > 0) {
+    console.error(`${missed.length} figure(s) miss their target: ${missed.map((r) => r.id).join(', ')}`);
+    return 1;
+  }
+  return 0;
 }
 
-await main();
+process.exitCode = await main();

@@ -1,12 +1,13 @@
 import { isbot } from 'isbot';
+import type { FetchMetadata } from './click-event.ts';
 
 /** Bump when the rules below change, so exported verdicts say which rules made them. */
-export const BOT_RULE_VERSION = 1;
+export const BOT_RULE_VERSION = 2;
 
 export interface BotVerdict {
   readonly isBot: boolean;
-  /** `human`, `empty-user-agent`, `prefetch`, `link-preview` or `isbot`. */
-  readonly reason: 'human' | 'empty-user-agent' | 'prefetch' | 'link-preview' | 'isbot';
+  /** `human`, `empty-user-agent`, `prefetch`, `link-preview`, `isbot` or `subresource` (v2). */
+  readonly reason: 'human' | 'empty-user-agent' | 'prefetch' | 'link-preview' | 'isbot' | 'subresource';
   readonly ruleVersion: number;
 }
 
@@ -22,12 +23,18 @@ export interface BotSignals {
   readonly userAgent: string | undefined;
   /** `Purpose`, `Sec-Purpose`, `X-Purpose` or `X-Moz` header, whichever came. */
   readonly purpose: string | undefined;
+  /** Sec-Fetch-* as sent; undefined or null when the browser sent none (older browsers, some in-app ones). */
+  readonly fetch?: FetchMetadata | null | undefined;
 }
 
-export function classifyBot({ userAgent, purpose }: BotSignals): BotVerdict {
+export function classifyBot({ userAgent, purpose, fetch }: BotSignals): BotVerdict {
   const verdict = (isBot: boolean, reason: BotVerdict['reason']): BotVerdict => ({ isBot, reason, ruleVersion: BOT_RULE_VERSION });
   // Speculative loads (Chrome prerender, Firefox prefetch, Safari preview) are not a person choosing the link.
   if (purpose && /prefetch|prerender|preview/i.test(purpose)) return verdict(true, 'prefetch');
+  // An <img>, <iframe>, script or no-cors fetch of the link is some page loading it, not a guest
+  // choosing it (a hidden pixel on someone else's page). Only a top-level navigation is a visit.
+  // No fetch metadata at all is not held against the request: older browsers never send it.
+  if (fetch && ((fetch.mode !== null && fetch.mode !== 'navigate') || (fetch.dest !== null && fetch.dest !== 'document'))) return verdict(true, 'subresource');
   if (!userAgent || userAgent.trim() === '') return verdict(true, 'empty-user-agent');
   if (LINK_PREVIEW.test(userAgent)) return verdict(true, 'link-preview');
   if (isbot(userAgent)) return verdict(true, 'isbot');

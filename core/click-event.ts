@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { VENDOR_CODE_PATTERN, type VendorCode } from './vendor-code.ts';
 
+/** Fetch metadata as the browser sent it; each token lower-case `[a-z0-9-]`, at most 32 characters. */
+export const FetchMetadata = z.object({
+  mode: z.string().regex(/^[a-z0-9-]{1,32}$/).nullable(),
+  dest: z.string().regex(/^[a-z0-9-]{1,32}$/).nullable(),
+  site: z.string().regex(/^[a-z0-9-]{1,32}$/).nullable(),
+  /** `Sec-Fetch-User: ?1`: the navigation was started by the user (a click or tap). */
+  user: z.boolean(),
+});
+export type FetchMetadata = z.infer<typeof FetchMetadata>;
+
 /**
  * One guest click, as appended to the event log. Immutable: nothing ever updates it;
  * counters and exports are projections of it. Field names are the export schema's too.
@@ -20,9 +30,19 @@ export const ClickEvent = z.object({
   visitorHash: z.string().min(16).max(64),
   bot: z.object({
     isBot: z.boolean(),
-    reason: z.enum(['human', 'empty-user-agent', 'prefetch', 'link-preview', 'isbot']),
+    reason: z.enum(['human', 'empty-user-agent', 'prefetch', 'link-preview', 'isbot', 'subresource']),
     ruleVersion: z.number().int().positive(),
   }),
+  /**
+   * Keyed HMAC of the guest's network (the IPv4 address, or the IPv6 /64) + day: the unit of the
+   * per-network cap and the velocity rule. Absent on events recorded before bot rule version 2.
+   */
+  networkHash: z.string().min(16).max(64).optional(),
+  /**
+   * The browser's fetch metadata (`Sec-Fetch-Mode`, `-Dest`, `-Site`, `-User`), sanitized, so the
+   * bot rules can be re-run on stored events. null: the browser sent none; absent: recorded before v2.
+   */
+  fetch: FetchMetadata.nullable().optional(),
   /** Came from one of the business's own network ranges: never paid. */
   internal: z.boolean(),
   userAgent: z.string().max(256),

@@ -10,7 +10,7 @@
  * appear in more than one line. Every reader dedupes on `clickId` (see `dedupeByClickId`).
  */
 import { z } from 'zod';
-import { ClickEvent } from './click-event.ts';
+import { ClickEvent, FetchMetadata } from './click-event.ts';
 import { ValidationError } from './errors.ts';
 
 export const EXPORT_SCHEMA = 'reftrack.click/1';
@@ -28,6 +28,13 @@ export const ExportRecord = z.object({
   isBot: bot.isBot,
   botReason: bot.reason,
   botRuleVersion: bot.ruleVersion,
+  /** Added in bot rule version 2 (absent on older lines): the per-network rules' unit. */
+  networkHash: ClickEvent.shape.networkHash,
+  /** Added in bot rule version 2: Sec-Fetch-Mode / -Dest / -Site / -User, flattened (null: not sent). */
+  fetchMode: FetchMetadata.shape.mode.optional(),
+  fetchDest: FetchMetadata.shape.dest.optional(),
+  fetchSite: FetchMetadata.shape.site.optional(),
+  fetchUser: FetchMetadata.shape.user.optional(),
   internal: ClickEvent.shape.internal,
   userAgent: ClickEvent.shape.userAgent,
   refererHost: ClickEvent.shape.refererHost,
@@ -53,6 +60,10 @@ export function toExportRecord(event: ClickEvent): ExportRecord {
     isBot: event.bot.isBot,
     botReason: event.bot.reason,
     botRuleVersion: event.bot.ruleVersion,
+    ...(event.networkHash === undefined ? {} : { networkHash: event.networkHash }),
+    ...(event.fetch === undefined
+      ? {}
+      : { fetchMode: event.fetch?.mode ?? null, fetchDest: event.fetch?.dest ?? null, fetchSite: event.fetch?.site ?? null, fetchUser: event.fetch?.user ?? false }),
     internal: event.internal,
     userAgent: event.userAgent,
     refererHost: event.refererHost,

@@ -1,12 +1,12 @@
 import { businessDay } from './business-day.ts';
 import { classifyBot } from './bot.ts';
-import { USER_AGENT_MAX, type ClickEvent } from './click-event.ts';
+import { USER_AGENT_MAX, type ClickEvent, type FetchMetadata } from './click-event.ts';
 import { buildDestination, sanitizeToken, type UtmPreset } from './destination.ts';
 import { MalformedVendorCodeError, ReftrackError } from './errors.ts';
 import { isInternal, type CidrList } from './internal-traffic.ts';
 import type { ClickLog, ClickSpill, Clock, IdGenerator, VendorDirectory } from './ports.ts';
 import { parseVendorCode } from './vendor-code.ts';
-import { visitorHash } from './visitor.ts';
+import { networkHash, visitorHash } from './visitor.ts';
 
 export interface RedirectSettings {
   readonly defaultDestination: string;
@@ -37,6 +37,11 @@ export interface ClickRequest {
   readonly userAgent: string | undefined;
   readonly referer: string | undefined;
   readonly purpose: string | undefined;
+  /** Sec-Fetch-Mode / -Dest / -Site / -User as sent (undefined when absent). */
+  readonly fetchMode?: string | undefined;
+  readonly fetchDest?: string | undefined;
+  readonly fetchSite?: string | undefined;
+  readonly fetchUser?: string | undefined;
   readonly country: string | undefined;
   readonly utmContent: string | undefined;
   readonly utmTerm: string | undefined;
@@ -89,6 +94,7 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
   const day = businessDay(at, settings.timeZone);
   const userAgent = (req.userAgent ?? '').slice(0, USER_AGENT_MAX);
   const clickId = deps.ids.clickId(at);
+  const fetch = fetchMetadata(req);
   const event: ClickEvent = {
     schemaVersion: 1,
     clickId,
@@ -97,7 +103,9 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
     ts: at.toISOString(),
     day,
     visitorHash: visitorHash(settings.visitorHashKey, req.ip ?? 'unknown', userAgent, day),
-    bot: classifyBot({ userAgent: req.userAgent, purpose: req.purpose }),
+    networkHash: networkHash(settings.visitorHashKey, req.ip, day),
+    fetch,
+    bot: classifyBot({ userAgent: req.userAgent, purpose: req.purpose, fetch }),
     internal: isInternal(req.ip, settings.internalRanges),
     userAgent,
     refererHost: refererHost(req.referer),
@@ -143,6 +151,13 @@ async function appendWithinBudget(log: ClickLog, event: ClickEvent, budgetMs: nu
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Sec-Fetch-* tokens as stored: lower-case `[a-z0-9-]`, at most 32 characters, anything else dropped. */
+function fetchMetadata(req: ClickRequest): FetchMetadata | null {
+  const token = (v: string | undefined) => (v !== undefined && /^[a-z0-9-]{1,32}$/i.test(v.trim()) ? v.trim().toLowerCase() : null);
+  const meta = { mode: token(req.fetchMode), dest: token(req.fetchDest), site: token(req.fetchSite), user: req.fetchUser?.trim() === '?1' };
+  return meta.mode === null && meta.dest === null && meta.site === null && !meta.user ? null : meta;
 }
 
 function refererHost(referer: string | undefined): string | null {

@@ -20,6 +20,8 @@ export function clickEventOf(r: ExportedClick): ClickEvent {
     day: r.day,
     visitorHash: r.visitorHash,
     bot: { isBot: r.isBot, reason: r.botReason, ruleVersion: r.botRuleVersion },
+    ...(r.networkHash === undefined ? {} : { networkHash: r.networkHash }),
+    ...(r.fetchMode === undefined ? {} : { fetch: fetchOf(r) }),
     internal: r.internal,
     userAgent: r.userAgent,
     refererHost: r.refererHost,
@@ -27,4 +29,10 @@ export function clickEventOf(r: ExportedClick): ClickEvent {
     placement: r.placement,
     destination: r.destination,
   };
+}
+
+/** A line written with fetch metadata of all-null and no user gesture stood for `fetch: null`. */
+function fetchOf(r: ExportedClick): ClickEvent['fetch'] {
+  const meta = { mode: r.fetchMode ?? null, dest: r.fetchDest ?? null, site: r.fetchSite ?? null, user: r.fetchUser ?? false };
+  return meta.mode === null && meta.dest === null && meta.site === null && !meta.user ? null : meta;
 }

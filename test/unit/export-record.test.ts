@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dedupeByClickId, EXPORT_SCHEMA, ExportRecord, MalformedExportLineError, parseExportLine, toExportLine, toExportRecord } from '../../core/export-record.ts';
+import { clickEventOf } from '../../core/finance/exported-click.ts';
 import { sampleClickEvent } from '../support/click-events.ts';
 
 describe('export schema v1', () => {
@@ -18,6 +19,17 @@ describe('export schema v1', () => {
   it('reads back exactly what it wrote', () => {
     const event = sampleClickEvent({ userAgent: 'quote " backslash \\ unicode ✓ \u2028 end' });
     expect(parseExportLine(toExportLine(event).trimEnd())).toEqual(toExportRecord(event));
+  });
+
+  it('carries the network and fetch metadata both ways, and reads lines written before they existed', () => {
+    const withMeta = sampleClickEvent({ networkHash: 'n'.repeat(22), fetch: { mode: 'navigate', dest: 'document', site: 'none', user: true } });
+    const withNone = sampleClickEvent({ networkHash: 'm'.repeat(22), fetch: null });
+    const legacy = sampleClickEvent();
+    for (const event of [withMeta, withNone, legacy]) {
+      expect(clickEventOf(parseExportLine(toExportLine(event).trimEnd()))).toEqual(event);
+    }
+    expect(toExportRecord(withMeta)).toMatchObject({ networkHash: 'n'.repeat(22), fetchMode: 'navigate', fetchDest: 'document', fetchSite: 'none', fetchUser: true });
+    expect(toExportRecord(legacy)).not.toHaveProperty('fetchMode');
   });
 
   it('ignores fields added later within v1 (additive changes only)', () => {

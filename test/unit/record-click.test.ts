@@ -48,6 +48,28 @@ describe('recordClick', () => {
     expect(JSON.stringify(event)).not.toContain('198.51.100.7');
   });
 
+  it('records the network and the fetch metadata, so the fraud rules can be re-run on stored events', async () => {
+    const { d, appended } = deps();
+    await recordClick(req({ ip: '2001:db8:1:2::7', fetchMode: 'navigate', fetchDest: 'document', fetchSite: 'cross-site', fetchUser: '?1' }), d);
+    await recordClick(req({ ip: '2001:db8:1:2::8', userAgent: `${CHROME} other` }), d);
+    const [a, b] = appended.map((e) => ClickEventSchema.parse(e));
+    expect(a!.fetch).toEqual({ mode: 'navigate', dest: 'document', site: 'cross-site', user: true });
+    expect(a!.bot.reason).toBe('human');
+    expect(b!.fetch).toBeNull();
+    // Two addresses of one /64 with different browsers: two visitors, one network.
+    expect(a!.networkHash).toBe(b!.networkHash);
+    expect(a!.visitorHash).not.toBe(b!.visitorHash);
+    expect(JSON.stringify(appended)).not.toContain('2001:db8');
+  });
+
+  it('an image pixel is recorded as a subresource bot click; hostile fetch tokens are dropped', async () => {
+    const { d, appended } = deps();
+    await recordClick(req({ fetchMode: 'no-cors', fetchDest: 'image', fetchSite: 'cross-site\r\nX: y' }), d);
+    const event = ClickEventSchema.parse(appended[0]);
+    expect(event.bot).toEqual({ isBot: true, reason: 'subresource', ruleVersion: 2 });
+    expect(event.fetch).toEqual({ mode: 'no-cors', dest: 'image', site: null, user: false });
+  });
+
   it('gives the same visitor the same hash on one day and a different one the next day', async () => {
     const { d, appended } = deps();
     await recordClick(req(), d);
