@@ -30,19 +30,35 @@ export async function resolveVisitorHashKey(
   cfg: Pick<RedirectConfig, 'VISITOR_HASH_KEY' | 'VISITOR_HASH_KEY_SECRET_ARN'>,
   read: SecretReader,
 ): Promise<string> {
-  // An explicit key wins: local runs and tests never need AWS credentials.
-  if (cfg.VISITOR_HASH_KEY !== undefined) return cfg.VISITOR_HASH_KEY;
-  const arn = cfg.VISITOR_HASH_KEY_SECRET_ARN;
-  if (arn === undefined) throw new ConfigError('invalid configuration: VISITOR_HASH_KEY: required (or VISITOR_HASH_KEY_SECRET_ARN)');
+  const key = await resolveSecret('VISITOR_HASH_KEY', 'the visitor-hash key', cfg.VISITOR_HASH_KEY, cfg.VISITOR_HASH_KEY_SECRET_ARN, read);
+  if (key === undefined) throw new ConfigError('invalid configuration: VISITOR_HASH_KEY: required (or VISITOR_HASH_KEY_SECRET_ARN)');
+  return key;
+}
+
+/**
+ * The value CloudFront sends in X-Reftrack-Origin-Verify, or undefined when none is configured
+ * (then no CloudFront header is believed). Same rules as the visitor-hash key.
+ */
+export function resolveOriginSecret(
+  cfg: Pick<RedirectConfig, 'ORIGIN_VERIFY_SECRET' | 'ORIGIN_VERIFY_SECRET_ARN'>,
+  read: SecretReader,
+): Promise<string | undefined> {
+  return resolveSecret('ORIGIN_VERIFY_SECRET', 'the origin-verify secret', cfg.ORIGIN_VERIFY_SECRET, cfg.ORIGIN_VERIFY_SECRET_ARN, read);
+}
+
+async function resolveSecret(name: string, what: string, explicit: string | undefined, arn: string | undefined, read: SecretReader): Promise<string | undefined> {
+  // An explicit value wins: local runs and tests never need AWS credentials.
+  if (explicit !== undefined) return explicit;
+  if (arn === undefined) return undefined;
   let value: string | undefined;
   try {
     value = await read(arn);
   } catch (cause) {
-    throw new StoreUnavailableError('could not read the visitor-hash key from Secrets Manager', { cause });
+    throw new StoreUnavailableError(`could not read ${what} from Secrets Manager`, { cause });
   }
   if (value === undefined || value.length < MIN_KEY_LENGTH) {
-    // A short or binary secret would silently weaken every visitor hash: refuse to start.
-    throw new ConfigError(`invalid configuration: VISITOR_HASH_KEY_SECRET_ARN: the secret must hold a string of at least ${MIN_KEY_LENGTH} characters`);
+    // A short or binary secret would silently weaken what it protects: refuse to start.
+    throw new ConfigError(`invalid configuration: ${name}_SECRET_ARN: the secret must hold a string of at least ${MIN_KEY_LENGTH} characters`);
   }
   return value;
 }

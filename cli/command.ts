@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { ReftrackError } from '../core/errors.ts';
+import { stripControls } from '../core/untrusted-text.ts';
 import type { CliContext } from './context.ts';
 
 /** A usage mistake: the CLI prints it with the command's usage and exits 2. */
@@ -34,7 +35,8 @@ export function parseFlags<S extends z.ZodType>(argv: string[], options: ParseAr
 
 /** Renders rows as an aligned text table. */
 export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
+  // Cells hold vendor names, user agents and GA4 text: no control sequence reaches the terminal.
+  const cells = [headers, ...rows.map((r) => r.map((c) => stripControls(String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells.map((r) => r.map((c, i) => (typeof rows[0]?.[i] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }

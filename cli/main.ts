@@ -12,6 +12,7 @@ import { vendorsCommand } from './commands/vendors.ts';
 import { replayCommand } from './commands/replay.ts';
 import { rollupsCommand } from './commands/rollups.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { stripControlsKeepingLines } from '../core/untrusted-text.ts';
 
 const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand];
 
@@ -39,11 +40,11 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError) {
-      console.error(`reftrack ${command.name}: ${error.message}\n\n${command.usage}`);
+      console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}\n\n${command.usage}`);
       return 2;
     }
     if (error instanceof ReftrackError) {
-      console.error(`reftrack ${command.name}: ${error.message}`);
+      console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}`);
       return 1;
     }
     throw error;

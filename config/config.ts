@@ -47,8 +47,15 @@ const redirectSchema = businessSchema
      * value once at cold start (adapters/visitor-key.ts), so it never appears in a template.
      */
     VISITOR_HASH_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
-    /** Honour CloudFront-Viewer-Address / -Country. Only true behind CloudFront, or guests could forge them. */
+    /**
+     * Honour CloudFront-Viewer-Address / -Country, on requests that prove they came through
+     * CloudFront (the origin secret below). Only true behind CloudFront.
+     */
     TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    /** The value CloudFront sends in X-Reftrack-Origin-Verify (local runs and tests). */
+    ORIGIN_VERIFY_SECRET: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+    /** In AWS: the Secrets Manager secret holding that value, read once at cold start. */
+    ORIGIN_VERIFY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
     VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
     WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
@@ -56,6 +63,10 @@ const redirectSchema = businessSchema
   .refine((c) => c.VISITOR_HASH_KEY !== undefined || c.VISITOR_HASH_KEY_SECRET_ARN !== undefined, {
     path: ['VISITOR_HASH_KEY'],
     message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
+  })
+  .refine((c) => !c.TRUST_CLOUDFRONT_HEADERS || c.ORIGIN_VERIFY_SECRET !== undefined || c.ORIGIN_VERIFY_SECRET_ARN !== undefined, {
+    path: ['ORIGIN_VERIFY_SECRET'],
+    message: 'required with TRUST_CLOUDFRONT_HEADERS=true (or ORIGIN_VERIFY_SECRET_ARN): without it anyone calling the origin directly could choose their own address',
   });
 
 const spillSchema = z.object({

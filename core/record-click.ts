@@ -5,6 +5,7 @@ import { buildDestination, sanitizeToken, type UtmPreset } from './destination.t
 import { MalformedVendorCodeError, ReftrackError } from './errors.ts';
 import { isInternal, type CidrList } from './internal-traffic.ts';
 import type { ClickLog, ClickSpill, Clock, IdGenerator, VendorDirectory } from './ports.ts';
+import { stripControls } from './untrusted-text.ts';
 import { parseVendorCode } from './vendor-code.ts';
 import { networkHash, visitorHash } from './visitor.ts';
 
@@ -92,7 +93,8 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
 
   const at = deps.clock.now();
   const day = businessDay(at, settings.timeZone);
-  const userAgent = (req.userAgent ?? '').slice(0, USER_AGENT_MAX);
+  // Stored and later printed (clicks, exports cat): no control or bidi character survives.
+  const userAgent = stripControls(req.userAgent ?? '').slice(0, USER_AGENT_MAX);
   const clickId = deps.ids.clickId(at);
   const fetch = fetchMetadata(req);
   const event: ClickEvent = {

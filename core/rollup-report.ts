@@ -5,6 +5,7 @@
  */
 import { addDays, format, parse } from 'date-fns';
 import type { BusinessDay } from './business-day.ts';
+import { csvLine } from './finance/csv.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
 
 /** The figures in the order they are printed (CSV columns, JSON keys). */
@@ -42,7 +43,7 @@ export function rollupReport(input: { timeZone: string; scope: RollupScope; from
 /** CSV lines: a header, one row per day, a TOTAL row. Empty cells where there was no click. */
 export function rollupCsvLines(scope: RollupScope, days: readonly DailyRollup[], total: VendorTotals): string[] {
   const cells = (r: RollupFigures) => FIGURE_COLUMNS.map((c) => r[c] ?? '');
-  return [['vendor', 'day', ...FIGURE_COLUMNS].join(','), ...days.map((d) => [scope, d.day, ...cells(d)].join(',')), [scope, 'TOTAL', ...cells(total)].join(',')];
+  return [csvLine(['vendor', 'day', ...FIGURE_COLUMNS]), ...days.map((d) => csvLine([scope, d.day, ...cells(d)])), csvLine([scope, 'TOTAL', ...cells(total)])];
 }
 
 /** A file name that says what is in it, time zone included (`/` is not allowed in file names). */

@@ -4,7 +4,12 @@ import { VENDOR_CODE_PATTERN, type VendorCode } from './vendor-code.ts';
 export const httpsUrl = z
   .string()
   .url()
-  .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', { message: 'must be an https:// URL' });
+  .refine((s) => URL.canParse(s) && new URL(s).protocol === 'https:', { message: 'must be an https:// URL' })
+  // `https://user:pass@host/` puts credentials in every guest's address bar and history, and
+  // `https://queenofsandiego.com@evil.example/` reads like the real site: refuse both.
+  .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === '' && !/^https:\/\/[^/?#]*@/i.test(s)), {
+    message: 'must not contain a user name or password (user:pass@)',
+  });
 
 /** Per-vendor overrides of the UTM parameters put on the destination. */
 export const UtmOverrides = z

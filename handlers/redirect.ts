@@ -4,16 +4,18 @@ import { awsConfig, redirectConfig, spillConfig, telemetryConfig } from '../conf
 import { createDynamoClient } from '../adapters/dynamodb-client.ts';
 import { createKinesisClient } from '../adapters/kinesis-client.ts';
 import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
-import { resolveVisitorHashKey, secretsManagerReader } from '../adapters/visitor-key.ts';
+import { resolveOriginSecret, resolveVisitorHashKey, secretsManagerReader } from '../adapters/visitor-key.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
 
 const aws = awsConfig();
 const redirect = redirectConfig();
 const spill = spillConfig();
-// Once per cold start (top-level await in the ESM bundle): in AWS the key is read from
-// Secrets Manager by ARN; a bad or unreadable secret fails the init, not a guest's click.
-const visitorHashKey = await resolveVisitorHashKey(redirect, secretsManagerReader(aws));
+// Once per cold start (top-level await in the ESM bundle): in AWS the visitor-hash key and the
+// origin-verify secret are read from Secrets Manager by ARN; a bad or unreadable secret fails
+// the init, not a guest's click.
+const readSecret = secretsManagerReader(aws);
+const [visitorHashKey, originSecret] = await Promise.all([resolveVisitorHashKey(redirect, readSecret), resolveOriginSecret(redirect, readSecret)]);
 const deps = wireRedirect({
   aws,
   redirect,
@@ -21,6 +23,7 @@ const deps = wireRedirect({
   dynamodb: createDynamoClient(aws),
   kinesis: createKinesisClient(aws, spill),
   visitorHashKey,
+  originSecret,
   telemetry: new PowertoolsTelemetry(telemetryConfig()),
 });
 

@@ -6,6 +6,7 @@ import { CardStatus, type ApprovalCard } from '../core/outreach/approval-card.ts
 import { moveCard } from '../core/outreach/cards.ts';
 import { escapeHtml } from '../core/outreach/html.ts';
 import { buildOutreachKit, type OutreachSettings } from '../core/outreach/outreach-kit.ts';
+import { cachedQrImages } from '../core/outreach/qr-code.ts';
 import type { ApprovalCardStore } from '../core/outreach/ports.ts';
 import type { Clock } from '../core/ports.ts';
 import type { Vendor } from '../core/vendor.ts';
@@ -55,6 +56,14 @@ const PAGE_CSP = "default-src 'none'; frame-src 'self'; img-src 'self'; style-sr
  */
 export function createOutreachApp(deps: OutreachAppDeps): Hono {
   const app = new Hono();
+  // One per app: every e-mail open and QR download reuses the rendered images.
+  const qrImages = cachedQrImages();
+  // Every answer says what it is; a browser must not guess HTML out of a QR or a JSON body.
+  const nosniff: MiddlewareHandler = async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  };
+  for (const path of ['/outreach', '/outreach/*', '/api/v1/outreach/*']) app.use(path, nosniff);
 
   const vendorFor = async (raw: string): Promise<Vendor> => {
     const code = parseVendorCode(raw);
@@ -72,7 +81,7 @@ export function createOutreachApp(deps: OutreachAppDeps): Hono {
 
   app.get('/outreach/templates/:file', async (c) => {
     const vendor = await vendorFor(fileStem(c.req.param('file'), '.html'));
-    const kit = await buildOutreachKit(vendor, deps.settings);
+    const kit = await buildOutreachKit(vendor, deps.settings, qrImages);
     c.header('Content-Security-Policy', TEMPLATE_CSP);
     c.header('Cache-Control', 'no-store');
     return c.html(kit.email.html);
@@ -82,7 +91,7 @@ export function createOutreachApp(deps: OutreachAppDeps): Hono {
     const file = c.req.param('file');
     const png = file.endsWith('.png');
     const vendor = await vendorFor(fileStem(file, png ? '.png' : '.svg'));
-    const kit = await buildOutreachKit(vendor, deps.settings);
+    const kit = await buildOutreachKit(vendor, deps.settings, qrImages);
     c.header('Cache-Control', 'public, max-age=300');
     c.header('Content-Disposition', `inline; filename="${vendor.code}-qr.${png ? 'png' : 'svg'}"`);
     c.header('X-Content-Type-Options', 'nosniff');

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { ORIGIN_VERIFY_HEADER, viewerAddress } from '../core/cloudfront-viewer.ts';
 import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
@@ -10,6 +12,13 @@ export interface RedirectAppDeps extends RedirectDeps {
   /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
   readonly trustCloudFront: boolean;
   readonly telemetry: Telemetry;
+  /**
+   * The value CloudFront puts in `X-Reftrack-Origin-Verify` on every origin request. CloudFront-*
+   * headers are believed only on a request that carries it: the execute-api URL is public, and
+   * a caller who bypasses CloudFront could otherwise choose their own address and country.
+   * Absent: nothing is believed, even with trustCloudFront.
+   */
+  readonly originSecret?: string | undefined;
 }
 
 const REDIRECT_HEADERS = {
@@ -37,11 +46,12 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   };
 
   const handle = async (c: Context) => {
+    const viaCloudFront = fromCloudFront(c, deps);
     const outcome = await recordClick(
       {
         rawCode: rawCode(c.req.path),
         method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        ip: viewerIp(c, deps),
+        ip: (viaCloudFront ? viewerAddress(c.req.header('cloudfront-viewer-address')) : undefined) ?? deps.clientIp(c),
         userAgent: c.req.header('user-agent'),
         referer: c.req.header('referer'),
         purpose: c.req.header('sec-purpose') ?? c.req.header('purpose') ?? c.req.header('x-purpose') ?? c.req.header('x-moz'),
@@ -49,7 +59,7 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
         fetchDest: c.req.header('sec-fetch-dest'),
         fetchSite: c.req.header('sec-fetch-site'),
         fetchUser: c.req.header('sec-fetch-user'),
-        country: c.req.header('cloudfront-viewer-country'),
+        country: viaCloudFront ? c.req.header('cloudfront-viewer-country') : undefined,
         utmContent: c.req.query('utm_content'),
         utmTerm: c.req.query('utm_term'),
       },
@@ -90,13 +100,14 @@ function rawCode(path: string): string {
   }
 }
 
-function viewerIp(c: Context, deps: RedirectAppDeps): string | undefined {
-  if (deps.trustCloudFront) {
-    // "203.0.113.7:46532" or "2001:db8::1:46532": the port follows the last colon.
-    const address = c.req.header('cloudfront-viewer-address');
-    if (address && address.lastIndexOf(':') > 0) return address.slice(0, address.lastIndexOf(':'));
-  }
-  return deps.clientIp(c);
+/** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin secret. */
+function fromCloudFront(c: Context, deps: RedirectAppDeps): boolean {
+  if (!deps.trustCloudFront || !deps.originSecret) return false;
+  const sent = c.req.header(ORIGIN_VERIFY_HEADER);
+  if (sent === undefined) return false;
+  // Digests have equal length, so the comparison takes the same time whatever was sent.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(sent), digest(deps.originSecret));
 }
 
 function observe(outcome: RedirectOutcome, path: string, telemetry: Telemetry): void {

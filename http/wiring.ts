@@ -22,10 +22,12 @@ export interface RedirectWiring {
   readonly kinesis: KinesisClient;
   /** Resolved by the root (from VISITOR_HASH_KEY, or from Secrets Manager on Lambda). */
   readonly visitorHashKey: string;
+  /** What CloudFront sends in X-Reftrack-Origin-Verify (resolved by the root like the key); absent = no CloudFront header is believed. */
+  readonly originSecret?: string | undefined;
   readonly telemetry: Telemetry;
 }
 
-export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trustCloudFront: boolean; readonly telemetry: Telemetry } {
+export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trustCloudFront: boolean; readonly originSecret: string | undefined; readonly telemetry: Telemetry } {
   const cfg = w.redirect;
   return {
     vendors: new CachedVendorDirectory(new DynamoVendorStore(w.dynamodb, w.aws.STATE_TABLE), systemClock, cfg.VENDOR_CACHE_TTL_MS),
@@ -35,6 +37,7 @@ export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trust
     ids: ulidGenerator(),
     trustCloudFront: cfg.TRUST_CLOUDFRONT_HEADERS,
     telemetry: w.telemetry,
+    originSecret: w.originSecret ?? cfg.ORIGIN_VERIFY_SECRET,
     settings: {
       defaultDestination: cfg.DESTINATION_URL,
       fallbackUrl: cfg.FALLBACK_URL,

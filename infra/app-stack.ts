@@ -5,9 +5,12 @@ import { AnalystApi } from './constructs/analyst-api.ts';
 import { apiUrl } from './constructs/http-stage.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { ReferralApi } from './constructs/referral-api.ts';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { EdgeParameter } from './constructs/edge-parameter.ts';
 import { ReferralDistribution } from './constructs/referral-distribution.ts';
 import { StreamConsumer } from './constructs/stream-consumer.ts';
 import type { DataStack } from './data-stack.ts';
+import type { EdgeParameterNames } from './edge-stack.ts';
 import { acknowledge } from './nag.ts';
 import type { DeploymentSettings } from './settings.ts';
 
@@ -29,6 +32,8 @@ export interface AppStackProps extends StackProps {
   readonly data: DataStack;
   readonly settings: DeploymentSettings;
   readonly entries: FunctionEntries;
+  /** The SSM parameters (us-east-1) the Edge stack publishes. @default no web ACL, no edge fallback */
+  readonly edge?: EdgeParameterNames;
 }
 
 /**
@@ -61,6 +66,7 @@ export class AppStack extends Stack {
       events: data.events,
       state: data.state,
       visitorHashSecret: data.visitorHashSecret,
+      originVerifySecret: data.originVerifySecret,
       spillStream: data.spillStream,
       environment: business,
       routeThrottle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
@@ -111,7 +117,13 @@ export class AppStack extends Stack {
 
     this.distribution = new ReferralDistribution(this, 'Cdn', {
       api: this.referral.api,
-      logBucket: data.cdnLogsBucket,
+      originSecret: data.originVerifySecret,
+      ...(props.edge
+        ? {
+            webAclArn: new EdgeParameter(this, 'EdgeWebAclArn', { parameterName: props.edge.webAclArn }).value,
+            guestFallback: lambda.Version.fromVersionArn(this, 'GuestFallback', new EdgeParameter(this, 'EdgeGuestFallbackArn', { parameterName: props.edge.guestFallbackVersionArn }).value),
+          }
+        : {}),
       ...(settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : {}),
     });
 

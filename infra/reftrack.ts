@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { AppStack, type FunctionEntries } from './app-stack.ts';
 import { DataStack } from './data-stack.ts';
+import { EdgeStack, edgeParameterNames } from './edge-stack.ts';
 import { checkWithNag } from './nag.ts';
 import { deploymentSettings } from './settings.ts';
 
@@ -9,14 +10,18 @@ import { deploymentSettings } from './settings.ts';
  * The stacks are environment-agnostic (account and region come from the deploying credentials),
  * so `npm run synth` needs no AWS access.
  */
-export function buildReftrack(app: App, entries: FunctionEntries): { data: DataStack; app: AppStack } {
+export function buildReftrack(app: App, entries: FunctionEntries): { data: DataStack; app: AppStack; edge: EdgeStack } {
   // Access-log delivery by bucket policy, so the log bucket can keep ACLs disabled (owner-enforced).
   app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   // Data -> App references stay strong: CloudFormation refuses to delete a table the App stack uses.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   const settings = deploymentSettings((name) => app.node.tryGetContext(name));
   const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), description: 'reftrack data: click log, state, exports, secrets' });
-  const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, description: 'reftrack functions, APIs, CloudFront, alarms' });
+  const namePrefix = settings.stackPrefix.toLowerCase();
+  const edge = new EdgeStack(app, `${settings.stackPrefix}-Edge`, { namePrefix, requestsPerMinute: settings.guestRequestsPerMinute, fallbackUrl: settings.fallbackUrl, description: 'reftrack edge (us-east-1): per-client rate limit for CloudFront' });
+  const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, edge: edgeParameterNames(namePrefix), description: 'reftrack functions, APIs, CloudFront, alarms' });
+  // The App stack reads the web ACL's and the edge function's ARNs from the Edge stack's parameters at deploy time.
+  stateless.addStackDependency(edge);
   checkWithNag(app);
-  return { data, app: stateless };
+  return { data, app: stateless, edge };
 }

@@ -47,6 +47,8 @@ export const DeploymentSettings = z
     throttleRate: positiveInt(10_000).default(100),
     /** Burst the stage accepts above the rate. */
     throttleBurst: positiveInt(5_000).default(200),
+    /** Requests per minute one client address may send to /ref/* (WAF, at the edge); above it: 302 to the fallback. */
+    guestRequestsPerMinute: z.coerce.number().int().min(10).max(100_000).default(100),
     /** The business's own ranges (staff testing links): flagged internal, never paid. */
     internalCidrs: cidrList,
     /** Days CloudWatch keeps function and access logs. */

@@ -35,12 +35,13 @@ export function createLocalApp(w: LocalAppWiring): Hono {
   const root = new Hono();
   const auth = bearerTokenAuth(w.apiToken);
   const redirectApp = createRedirectApp({ ...wireRedirect(w), clientIp: (c) => getConnInfo(c).remote.address });
-  // URL parsing folds dot segments, so `/ref/%2e%2e` arrives here as `/` and would open the
-  // dashboard. On Lambda the redirect function sees every /ref/* path and sends such guests to the
-  // fallback; locally, check the raw request line so they get the same redirect.
+  // URL parsing folds dot segments, so `/ref/%2e%2e`, `/./ref/..` or `/ref;/%2e%2e` arrive here
+  // as `/` and would open the dashboard. On Lambda the redirect function sees every /ref/* path
+  // and sends such guests to the fallback; locally, check the raw request line so they get the
+  // same redirect.
   root.use(async (c, next) => {
     const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url ?? '';
-    if (/^\/ref(\/|\?|$)/i.test(raw) && !/^\/ref(\/|$)/.test(c.req.path)) return redirectApp.fetch(new Request(new URL('/ref/', c.req.url)), c.env);
+    if (isMangledReferralPath(raw) && !/^\/ref(\/|$)/.test(c.req.path)) return redirectApp.fetch(new Request(new URL('/ref/', c.req.url)), c.env);
     return next();
   });
   root.route('/', redirectApp);
@@ -51,6 +52,19 @@ export function createLocalApp(w: LocalAppWiring): Hono {
   root.notFound(jsonNotFound(w.telemetry));
   root.onError(jsonErrorHandler(w.telemetry));
   return root;
+}
+
+/**
+ * A raw request path that names /ref but that URL parsing rewrites: it starts with /ref (any
+ * case), or mentions a /ref segment together with a dot segment (`.`, `..`, `%2e`), a `;`
+ * parameter or an encoded slash. Ordinary dashboard, API and outreach paths have none of these.
+ */
+export function isMangledReferralPath(rawUrl: string): boolean {
+  const path = rawUrl.split(/[?#]/, 1)[0] ?? '';
+  if (/^\/ref([/;?]|$)/i.test(path)) return true;
+  const mentionsRef = /\/ref([/;%]|$)/i.test(path);
+  const mangled = /(^|\/)(\.|%2e){1,2}([/;]|$)/i.test(path) || /[;\\]|%2f|%5c/i.test(path);
+  return mentionsRef && mangled;
 }
 
 export function startServer(app: Hono, port: number): Promise<ServerType> {

@@ -6,6 +6,7 @@ import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { parseFlags, table, type Command } from '../command.ts';
 import { positiveIntArg, vendorCodeArg } from '../args.ts';
+import { terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack clicks [--vendor CODE] [--limit N] [--days N] [--json]
 
@@ -45,7 +46,7 @@ export const clicksCommand: Command = {
     const latest = events.slice(0, flags.limit);
 
     if (flags.json) {
-      for (const e of latest) console.log(JSON.stringify(e));
+      for (const e of latest) console.log(terminalJson(e));
     } else if (latest.length === 0) {
       console.log(`no clicks${flags.vendor ? ` for ${flags.vendor}` : ''} in the last ${flags.days} days`);
     } else {

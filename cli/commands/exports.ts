@@ -6,6 +6,7 @@ import { describeSource, ExportReader, parseExportSource, type ExportSource } fr
 import { dayArg } from '../args.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
+import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack exports ls --from YYYY-MM-DD [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
        reftrack exports cat --day YYYY-MM-DD [--dedupe] [--source DIR|s3://bucket/prefix]
@@ -52,8 +53,8 @@ async function cat(argv: string[], ctx: CliContext): Promise<number> {
   const read = await new ExportReader(ctx.s3()).read(src, flags.day, flags.day);
   const records = flags.dedupe ? dedupeByClickId(read.records) : read.records;
   // One write: thousands of console.log calls on a pipe are slow.
-  if (records.length > 0) process.stdout.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  for (const p of read.problems) console.error(`${p.key}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  if (records.length > 0) process.stdout.write(records.map((r) => `${terminalJson(r)}\n`).join(''));
+  for (const p of read.problems) console.error(stripControls(`${p.key}${p.line ? `:${p.line}` : ''}: ${p.message}`));
   if (read.objects.length === 0) console.error(`no export objects for ${flags.day} under ${describeSource(src)}`);
   if (read.problems.length > 0) {
     console.error(`${read.problems.length} problem(s) in ${read.objects.length} object(s); ${records.length} record(s) printed`);

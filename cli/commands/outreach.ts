@@ -14,6 +14,7 @@ import { assetsSink } from '../../adapters/object-sink.ts';
 import { systemClock } from '../../adapters/clock.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 import { vendorCodeArg } from '../args.ts';
+import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack outreach <render|publish|add-task|set-status|list> [flags]
 
@@ -104,13 +105,13 @@ export const outreachCommand: Command = {
         );
         const card = await moveCard(cards, flags.vendor, flags.status, flags.note || null, systemClock);
         const move = card.history.at(-1)!;
-        console.log(`${card.vendorCode}: ${move.from} -> ${move.to}${move.note ? ` (${move.note})` : ''}`);
+        console.log(`${card.vendorCode}: ${move.from} -> ${move.to}${move.note ? ` (${stripControls(move.note)})` : ''}`);
         return 0;
       }
       case 'list': {
         const { flags } = parseFlags(rest, { json: { type: 'boolean' } }, z.object({ json: z.boolean().default(false) }));
         const board = (await cards.list()).sort((a, b) => a.vendorCode.localeCompare(b.vendorCode));
-        if (flags.json) for (const card of board) console.log(JSON.stringify(card));
+        if (flags.json) for (const card of board) console.log(terminalJson(card));
         else if (board.length === 0) console.log('no approval cards yet (create one with outreach add-task)');
         else
           console.log(

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { renderPayoutFiles, isComplete } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules } from '../../core/finance/payout-rules.ts';
@@ -14,16 +13,20 @@ import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { describeSource, ExportReader, type ExportLineProblem, type ExportSource } from '../../adapters/export-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
+import { checkOutputFolder, writeOutputFolder } from '../output-folder.ts';
 import { resolveSource } from './exports.ts';
+import { stripControls } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack payouts --month YYYY-MM --rules FILE --out DIR [--exports DIR|s3://bucket/prefix]
-                       [--carry-in PREVIOUS/summary.json] [--check-rollups]
+                       [--carry-in PREVIOUS/summary.json] [--check-rollups] [--replace]
 
 Vendor payout statements for one month, computed only from the click export.
   --month          the month (its business days, first to last)
   --rules          payout rules (JSON; e.g. config/payout-rules.json): rate per qualified click,
                    optional monthly cap and minimum payout per vendor, in integer cents
-  --out            directory for statements.csv, statements/<vendor>.html, audit/<vendor>.csv, summary.json
+  --out            a new (or empty) folder for statements.csv, statements/<vendor>.html, audit/<vendor>.csv,
+                   summary.json; written to a temporary folder and renamed into place; a symlink is refused
+  --replace        replace --out if it already holds files (the old folder is removed, never written into)
   --exports        where the export is; default <REFTRACK_DATA_DIR>/s3/<EXPORT_BUCKET> (what npm start writes)
   --carry-in       the previous month's summary.json: balances below the minimum carried forward from it
   --check-rollups  compare with the live rollups; print every vendor/day that differs (exit 1)
@@ -37,6 +40,7 @@ const Flags = z.object({
   exports: z.string().min(1).optional(),
   'carry-in': z.string().min(1).optional(),
   'check-rollups': z.boolean().default(false),
+  replace: z.boolean().default(false),
 });
 
 function readInput(path: string, flag: string): string {
@@ -59,13 +63,14 @@ export const payoutsCommand: Command = {
   async run(argv, ctx) {
     const { flags } = parseFlags(
       argv,
-      { month: { type: 'string' }, rules: { type: 'string' }, out: { type: 'string' }, exports: { type: 'string' }, 'carry-in': { type: 'string' }, 'check-rollups': { type: 'boolean' } },
+      { month: { type: 'string' }, rules: { type: 'string' }, out: { type: 'string' }, exports: { type: 'string' }, 'carry-in': { type: 'string' }, 'check-rollups': { type: 'boolean' }, replace: { type: 'boolean' } },
       Flags,
     );
     const month = parseMonth(flags.month);
     const rulesText = readInput(flags.rules, 'rules');
     const carryText = flags['carry-in'] ? readInput(flags['carry-in'], 'carry-in') : null;
     const source = resolveSource(flags.exports, ctx);
+    await checkOutputFolder(flags.out, { replace: flags.replace, flag: 'out' });
     const aws = ctx.aws();
     const dynamodb = ctx.dynamodb();
     const registry = await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list();
@@ -88,15 +93,10 @@ export const payoutsCommand: Command = {
       objects: read.objects.map((o) => ({ key: o.key, day: o.day, size: o.size, etag: o.etag, sha256: o.sha256, records: o.records })),
       problems: read.problems,
     };
-    const files = renderPayoutFiles(run, meta);
-    for (const [path, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const target = join(flags.out, path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, content);
-    }
+    await writeOutputFolder(flags.out, renderPayoutFiles(run, meta), { replace: flags.replace, flag: 'out' });
 
     let exit = 0;
-    for (const p of read.problems) console.error(`${problemLocation(source, p)}: ${p.message}`);
+    for (const p of read.problems) console.error(stripControls(`${problemLocation(source, p)}: ${p.message}`));
     if (read.problems.length > 0) {
       console.error(`${read.problems.length} problem(s) in the export: the statements are marked incomplete; fix or re-deliver the objects and run again`);
       exit = 1;

@@ -15,6 +15,7 @@ import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { dayArg } from '../args.ts';
 import { parseFlags, UsageError, type Command } from '../command.ts';
 import { problemLocation } from './payouts.ts';
+import { stripControls, stripControlsKeepingLines } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack reconcile ga4 --ga4 FILE --from YYYY-MM-DD --to YYYY-MM-DD [--exports DIR|s3://bucket/prefix] [--out FILE]
 
@@ -58,7 +59,7 @@ export const reconcileCommand: Command = {
     let clicksFrom: string;
     if (exportSource) {
       const read = await new ExportReader(ctx.s3()).read(exportSource, from, to);
-      for (const p of read.problems) console.error(`${problemLocation(exportSource, p)}: ${p.message}`);
+      for (const p of read.problems) console.error(stripControls(`${problemLocation(exportSource, p)}: ${p.message}`));
       if (read.problems.length > 0) exit = 1;
       if (read.objects.length === 0) {
         console.error(`no export objects from ${from} to ${to} under ${describeSource(exportSource)}`);
@@ -87,12 +88,12 @@ export const reconcileCommand: Command = {
     const result = reconcile({ days: days as BusinessDay[], vendors, clicks, ga4: ga4.rows, hasRefCid: ga4.hasRefCid });
     const out = flags.out ?? `reconcile-ga4-${from}-to-${to}.csv`;
     await writeFile(out, reconcileCsv(result));
-    for (const p of ga4.problems) console.error(`${p.file}:${p.line}: ${p.message}`);
+    for (const p of ga4.problems) console.error(stripControls(`${p.file}:${p.line}: ${p.message}`));
     if (ga4.problems.length > 0) {
       console.error(`${ga4.problems.length} GA4 row(s) could not be read and were left out`);
       exit = 1;
     }
-    console.log(reconcileSummary(result, { from, to, timeZone: ctx.business().TIME_ZONE, clicksFrom }));
+    console.log(stripControlsKeepingLines(reconcileSummary(result, { from, to, timeZone: ctx.business().TIME_ZONE, clicksFrom })));
     console.log(`per vendor-day CSV: ${out}`);
     return exit;
   },

@@ -3,6 +3,7 @@ import { Vendor } from '../../core/vendor.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 import { vendorCodeArg } from '../args.ts';
+import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack vendors <list|add|pause|resume> [flags]
 
@@ -22,7 +23,7 @@ export const vendorsCommand: Command = {
       case 'list': {
         const { flags } = parseFlags(rest, { json: { type: 'boolean' } }, z.object({ json: z.boolean().default(false) }));
         const vendors = (await store.list()).sort((a, b) => a.code.localeCompare(b.code));
-        if (flags.json) for (const v of vendors) console.log(JSON.stringify(v));
+        if (flags.json) for (const v of vendors) console.log(terminalJson(v));
         else console.log(table(['code', 'name', 'status', 'link', 'destination'], vendors.map((v) => [v.code, v.name, v.status, `/ref/${v.code}`, v.destination ?? '(default)'])));
         return 0;
       }
@@ -38,7 +39,7 @@ export const vendorsCommand: Command = {
           console.error(`reftrack vendors: a vendor with code "${flags.code}" already exists`);
           return 1;
         }
-        console.log(`added ${parsed.data.code} (${parsed.data.name}): link /ref/${parsed.data.code}`);
+        console.log(`added ${parsed.data.code} (${stripControls(parsed.data.name)}): link /ref/${parsed.data.code}`);
         return 0;
       }
       case 'pause':

@@ -1,6 +1,19 @@
-/** CSV cells per RFC 4180: quoted when they hold a comma, quote or line break. */
+/**
+ * A cell a spreadsheet would run as a formula: `=`, `+`, `-`, `@` start one in Excel, LibreOffice
+ * and Google Sheets, and a leading tab or carriage return is stripped by some of them before that
+ * check. Such a cell gets a leading apostrophe (OWASP's advice): shown as text, never evaluated.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * CSV cells per RFC 4180 (quoted when they hold a comma, quote or line break), with text that
+ * could be a formula neutralised. Numbers and booleans are written as they are (a negative
+ * number is data, not a formula); every CSV reftrack writes goes through here.
+ */
 export function csvCell(value: string | number | boolean | null | undefined): string {
-  const s = value === null || value === undefined ? '' : String(value);
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -104,6 +104,11 @@ export function parseGa4Csv(text: string, file: string): Ga4Export {
       problem(`sessions "${cell('sessions').slice(0, 20)}" is not a whole number`);
       continue;
     }
+    // Above 2^53 a number is no longer exact (and prints as 1e+23): no real property has that many sessions.
+    if (!Number.isSafeInteger(Number(rawSessions))) {
+      problem(`sessions "${cell('sessions').slice(0, 20)}" is too large to be a session count`);
+      continue;
+    }
     const refCid = cell('refCid');
     const campaign = cell('campaign');
     rows.push({

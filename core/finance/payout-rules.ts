@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { jsonSyntaxProblem } from '../untrusted-text.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../vendor-code.ts';
 
 const cents = z.number().int({ message: 'must be a whole number of cents' }).min(0).max(1_000_000_000);
@@ -42,7 +43,7 @@ export function parsePayoutRules(text: string, file: string, knownVendors: Reado
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new PayoutRulesError(`${file}: not JSON (${(cause as Error).message})`, { cause });
+    throw new PayoutRulesError(`${file}: ${jsonSyntaxProblem(cause)}`, { cause });
   }
   const result = PayoutRules.safeParse(json);
   if (!result.success) throw new PayoutRulesError(`${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);

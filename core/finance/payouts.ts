@@ -22,6 +22,7 @@ import type { VendorCode } from '../vendor-code.ts';
 import { clickEventOf, type ExportedClick } from './exported-click.ts';
 import { multiplyCents, type Cents } from './money.ts';
 import type { PayoutRules } from './payout-rules.ts';
+import { jsonSyntaxProblem } from '../untrusted-text.ts';
 
 export interface Month {
   /** `YYYY-MM` */
@@ -63,11 +64,15 @@ const PreviousSummary = z.object({
 /** Reads the carried-forward balances from the previous month's summary.json; it must be that month's. */
 export function parseCarryIn(text: string, file: string, sha256: string, month: Month, currency: string): CarryIn {
   let parsed: z.infer<typeof PreviousSummary>;
+  let json: unknown;
   try {
-    parsed = PreviousSummary.parse(JSON.parse(text));
+    json = JSON.parse(text);
   } catch (cause) {
-    throw new ValidationError(`${file}: not a payouts summary.json (${(cause as Error).message.slice(0, 200)})`, { cause });
+    throw new ValidationError(`${file}: not a payouts summary.json (${jsonSyntaxProblem(cause)})`, { cause });
   }
+  const summary = PreviousSummary.safeParse(json);
+  if (!summary.success) throw new ValidationError(`${file}: not a payouts summary.json (${summary.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ').slice(0, 200)})`);
+  parsed = summary.data;
   const expected = previousMonth(month);
   if (parsed.month !== expected) throw new ValidationError(`${file}: is the summary of ${parsed.month}; the carry-in for ${month.id} must be ${expected}'s`);
   if (parsed.currency !== currency) throw new ValidationError(`${file}: is in ${parsed.currency}, the rules in ${currency}`);

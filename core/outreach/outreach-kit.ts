@@ -3,7 +3,7 @@ import type { VendorCode } from '../vendor-code.ts';
 import { renderOutreachEmail, type EmailSettings, type OutreachEmail } from './email-template.ts';
 import { outreachLinks, type LinkSettings, type OutreachLinks } from './links.ts';
 import type { ObjectSink } from './ports.ts';
-import { qrPng, qrSvg } from './qr-code.ts';
+import { renderQrImages, type QrImages } from './qr-code.ts';
 
 export type OutreachSettings = LinkSettings & EmailSettings;
 
@@ -16,9 +16,9 @@ export interface OutreachKit {
   readonly qrSvg: string;
 }
 
-export async function buildOutreachKit(vendor: Vendor, settings: OutreachSettings): Promise<OutreachKit> {
+export async function buildOutreachKit(vendor: Vendor, settings: OutreachSettings, qrImages: QrImages = renderQrImages): Promise<OutreachKit> {
   const links = outreachLinks(vendor.code, settings);
-  const [png, svg] = await Promise.all([qrPng(links.qrTarget), qrSvg(links.qrTarget)]);
+  const { png, svg } = await qrImages(links.qrTarget);
   return { vendor, links, email: renderOutreachEmail(vendor, links, settings), qrPng: png, qrSvg: svg };
 }
 

@@ -16,3 +16,29 @@ export function qrPng(text: string, width = 480): Promise<Buffer> {
 export function qrSvg(text: string): Promise<string> {
   return QRCode.toString(text, { ...OPTIONS, type: 'svg' });
 }
+
+/** Both images of one link. */
+export type QrImages = (text: string) => Promise<{ readonly png: Buffer; readonly svg: string }>;
+
+export const renderQrImages: QrImages = async (text) => {
+  const [png, svg] = await Promise.all([qrPng(text), qrSvg(text)]);
+  return { png, svg };
+};
+
+/**
+ * The same images, remembered per link: a QR code depends only on its text, and rendering a
+ * PNG costs milliseconds of CPU on every e-mail open otherwise. At most `max` links are kept
+ * (the oldest goes first); a failed render is not remembered.
+ */
+export function cachedQrImages(render: QrImages = renderQrImages, max = 1_000): QrImages {
+  const cache = new Map<string, ReturnType<QrImages>>();
+  return (text) => {
+    const hit = cache.get(text);
+    if (hit) return hit;
+    const images = render(text);
+    cache.set(text, images);
+    images.catch(() => cache.delete(text));
+    if (cache.size > max) cache.delete(cache.keys().next().value!);
+    return images;
+  };
+}

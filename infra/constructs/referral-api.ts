@@ -16,6 +16,8 @@ export interface ReferralApiProps {
   readonly state: dynamodb.ITableV2;
   /** The visitor-hash key; the function gets its ARN, never its value. */
   readonly visitorHashSecret: secretsmanager.ISecret;
+  /** What CloudFront sends in X-Reftrack-Origin-Verify; the function gets its ARN, never its value. */
+  readonly originVerifySecret: secretsmanager.ISecret;
   /** Where a click goes when the Events table is slow or failing (PutRecord only). */
   readonly spillStream: kinesis.IStream;
   /** Business settings in config/config.ts's names (DESTINATION_URL, TIME_ZONE, ...). */
@@ -53,8 +55,9 @@ export class ReferralApi extends Construct {
         STATE_TABLE: props.state.tableName,
         VISITOR_HASH_KEY_SECRET_ARN: props.visitorHashSecret.secretArn,
         SPILL_STREAM_NAME: props.spillStream.streamName,
-        // Only CloudFront reaches the API in normal use; it sets the viewer's address and country.
+        // CloudFront sets the viewer's address and country; believed only on requests carrying the origin secret.
         TRUST_CLOUDFRONT_HEADERS: 'true',
+        ORIGIN_VERIFY_SECRET_ARN: props.originVerifySecret.secretArn,
         // A guest waits on this: fail over to the fallback redirect instead of retrying long.
         DYNAMODB_REQUEST_TIMEOUT_MS: '1000',
         DYNAMODB_MAX_ATTEMPTS: '2',
@@ -64,6 +67,7 @@ export class ReferralApi extends Construct {
     props.events.grant(this.redirect, 'dynamodb:PutItem');
     props.state.grant(this.redirect, 'dynamodb:GetItem', 'dynamodb:Query');
     props.visitorHashSecret.grantRead(this.redirect);
+    props.originVerifySecret.grantRead(this.redirect);
     props.spillStream.grant(this.redirect, 'kinesis:PutRecord');
 
     this.api = new apigw.HttpApi(this, 'Api', {

@@ -2,16 +2,26 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../../core/cloudfront-viewer.ts';
 import { acknowledge } from '../nag.ts';
 import { apiDomain } from './http-stage.ts';
 
 export interface ReferralDistributionProps {
   /** The HTTP API serving `/ref/*`. */
   readonly api: apigw.IHttpApi;
-  /** CloudFront standard logs (an ACL-enabled bucket). */
-  readonly logBucket: s3.IBucket;
+  /**
+   * The value CloudFront sends to the origin in X-Reftrack-Origin-Verify, so the redirect can tell
+   * CloudFront's requests (and their CloudFront-Viewer-* headers) from direct calls to execute-api.
+   * Referenced as a CloudFormation dynamic reference: the value is never in the template.
+   */
+  readonly originSecret: secretsmanager.ISecret;
+  /** The CLOUDFRONT-scope web ACL (us-east-1) with the per-client rate limit. @default none */
+  readonly webAclArn?: string;
+  /** Lambda@Edge origin-response version turning an origin 429/5xx on /ref/* into a 302 to the fallback. @default none */
+  readonly guestFallback?: lambda.IVersion;
   /** Alternate domain name (e.g. `go.example.com`). @default the `*.cloudfront.net` name only */
   readonly domainName?: string;
   /** ACM certificate (us-east-1) for domainName; required with it. */
@@ -36,7 +46,10 @@ export class ReferralDistribution extends Construct {
     const apiOrigin = new origins.HttpOrigin(apiDomain(props.api), {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // CloudFront replaces a viewer's header of the same name, so a guest cannot send their own.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
     });
+
     const uncachedApi: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -49,12 +62,19 @@ export class ReferralDistribution extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'reftrack referral links (/ref/*)',
       defaultBehavior: uncachedApi,
-      additionalBehaviors: { '/ref/*': uncachedApi },
+      additionalBehaviors: {
+        '/ref/*': {
+          ...uncachedApi,
+          // API Gateway's throttle is shared by all guests: a 429 (or a 5xx) becomes a 302 to the fallback.
+          ...(props.guestFallback ? { edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.ORIGIN_RESPONSE, functionVersion: props.guestFallback }] } : {}),
+        },
+      },
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      enableLogging: true,
-      logBucket: props.logBucket,
-      logFilePrefix: 'cloudfront/',
+      // Standard logs would store every guest's address and user agent (reftrack never stores a raw
+      // IP); request counts, errors and WAF decisions are in CloudWatch metrics instead.
+      enableLogging: false,
       ...(custom
         ? {
             domainNames: [props.domainName!],
@@ -67,8 +87,9 @@ export class ReferralDistribution extends Construct {
     acknowledge(
       this.distribution,
       { id: 'AwsSolutions-CFR1', reason: 'Referral links are shared worldwide; guests from any country must be redirected.' },
-      { id: 'AwsSolutions-CFR2', reason: 'No WAF: the only routes are throttled 302 redirects with no body or state to protect; a WAF web ACL costs more than the traffic. Add one if abuse appears.' },
+      { id: 'AwsSolutions-CFR3', reason: 'Standard logs record the client IP address and user agent of every guest; reftrack never stores a raw IP. CloudFront and WAF metrics cover operations.' },
     );
+    if (!props.webAclArn) acknowledge(this.distribution, { id: 'AwsSolutions-CFR2', reason: 'Built without the Edge stack (tests): deployments attach the per-client rate-limit web ACL.' });
     if (!custom) {
       acknowledge(this.distribution, {
         id: 'AwsSolutions-CFR4',

@@ -7,12 +7,12 @@ export const FIXTURE_ENTRY = 'test/fixtures/lambda-entry.ts';
 
 export function buildTestApp(context: Record<string, unknown> = {}, opts: { withAnalystApi?: boolean } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const { data, app: appStack } = buildReftrack(app, {
+  const { data, app: appStack, edge } = buildReftrack(app, {
     aggregate: FIXTURE_ENTRY,
     export: FIXTURE_ENTRY,
     ...(opts.withAnalystApi === false ? {} : { api: FIXTURE_ENTRY }),
   });
-  return { app, data, appStack, dataTemplate: Template.fromStack(data), appTemplate: Template.fromStack(appStack) };
+  return { app, data, appStack, edge, dataTemplate: Template.fromStack(data), appTemplate: Template.fromStack(appStack) };
 }
 
 type Resource = { Type: string; Properties: Record<string, any> };

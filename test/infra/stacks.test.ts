@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -152,8 +152,9 @@ describe('least privilege per function', () => {
       .filter((a) => !a.startsWith('logs:'))
       .sort();
 
-  it('redirect: PutItem (events), GetItem/Query (state), PutRecord (spill stream), reads its secret; nothing else', () => {
-    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kinesis:PutRecord', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  it('redirect: PutItem (events), GetItem/Query (state), PutRecord (spill stream), reads its two secrets; nothing else', () => {
+    // Each secret read is its own statement (the visitor-hash key, the origin-verify secret).
+    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kinesis:PutRecord', 'secretsmanager:DescribeSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
     const put = statementsOf(built.appTemplate, 'redirect').find((s) => actionsOf(s).includes('dynamodb:PutItem'))!;
     expect(JSON.stringify(put.Resource)).toMatch(/TablesEvents/);
     expect(JSON.stringify(put.Resource)).not.toMatch(/TablesState/);
@@ -204,13 +205,13 @@ describe('least privilege per function', () => {
 
 describe('functions', () => {
   it('all run nodejs22.x on arm64 with source maps, the AWS target and a Powertools service name', () => {
-    built.appTemplate.allResourcesProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Environment: {
-        Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', REFTRACK_TARGET: 'aws', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: Match.anyValue() }),
-      },
-    });
+    // Every function but aws-cdk-lib's own custom-resource provider (it reads the Edge stack's parameters).
+    const ours = Object.entries(built.appTemplate.findResources('AWS::Lambda::Function')).filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
+    expect(ours.length).toBeGreaterThanOrEqual(5);
+    for (const [id, fn] of ours) {
+      expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', REFTRACK_TARGET: 'aws', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: expect.any(String) });
+    }
   });
 
   it('the redirect gets the settings under config names and the secret ARN, never the key', () => {
@@ -228,6 +229,8 @@ describe('functions', () => {
           STATE_TABLE: Match.anyValue(),
           VISITOR_HASH_KEY_SECRET_ARN: Match.anyValue(),
           VISITOR_HASH_KEY: Match.absent(),
+          ORIGIN_VERIFY_SECRET_ARN: Match.anyValue(),
+          ORIGIN_VERIFY_SECRET: Match.absent(),
         }),
       },
     });
@@ -266,10 +269,50 @@ describe('CloudFront', () => {
             AllowedMethods: ['GET', 'HEAD'],
           }),
         ]),
-        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+        // No standard logs: they would hold every guest's IP address and user agent.
+        Logging: Match.absent(),
         Aliases: Match.absent(),
       }),
     });
+  });
+
+  it('sends the origin secret as a dynamic reference (never its value), and the redirect may read it', () => {
+    const dist = Object.values(built.appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!;
+    const origin = dist.Properties.DistributionConfig.Origins.find((o: any) => o.OriginCustomHeaders);
+    const header = origin.OriginCustomHeaders.find((h: any) => h.HeaderName === 'x-reftrack-origin-verify');
+    const value = JSON.stringify(header.HeaderValue);
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(value).toContain(':SecretString:::}}');
+    built.dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'reftrack/origin-verify', GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
+    const reads = statementsOf(built.appTemplate, 'redirect').filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'));
+    expect(reads.length).toBe(2); // the visitor-hash key and the origin secret
+  });
+
+  it('/ref/* has the per-client WAF rule and an origin-response edge function, both read from us-east-1', () => {
+    const dist = Object.values(built.appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect(JSON.stringify(dist.WebACLId)).toMatch(/EdgeWebAclArn/);
+    const ref = dist.CacheBehaviors.find((b: any) => b.PathPattern === '/ref/*');
+    expect(ref.LambdaFunctionAssociations).toEqual([{ EventType: 'origin-response', LambdaFunctionARN: Match.anyValue() as never }].map((a) => ({ ...a, LambdaFunctionARN: ref.LambdaFunctionAssociations[0].LambdaFunctionARN })));
+    expect(JSON.stringify(ref.LambdaFunctionAssociations[0].LambdaFunctionARN)).toMatch(/EdgeGuestFallbackArn/);
+    built.appTemplate.hasResourceProperties('Custom::AWS', { Create: Match.stringLikeRegexp('"region":"us-east-1"') });
+
+    const edge = Template.fromStack(built.edge);
+    expect(built.edge.region).toBe('us-east-1');
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', EvaluationWindowSec: 60, Limit: 100, ScopeDownStatement: Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: '/ref/', PositionalConstraint: 'STARTS_WITH' }) }) }) },
+          Action: { Block: { CustomResponse: { ResponseCode: 302, ResponseHeaders: Match.arrayWith([{ Name: 'location', Value: 'https://queenofsandiego.com/' }]) } } },
+          VisibilityConfig: Match.objectLike({ SampledRequestsEnabled: false }),
+        }),
+      ],
+    });
+    edge.hasResourceProperties('AWS::SSM::Parameter', { Name: '/reftrack/edge/web-acl-arn' });
+    edge.hasResourceProperties('AWS::SSM::Parameter', { Name: '/reftrack/edge/guest-fallback-version-arn' });
+    edge.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Code: { ZipFile: Match.stringLikeRegexp('status !== 429') } });
+    edge.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'edgelambda.amazonaws.com' } })]) }) });
   });
 
   it('takes an alternate domain and certificate from context, with TLS 1.2', () => {

