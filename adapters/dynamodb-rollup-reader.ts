@@ -1,11 +1,12 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { summarizeBreakdown, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
 import { sumDays, zeroFilledDays, ZERO_FIGURES, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { queryAll, scanAll } from './dynamodb-query.ts';
 import type { RollupGenerations } from './rollup-generation.ts';
-import { rollupFromItem, rollupKey, rollupPk, type StoredRollup } from './rollup-items.ts';
+import { breakdownFromItem, rollupFromItem, rollupKey, rollupPk, type StoredRollup } from './rollup-items.ts';
 
 /**
  * The read side of the rollups, for the CLI and the analyst API: one Query per scope and
@@ -20,6 +21,21 @@ export class RollupReader {
 
   /** Every day from `from` to `to` of a vendor (or `*` = all vendors), zero-filled. */
   async daily(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<DailyRollup[]> {
+    const found: DailyRollup[] = [];
+    for (const item of await this.dayItems(scope, from, to)) {
+      const stored = rollupFromItem(item);
+      if (stored.kind === 'day') found.push(stored.rollup);
+    }
+    return zeroFilledDays(scope, from, to, found);
+  }
+
+  /** One dimension's breakdown of a scope over a day range: the busiest values, then `other`. */
+  async breakdown(scope: RollupScope, from: BusinessDay, to: BusinessDay, by: BreakdownDimension, top?: number): Promise<BreakdownRow[]> {
+    const days = (await this.dayItems(scope, from, to)).map((item) => breakdownFromItem(item).get(by) ?? new Map());
+    return summarizeBreakdown(days, top);
+  }
+
+  private async dayItems(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<Record<string, unknown>[]> {
     const generation = await this.generations.current();
     const items = await queryAll(
       this.client,
@@ -30,12 +46,7 @@ export class RollupReader {
       },
       'query rollups',
     );
-    const found: DailyRollup[] = [];
-    for (const item of items) {
-      const stored = rollupFromItem(unmarshall(item));
-      if (stored.kind === 'day') found.push(stored.rollup);
-    }
-    return zeroFilledDays(scope, from, to, found);
+    return items.map((item) => unmarshall(item));
   }
 
   /** The running total of a scope since its first click. */

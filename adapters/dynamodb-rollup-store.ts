@@ -29,11 +29,12 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { breakdownKey, capBreakdown, planBreakdowns, type BreakdownDimension, type DayBreakdown } from '../core/breakdown.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import { ConflictError, type ReftrackError } from '../core/errors.ts';
 import { planApplication, projectionId, visitorId, type ProjectionDelta, type VisitorMark } from '../core/rollup.ts';
 import { storeError } from './dynamodb-errors.ts';
-import { clickMarkerKey, rollupKey, visitorMarkFromItem, visitorMarkKey, windowFromItem } from './rollup-items.ts';
+import { breakdownAttribute, breakdownFromItem, clickMarkerKey, rollupKey, visitorMarkFromItem, visitorMarkKey, windowFromItem } from './rollup-items.ts';
 
 /** Transaction limit: at most 100 actions (DynamoDB); our items are < 1 KB, far from the 4 MB cap. */
 export const MAX_ACTIONS = 100;
@@ -288,7 +289,12 @@ export class DynamoRollupStore {
         item: { Put: { TableName, Item: marshall({ ...clickMarkerKey(generation, e.clickId), expiresAt }), ConditionExpression: 'attribute_not_exists(pk)' } },
       });
     }
-    for (const d of plan.deltas) actions.push({ item: this.rollupUpdate(d, generation, windows.get(projectionId(d.scope, d.period))) });
+    const breakdowns = planBreakdowns(plan);
+    for (const d of plan.deltas) {
+      const stored = windows.get(projectionId(d.scope, d.period));
+      const breakdown = d.period === 'TOTAL' ? undefined : breakdowns.get(breakdownKey(d.scope, d.period));
+      actions.push({ item: this.rollupUpdate(d, generation, stored, breakdown && capBreakdown(breakdown, storedValues(stored))) });
+    }
     return actions;
   }
 
@@ -296,7 +302,7 @@ export class DynamoRollupStore {
    * ADD is order-free; min/max are not expressible in an update, so the window is SET only
    * when it widens what was read, under a condition that it still would.
    */
-  private rollupUpdate(d: ProjectionDelta, generation: number, stored: Record<string, unknown> | undefined): TransactWriteItem {
+  private rollupUpdate(d: ProjectionDelta, generation: number, stored: Record<string, unknown> | undefined, breakdown: DayBreakdown | undefined): TransactWriteItem {
     const known = windowFromItem(stored);
     const sets = ['#scope = :scope'];
     const conditions: string[] = [];
@@ -311,17 +317,37 @@ export class DynamoRollupStore {
       conditions.push('(attribute_not_exists(lastClickAt) OR lastClickAt < :last)');
       values[':last'] = d.lastClickAt;
     }
+    // The day's breakdown rides on the same update: same transaction, same exactly-once.
+    const adds = ['clicks :clicks', 'botClicks :bot', 'humanClicks :human', 'uniqueVisitors :uv', 'qualifiedClicks :q'];
+    const names: Record<string, string> = { '#scope': 'scope' };
+    let n = 0;
+    for (const [dim, counts] of breakdown ?? []) {
+      for (const [value, c] of counts) {
+        for (const kind of ['clicks', 'qualifiedClicks'] as const) {
+          if (c[kind] === 0) continue;
+          names[`#b${n}`] = breakdownAttribute(kind, dim, value);
+          values[`:b${n}`] = c[kind];
+          adds.push(`#b${n} :b${n}`);
+          n++;
+        }
+      }
+    }
     return {
       Update: {
         TableName: this.tableName,
         Key: marshall(rollupKey(generation, d.scope, d.period)),
-        UpdateExpression: `ADD clicks :clicks, botClicks :bot, humanClicks :human, uniqueVisitors :uv, qualifiedClicks :q SET ${sets.join(', ')}`,
+        UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
         ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
-        ExpressionAttributeNames: { '#scope': 'scope' },
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: marshall(values),
       },
     };
   }
+}
+
+/** The breakdown values a day item already has, per dimension (what the caps count). */
+function storedValues(item: Record<string, unknown> | undefined): Map<BreakdownDimension, Set<string>> {
+  return new Map([...breakdownFromItem(item)].map(([dim, values]) => [dim, new Set(values.keys())]));
 }
 
 /** ≤ 36 characters (DynamoDB's limit), a digest of the exact request. */

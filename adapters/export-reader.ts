@@ -13,7 +13,9 @@ import { constants, gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { daysBetween, type BusinessDay } from '../core/business-day.ts';
 import { ValidationError } from '../core/errors.ts';
+import { conversionEventOf, parseConversionExportRecord } from '../core/conversion-export.ts';
 import { parseExportLine, type ExportRecord } from '../core/export-record.ts';
+import type { ExportedConversion } from '../core/finance/commission.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { EXPORT_DELIVERY } from './export-settings.ts';
 
@@ -44,6 +46,8 @@ export interface ExportLineProblem {
 
 export interface ExportRead {
   readonly records: ExportRecord[];
+  /** Conversion lines (`type: "conversion"`), each with the key of the object it was read from. */
+  readonly conversions: ExportedConversion[];
   readonly problems: ExportLineProblem[];
   readonly objects: ReadObject[];
 }
@@ -77,12 +81,12 @@ export class ExportReader {
   }
 
   async read(source: ExportSource, from: BusinessDay, to: BusinessDay): Promise<ExportRead> {
-    const result: ExportRead = { records: [], problems: [], objects: [] };
+    const result: ExportRead = { records: [], conversions: [], problems: [], objects: [] };
     for (const object of await this.list(source, from, to)) {
       const bytes = await this.fetch(source, object);
-      const before = result.records.length;
+      const before = result.records.length + result.conversions.length;
       readObject(object, bytes, result);
-      result.objects.push({ ...object, sha256: createHash('sha256').update(bytes).digest('hex'), records: result.records.length - before });
+      result.objects.push({ ...object, sha256: createHash('sha256').update(bytes).digest('hex'), records: result.records.length + result.conversions.length - before });
     }
     return result;
   }
@@ -132,7 +136,7 @@ export class ExportReader {
 }
 
 /** Decompresses one object and parses its lines into `into`, reporting what cannot be read. */
-export function readObject(object: Pick<ExportObject, 'key' | 'day'>, bytes: Uint8Array, into: Pick<ExportRead, 'records' | 'problems'>): void {
+export function readObject(object: Pick<ExportObject, 'key' | 'day'>, bytes: Uint8Array, into: Pick<ExportRead, 'records' | 'problems'> & Partial<Pick<ExportRead, 'conversions'>>): void {
   let text: string;
   try {
     text = gunzipSync(bytes).toString('utf8');
@@ -149,6 +153,13 @@ export function readObject(object: Pick<ExportObject, 'key' | 'day'>, bytes: Uin
   lines.forEach((line, index) => {
     if (line.trim() === '') return; // tolerates a doubled delimiter and the final newline
     try {
+      // Unescaped, this text can only be the line's own `type` field (inside a string it would read \").
+      if (line.includes('"type":"conversion"')) {
+        const conversion = conversionEventOf(parseConversionExportRecord(JSON.parse(line)));
+        if (conversion.day !== object.day) into.problems.push({ key: object.key, line: index + 1, message: `conversion ${conversion.conversionId} has day ${conversion.day} but is in partition dt=${object.day}` });
+        into.conversions?.push({ event: conversion, source: object.key });
+        return;
+      }
       const record = parseExportLine(line);
       if (record.day !== object.day) into.problems.push({ key: object.key, line: index + 1, message: `record ${record.clickId} has day ${record.day} but is in partition dt=${object.day}` });
       into.records.push(record);

@@ -1,6 +1,7 @@
 /** Creates the tables from their shared definitions (idempotent) and loads seed vendors. */
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Vendor } from '../core/vendor.ts';
+import { importVendors } from '../core/vendor-import.ts';
 import { DynamoVendorStore } from './dynamodb-vendor-store.ts';
 import { createTableInput, EVENTS_TABLE, STATE_TABLE, type TableDefinition } from './tables.ts';
 import { storeError } from './dynamodb-errors.ts';
@@ -30,8 +31,6 @@ export async function ensureTable(client: DynamoDBClient, def: TableDefinition, 
 export async function provision(client: DynamoDBClient, names: TableNames, seedVendors: readonly Vendor[]): Promise<{ seeded: number }> {
   await ensureTable(client, EVENTS_TABLE, names.events);
   await ensureTable(client, STATE_TABLE, names.state);
-  const store = new DynamoVendorStore(client, names.state);
-  let seeded = 0;
-  for (const vendor of seedVendors) if (await store.put(vendor, { ifAbsent: true })) seeded++;
-  return { seeded };
+  const { added } = await importVendors(new DynamoVendorStore(client, names.state), seedVendors);
+  return { seeded: added.length };
 }

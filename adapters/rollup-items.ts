@@ -3,6 +3,7 @@
  * Every key carries the projection generation, so `reftrack replay` can build a fresh
  * generation beside the live one and switch over with one write.
  */
+import { BREAKDOWN_DIMENSIONS, type BreakdownDimension, type DayBreakdown } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import type { DailyRollup, RollupFigures, RollupPeriod, RollupScope, VendorTotals, VisitorMark } from '../core/rollup.ts';
@@ -58,4 +59,33 @@ export function windowFromItem(item: Record<string, unknown> | undefined): { fir
   if (!item) return { firstClickAt: null, lastClickAt: null };
   const { firstClickAt, lastClickAt } = figuresFromItem(item);
   return { firstClickAt, lastClickAt };
+}
+
+/**
+ * Breakdowns live on the day rollup item (one item per scope-day, written in the same update):
+ * `bc.<dimension>.<value>` = clicks, `bq.<dimension>.<value>` = qualified clicks (absent = 0).
+ * Attribute names are always passed as expression attribute names, so any value is safe.
+ */
+const BREAKDOWN_ATTR = /^b([cq])\.([a-z]+)\.(.*)$/s;
+
+export function breakdownAttribute(kind: 'clicks' | 'qualifiedClicks', dim: BreakdownDimension, value: string): string {
+  return `b${kind === 'clicks' ? 'c' : 'q'}.${dim}.${value}`;
+}
+
+/** The breakdown stored on a day item: dimension -> value -> counts. */
+export function breakdownFromItem(item: Record<string, unknown> | undefined): DayBreakdown {
+  const out: DayBreakdown = new Map();
+  if (!item) return out;
+  for (const [name, raw] of Object.entries(item)) {
+    const m = BREAKDOWN_ATTR.exec(name);
+    if (!m || typeof raw !== 'number' || !(BREAKDOWN_DIMENSIONS as readonly string[]).includes(m[2]!)) continue;
+    const dim = m[2] as BreakdownDimension;
+    let values = out.get(dim);
+    if (!values) out.set(dim, (values = new Map()));
+    const c = values.get(m[3]!) ?? { clicks: 0, qualifiedClicks: 0 };
+    if (m[1] === 'c') c.clicks += raw;
+    else c.qualifiedClicks += raw;
+    values.set(m[3]!, c);
+  }
+  return out;
 }

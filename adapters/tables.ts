@@ -26,6 +26,8 @@
  *                                   visitor mark: firstClickId (that click's dedupe), qualified
  *                                   (expiresAt = +8 days). One key per marker, so markers spread
  *                                   over all partitions.
+ *   PORTAL / <vendorCode>           vendor portal links: `epoch` (N, absent = 0); a link is accepted only
+ *                                   with the current epoch, so `reftrack portal revoke` (+1) ends all earlier ones
  *   CARD / <vendorCode>             outreach approval card: status, previewUrl, history [{from,to,at,note}],
  *                                   `version` (N) for optimistic concurrency (writes are conditional on it)
  */

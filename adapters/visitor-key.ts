@@ -46,6 +46,13 @@ export function resolveOriginSecret(
   return resolveSecret('ORIGIN_VERIFY_SECRET', 'the origin-verify secret', cfg.ORIGIN_VERIFY_SECRET, cfg.ORIGIN_VERIFY_SECRET_ARN, read);
 }
 
+/** The booking system's signing key (POST /api/v1/conversions). Same rules as the visitor-hash key. */
+export async function resolveConversionSecret(cfg: { CONVERSION_SECRET?: string | undefined; CONVERSION_SECRET_ARN?: string | undefined }, read: SecretReader): Promise<string> {
+  const secret = await resolveSecret('CONVERSION_SECRET', 'the conversion signing key', cfg.CONVERSION_SECRET, cfg.CONVERSION_SECRET_ARN, read);
+  if (secret === undefined) throw new ConfigError('invalid configuration: CONVERSION_SECRET: required (or CONVERSION_SECRET_ARN)');
+  return secret;
+}
+
 async function resolveSecret(name: string, what: string, explicit: string | undefined, arn: string | undefined, read: SecretReader): Promise<string | undefined> {
   // An explicit value wins: local runs and tests never need AWS credentials.
   if (explicit !== undefined) return explicit;

@@ -15,6 +15,7 @@ import { FUNCTION_DEFAULTS } from '../infra/constructs/reftrack-function.ts';
 import { environment } from '../config/config.ts';
 import type { BenchRow } from './row.ts';
 import { median } from './stats.ts';
+import { measureColdStarts, type ColdStartEngines } from './coldstart.ts';
 import { synthesizeOnce } from './synth.ts';
 
 const RUNS = 10;
@@ -73,12 +74,10 @@ function initTimes(moduleFile: string, env: NodeJS.ProcessEnv): number[] {
   return times;
 }
 
-/** The bare DynamoDB client, bundled with the functions' own esbuild settings. */
-async function dynamoDbFloor(dir: string): Promise<string> {
-  const entry = join(dir, 'floor.ts');
-  writeFileSync(entry, "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\nexport const command = PutItemCommand;\n");
-  const outfile = join(dir, 'floor.mjs');
+/** Bundles `entry` with the functions' own esbuild settings (infra/constructs/reftrack-function.ts), plus extra aliases. */
+async function bundleLikeTheFunctions(entry: string, outfile: string, alias: Record<string, string> = {}): Promise<string> {
   const b = FUNCTION_DEFAULTS.bundling;
+  const [aliased, replacement] = b.esbuildArgs['--alias'].split('=') as [string, string];
   await build({
     entryPoints: [entry],
     outfile,
@@ -88,6 +87,8 @@ async function dynamoDbFloor(dir: string): Promise<string> {
     target: b.target,
     mainFields: [...b.mainFields],
     minify: b.minify,
+    keepNames: b.keepNames,
+    alias: { [aliased]: replacement, ...alias },
     banner: { js: b.banner },
     nodePaths: [join(process.cwd(), 'node_modules')],
     logLevel: 'error',
@@ -95,7 +96,30 @@ async function dynamoDbFloor(dir: string): Promise<string> {
   return outfile;
 }
 
-export async function benchBundles(): Promise<BenchRow[]> {
+/** The bare DynamoDB client: the least a function that writes to DynamoDB can weigh. */
+function dynamoDbFloor(dir: string): Promise<string> {
+  const entry = join(dir, 'floor.ts');
+  writeFileSync(entry, "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\nexport const command = PutItemCommand;\n");
+  return bundleLikeTheFunctions(entry, join(dir, 'floor.mjs'));
+}
+
+const REDIRECT_ENTRY = 'handlers/redirect.ts';
+
+/**
+ * What reading the visitor-hash key with the Secrets Manager client costs the redirect: its
+ * bundle built as usual and with the client replaced by an empty stand-in, imported alternately.
+ */
+async function secretsClientCost(dir: string, env: NodeJS.ProcessEnv): Promise<{ kib: number; initMs: number; spreadMs: number[] }> {
+  const stub = join(dir, 'no-secrets-manager.ts');
+  writeFileSync(stub, 'export class SecretsManagerClient { send() { throw new Error("stub"); } }\nexport class GetSecretValueCommand { constructor(readonly input: unknown) {} }\n');
+  const withClient = await bundleLikeTheFunctions(join(process.cwd(), REDIRECT_ENTRY), join(dir, 'redirect-with.mjs'));
+  const without = await bundleLikeTheFunctions(join(process.cwd(), REDIRECT_ENTRY), join(dir, 'redirect-without.mjs'), { '@aws-sdk/client-secrets-manager': stub });
+  const deltas: number[] = [];
+  for (let i = 0; i < 3; i++) deltas.push(median(initTimes(withClient, env)) - median(initTimes(without, env)));
+  return { kib: (statSync(withClient).size - statSync(without).size) / 1024, initMs: median(deltas), spreadMs: deltas };
+}
+
+export async function benchBundles(engines: ColdStartEngines): Promise<BenchRow[]> {
   const functions = bundledFunctions();
   const scratch = mkdtempSync(join(tmpdir(), 'reftrack-bundles-'));
   try {
@@ -119,6 +143,20 @@ export async function benchBundles(): Promise<BenchRow[]> {
         { id: `bundle.${id}.init_ms`, section: 'bundles', metric: `${f.service}: cold module init`, value: median(initTimes(f.bundle, env)), unit: 'ms', baseline, baselineName: 'empty module', ...(INIT_MS_BUDGET[f.service] ? { target: { max: INIT_MS_BUDGET[f.service]! } } : {}), note: `median of ${RUNS} fresh node processes; floor ${floorMs.toFixed(1)} ms (bare DynamoDB client)` },
       );
     }
+    for (const c of await measureColdStarts(functions, synthesizeOnce().resources, engines, RUNS)) {
+      rows.push({
+        id: `coldstart.${idPart(c.service)}.ms`, section: 'bundles', metric: `${c.service}: cold start (import + first invocation)`, value: c.totalMs, unit: 'ms', baseline, baselineName: 'empty module',
+        note: `median of ${RUNS} fresh processes: import ${c.importMs.toFixed(1)} + first invocation ${c.firstInvokeMs.toFixed(1)} ms, against local engines`,
+      });
+    }
+    const secrets = await secretsClientCost(scratch, env);
+    rows.push(
+      { id: 'bundle.redirect.secrets_client.kib', section: 'bundles', metric: 'redirect: what the Secrets Manager client adds to the bundle', value: secrets.kib, unit: 'KiB', note: 'the redirect built with the client, minus with an empty stand-in' },
+      {
+        id: 'bundle.redirect.secrets_client.init_ms', section: 'bundles', metric: 'redirect: what the Secrets Manager client adds to cold module init', value: secrets.initMs, unit: 'ms',
+        note: `median of 3 alternated medians (${secrets.spreadMs.map((d) => d.toFixed(1)).join(', ')} ms); the Parameters and Secrets extension would instead start its own process before every function init and still make the same GetSecretValue call on first read`,
+      },
+    );
     return rows;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

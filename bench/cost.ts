@@ -25,6 +25,11 @@ export const PRICES = {
   kinesisPerShardHour: 0.015,
   secretPerMonth: 0.4,
   alarmPerMonth: 0.1,
+  wafWebAclPerMonth: 5.0,
+  wafRulePerMonth: 1.0,
+  wafPerMillionRequests: 0.6,
+  lambdaEdgePerMillionRequests: 0.6,
+  lambdaEdgePerGbSecond: 0.00005001,
 } as const;
 
 const HOURS_PER_MONTH = 730;
@@ -65,6 +70,11 @@ export interface DeployedFixed {
   readonly alarms: number;
   /** MemorySize of each function, by its Powertools service name. */
   readonly memoryMb: Readonly<Record<string, number>>;
+  /** CloudFront web ACLs and their rules (billed by the month, and per request). */
+  readonly webAcls: number;
+  readonly webAclRules: number;
+  /** Lambda@Edge functions CloudFront runs on every /ref/* answer (per request and duration). */
+  readonly edgeFunctionsPerClick: number;
 }
 
 /** What the synthesized default deployment holds that is billed by the month. */
@@ -80,6 +90,13 @@ export function deployedFixed(resources: readonly TemplateResource[]): DeployedF
         .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
         .map((r) => [r.Properties!.Environment.Variables.POWERTOOLS_SERVICE_NAME as string, Number(r.Properties!.MemorySize ?? 128)]),
     ),
+    webAcls: resources.filter((r) => r.Type === 'AWS::WAFv2::WebACL').length,
+    webAclRules: resources.filter((r) => r.Type === 'AWS::WAFv2::WebACL').reduce((n, r) => n + ((r.Properties?.Rules as unknown[] | undefined)?.length ?? 0), 0),
+    edgeFunctionsPerClick: resources
+      .filter((r) => r.Type === 'AWS::CloudFront::Distribution')
+      .flatMap((r) => (r.Properties?.DistributionConfig?.CacheBehaviors ?? []) as Array<{ PathPattern?: string; LambdaFunctionAssociations?: unknown[] }>)
+      .filter((b) => /^\/?ref\//.test(b.PathPattern ?? ''))
+      .reduce((n, b) => n + (b.LambdaFunctionAssociations?.length ?? 0), 0),
   };
 }
 
@@ -106,6 +123,9 @@ export function costRows(m: MeasuredInputs, fixed: DeployedFixed, sources: strin
   // Firehose bills each record as at least 5 KB; dynamic partitioning by the GB actually processed.
   const firehose = ((million * PRICES.firehoseMinRecordKb) / 1024 ** 2) * PRICES.firehosePerGb + ((million * m.exportLineBytes) / 1024 ** 3) * PRICES.firehoseDynamicPartitioningPerGb;
   const s3 = ((million * m.exportBytesPerClickGz) / 1024 ** 3) * PRICES.s3StandardPerGbMonth;
+  const waf = fixed.webAcls > 0 ? PRICES.wafPerMillionRequests : 0;
+  // An origin-response function at 128 MB, billed at least 1 ms (it only rewrites failed answers).
+  const edge = fixed.edgeFunctionsPerClick * (PRICES.lambdaEdgePerMillionRequests + million * (128 / 1024) * 0.001 * PRICES.lambdaEdgePerGbSecond);
   const perClick: Array<[string, string, number, string]> = [
     ['dynamodb_writes', 'DynamoDB writes', dynamo, `${eventPutWru} WRU event + ${m.aggregateWcuPerClick.toFixed(2)} WRU aggregate per click (measured)`],
     ['lambda_redirect', 'Lambda: redirect', redirect, `${m.redirectMemoryMb} MB arm64, ${billedMs} ms billed: ${m.redirectCpuMs.toFixed(2)} ms CPU (measured) at ${Math.round(Math.min(1, m.redirectMemoryMb / FULL_VCPU_MB) * 100)}% of a vCPU + ${Math.max(0, m.redirectP50Ms - m.redirectCpuMs).toFixed(2)} ms waiting on DynamoDB (measured p50 minus CPU; DynamoDB Local stands in for DynamoDB)`],
@@ -115,6 +135,8 @@ export function costRows(m: MeasuredInputs, fixed: DeployedFixed, sources: strin
     ['cloudfront', 'CloudFront', cloudFront, 'one HTTPS request per click (302 bodies are empty)'],
     ['firehose', 'Firehose', firehose, `${PRICES.firehoseMinRecordKb} KB minimum per record + dynamic partitioning of ${m.exportLineBytes.toFixed(0)} bytes per line`],
     ['s3_storage', 'S3 storage (first month)', s3, `${m.exportBytesPerClickGz.toFixed(0)} bytes per click gzip`],
+    ['waf', 'WAF requests', waf, fixed.webAcls > 0 ? 'the CloudFront web ACL inspects every click' : 'no web ACL'],
+    ['lambda_edge', 'Lambda@Edge', edge, `${fixed.edgeFunctionsPerClick} function(s) on every /ref/* origin answer, 128 MB, 1 ms`],
   ];
   const total = perClick.reduce((sum, [, , usd]) => sum + usd, 0);
 
@@ -124,6 +146,7 @@ export function costRows(m: MeasuredInputs, fixed: DeployedFixed, sources: strin
     ['spill_stream', 'fixed: Kinesis spill stream', streamUsd, !stream ? 'no spill stream' : stream.mode === 'ON_DEMAND' ? 'on-demand: stream-hours whether or not anything spills' : `provisioned, ${stream.shards} shard(s): shard-hours whether or not anything spills`],
     ['secrets', 'fixed: Secrets Manager', fixed.secrets * PRICES.secretPerMonth, `${fixed.secrets} secret(s)`],
     ['alarms', 'fixed: CloudWatch alarms', fixed.alarms * PRICES.alarmPerMonth, `${fixed.alarms} standard-resolution alarms (before any free tier)`],
+    ['waf', 'fixed: WAF web ACL', fixed.webAcls * PRICES.wafWebAclPerMonth + fixed.webAclRules * PRICES.wafRulePerMonth, `${fixed.webAcls} web ACL(s), ${fixed.webAclRules} rule(s)`],
   ];
   const fixedTotal = fixedLines.reduce((sum, [, , usd]) => sum + usd, 0);
   const objectsMax = WORKLOAD.exportObjectMinutesMax * (PRICES.firehosePer1000Objects + PRICES.s3PutPer1000) / 1000;

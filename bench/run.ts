@@ -29,7 +29,7 @@ import { BenchUsageError, parseSections } from './sections.ts';
 import { removeSynthesized, synthesizeOnce } from './synth.ts';
 
 const RESULTS_DIR = 'bench/results';
-const NEEDS_DYNAMODB: readonly SectionName[] = ['redirect', 'aggregate'];
+const NEEDS_DYNAMODB: readonly SectionName[] = ['redirect', 'aggregate', 'bundles'];
 
 /** A realistic export line, and its share of a day's gzip object. */
 function exportLineSizes(): { line: number; gz: number } {
@@ -75,7 +75,10 @@ async function main(): Promise<number> {
         const c = client!;
         rows.push(...(await aggregateSection({ client: c, stateTable: async () => { const name = `bench-state-${randomUUID().slice(0, 8)}`; await ensureTable(c, STATE_TABLE, name); return name; } })));
       } else if (section === 'bundles') {
-        rows.push(...(await benchBundles()));
+        // The first invocations record real clicks and rollups: give them tables of their own.
+        const tables = { events: `bench-cold-events-${randomUUID().slice(0, 8)}`, state: `bench-cold-state-${randomUUID().slice(0, 8)}` };
+        await provision(client!, tables, loadSeedVendors());
+        rows.push(...(await benchBundles({ dynamodbEndpoint: engine!.endpoint, tables, log: telemetry.logger })));
       } else {
         const deployed = deployedFixed(synthesizeOnce().resources);
         const sizes = exportLineSizes();

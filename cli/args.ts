@@ -1,5 +1,5 @@
 /** zod pieces for CLI flags, shared by every command. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessDayString } from '../core/business-day.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../core/vendor-code.ts';
 

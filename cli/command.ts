@@ -1,6 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
+import { businessDay } from '../core/business-day.ts';
+import { resolveDayRange, type DayRange } from '../core/day-range.ts';
 import { ReftrackError } from '../core/errors.ts';
+import type { VendorCode } from '../core/vendor-code.ts';
 import { stripControls } from '../core/untrusted-text.ts';
 import type { CliContext } from './context.ts';
 
@@ -39,4 +42,14 @@ export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyAr
   const cells = [headers, ...rows.map((r) => r.map((c) => stripControls(String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells.map((r) => r.map((c, i) => (typeof rows[0]?.[i] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+/** Unknown vendor = a bad argument everywhere (exit 2), never a silent table of zeros. */
+export async function requireKnownVendor(vendors: { get(code: VendorCode): Promise<unknown> }, code: VendorCode): Promise<void> {
+  if (!(await vendors.get(code))) throw new UsageError(`--vendor: no vendor with code "${code}" (\`reftrack vendors list\` shows every code)`);
+}
+
+/** The business day it is now, and the range the flags mean under the one rule (core/day-range.ts). */
+export function flagRange(flags: { readonly from?: string | undefined; readonly to?: string | undefined }, timeZone: string, now = new Date()): DayRange {
+  return resolveDayRange(flags, businessDay(now, timeZone), { from: '--from', to: '--to' });
 }

@@ -1,25 +1,62 @@
 /**
- * The CLI's composition root: each configuration section is parsed at most once (when a command
- * first needs it, so `reftrack clicks` never asks for outreach settings), each client is built at
- * most once (S3 only by commands that read or write it), and `close()` releases them all.
+ * The CLI's composition root: the environment is read once (with the endpoints of the running
+ * `npm start` of this data folder as defaults, config/runtime-file.ts), each configuration
+ * section is parsed at most once (when a command first needs it, so `reftrack clicks` never asks
+ * for outreach settings), each client is built at most once (S3, Firehose and CloudWatch Logs
+ * only by the commands that use them, their SDK modules loaded then), and `close()` releases them.
  */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { awsConfig, businessConfig, exportConfig, localConfig, outreachConfig, type AwsConfig, type BusinessConfig, type ExportConfig, type LocalConfig, type OutreachConfig } from '../config/config.ts';
+import {
+  awsConfig,
+  businessConfig,
+  conversionConfig,
+  exportConfig,
+  localConfig,
+  logsConfig,
+  outreachConfig,
+  portalConfig,
+  telemetryConfig,
+  type AwsConfig,
+  type BusinessConfig,
+  type ConversionConfig,
+  type ExportConfig,
+  type LocalConfig,
+  type LogsConfig,
+  type OutreachConfig,
+  type PortalConfig,
+} from '../config/config.ts';
+import { adoptRunningInstance, type CliTarget } from '../config/runtime-file.ts';
+import type { Telemetry } from '../core/telemetry.ts';
 import { createDynamoClient } from '../adapters/dynamodb-client.ts';
-import { createS3Client } from '../adapters/s3-client.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
 
 export interface CliContext {
+  /** Which endpoints the CLI talks to and why (for connection errors). */
+  readonly target: CliTarget;
   readonly aws: () => AwsConfig;
   readonly business: () => BusinessConfig;
   readonly local: () => LocalConfig;
   readonly outreach: () => OutreachConfig;
   readonly exports: () => ExportConfig;
+  readonly conversion: () => ConversionConfig;
+  readonly logs: () => LogsConfig;
+  readonly portal: () => PortalConfig;
+  readonly telemetry: () => Telemetry;
   readonly dynamodb: () => DynamoDBClient;
-  readonly s3: () => S3Client;
+  readonly s3: () => Promise<S3Client>;
+  readonly firehose: () => Promise<FirehoseClient>;
+  readonly cloudWatchLogs: () => Promise<CloudWatchLogsClient>;
 }
 
-function once<T>(make: () => T): { get: () => T; made: () => T | undefined } {
+interface Once<T> {
+  readonly get: () => T;
+  readonly made: () => T | undefined;
+}
+
+function once<T>(make: () => T): Once<T> {
   let value: T | undefined;
   let done = false;
   return {
@@ -34,25 +71,36 @@ function once<T>(make: () => T): { get: () => T; made: () => T | undefined } {
   };
 }
 
-export function createCliContext(): { readonly ctx: CliContext; close(): void } {
-  const aws = once(() => awsConfig());
-  const exports = once(() => exportConfig());
+export function createCliContext(env?: Record<string, string | undefined>): { readonly ctx: CliContext; close(): Promise<void> } {
+  const target = adoptRunningInstance(env);
+  const aws = once(() => awsConfig(target.env));
+  const exports = once(() => exportConfig(target.env));
   const dynamodb = once(() => createDynamoClient(aws.get()));
-  const s3 = once(() => createS3Client(aws.get(), exports.get()));
+  const s3 = once(async () => (await import('../adapters/s3-client.ts')).createS3Client(aws.get(), exports.get()));
+  const firehose = once(async () => (await import('../adapters/firehose-client.ts')).createFirehoseClient(aws.get(), exports.get()));
+  const cloudWatchLogs = once(async () => (await import('../adapters/unrecorded-log-reader.ts')).createLogsClient(aws.get()));
   const ctx: CliContext = {
+    target,
     aws: aws.get,
-    business: once(() => businessConfig()).get,
-    local: once(() => localConfig()).get,
-    outreach: once(() => outreachConfig()).get,
+    business: once(() => businessConfig(target.env)).get,
+    local: once(() => localConfig(target.env)).get,
+    outreach: once(() => outreachConfig(target.env)).get,
     exports: exports.get,
+    conversion: once(() => conversionConfig(target.env)).get,
+    logs: once(() => logsConfig(target.env)).get,
+    portal: once(() => portalConfig(target.env)).get,
+    telemetry: once(() => new PowertoolsTelemetry(telemetryConfig(target.env))).get,
     dynamodb: dynamodb.get,
     s3: s3.get,
+    firehose: firehose.get,
+    cloudWatchLogs: cloudWatchLogs.get,
   };
   return {
     ctx,
-    close() {
+    async close() {
       dynamodb.made()?.destroy();
-      s3.made()?.destroy();
+      // A client whose module failed to load was never built: nothing to release.
+      for (const client of [s3.made(), firehose.made(), cloudWatchLogs.made()]) (await client?.catch(() => undefined))?.destroy();
     },
   };
 }

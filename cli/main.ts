@@ -1,10 +1,12 @@
 import { quietLocalRuntime } from '../config/config.ts';
-import { ReftrackError, ValidationError } from '../core/errors.ts';
+import { ReftrackError, StoreUnavailableError, ValidationError } from '../core/errors.ts';
 import { UsageError, type Command } from './command.ts';
-import { createCliContext } from './context.ts';
+import { createCliContext, type CliContext } from './context.ts';
 import { clicksCommand } from './commands/clicks.ts';
+import { conversionsCommand } from './commands/conversions.ts';
 import { outreachCommand } from './commands/outreach.ts';
 import { payoutsCommand } from './commands/payouts.ts';
+import { portalCommand } from './commands/portal.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { recoverCommand } from './commands/recover.ts';
 import { exportsCommand } from './commands/exports.ts';
@@ -14,10 +16,21 @@ import { rollupsCommand } from './commands/rollups.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { stripControlsKeepingLines } from '../core/untrusted-text.ts';
 
-const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand];
+const commands: Command[] = [clicksCommand, vendorsCommand, rollupsCommand, replayCommand, verifyCommand, exportsCommand, outreachCommand, recoverCommand, payoutsCommand, reconcileCommand, portalCommand, conversionsCommand];
 
 function help(): string {
   return ['usage: reftrack <command> [flags]', '', ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`), '', 'reftrack <command> --help for its flags.'].join('\n');
+}
+
+/** Which endpoint the CLI used, why, and what to do about it. */
+function connectionHelp(ctx: CliContext): string {
+  const aws = ctx.aws();
+  if (aws.REFTRACK_TARGET === 'aws') return `  target: ${ctx.target.origin}. Check AWS_REGION, EVENTS_TABLE, STATE_TABLE and your AWS credentials.`;
+  return [
+    `  DynamoDB endpoint: ${aws.DYNAMODB_ENDPOINT} (from ${ctx.target.origin}).`,
+    '  Start the pipeline with `npm start` in this folder (the CLI then finds it through its runtime file), or run the CLI',
+    '  with the same REFTRACK_DATA_DIR / DYNAMODB_LOCAL_PORT as your npm start, or set DYNAMODB_ENDPOINT (REFTRACK_TARGET=aws for a deployment).',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -35,13 +48,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  const { ctx, close } = createCliContext();
+  let context: ReturnType<typeof createCliContext> | undefined;
   try {
-    return await command.run(rest, ctx);
+    context = createCliContext();
+    return await command.run(rest, context.ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError) {
       console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}\n\n${command.usage}`);
       return 2;
+    }
+    if (error instanceof StoreUnavailableError) {
+      console.error(`reftrack ${command.name}: ${error.message}\n${context ? connectionHelp(context.ctx) : ''}`);
+      return 1;
     }
     if (error instanceof ReftrackError) {
       console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}`);
@@ -49,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    close();
+    await context?.close();
   }
 }
 

@@ -3,7 +3,7 @@
  * it needs; a section is validated with zod on first use and a bad value fails fast
  * with a message naming the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';
@@ -21,7 +21,8 @@ const awsSchema = z.object({
   /** `local` talks to DynamoDB Local / local Firehose / kinesalite; `aws` uses the SDK's default chain. */
   REFTRACK_TARGET: z.enum(['local', 'aws']).default('local'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
-  DYNAMODB_ENDPOINT: z.string().url().default('http://127.0.0.1:8000'),
+  /** Default: the DynamoDB Local of `npm start` (`http://127.0.0.1:<DYNAMODB_LOCAL_PORT>`). */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
   EVENTS_TABLE: z.string().min(3).default('reftrack-events'),
   STATE_TABLE: z.string().min(3).default('reftrack-state'),
   /** Milliseconds one DynamoDB request may take before the SDK gives up on it. */
@@ -30,8 +31,8 @@ const awsSchema = z.object({
 });
 
 const businessSchema = z.object({
-  DESTINATION_URL: httpsUrl.default('https://queenofsandiego.com/'),
-  FALLBACK_URL: httpsUrl.default('https://queenofsandiego.com/'),
+  DESTINATION_URL: z._default(httpsUrl, 'https://queenofsandiego.com/'),
+  FALLBACK_URL: z._default(httpsUrl, 'https://queenofsandiego.com/'),
   TIME_ZONE: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
   UTM_PRESET: z.enum(['ga4', 'seed']).default('ga4'),
   /** The business's own network ranges (staff testing links): flagged internal, never paid. */
@@ -70,11 +71,26 @@ const redirectSchema = businessSchema
   });
 
 const spillSchema = z.object({
-  KINESIS_ENDPOINT: z.string().url().default('http://127.0.0.1:4567'),
+  /** Default: the kinesalite of `npm start` (`http://127.0.0.1:<KINESALITE_PORT>`). */
+  KINESIS_ENDPOINT: z.string().url().optional(),
   SPILL_STREAM_NAME: z.string().min(1).max(128).default('reftrack-spill'),
   /** Kinesis is the last resort on the hot path: it gets a short timeout of its own. */
   KINESIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
 });
+
+const conversionSchema = z.object({
+  /** A booking more than this many days after its click is stored, but credited to no vendor. */
+  ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** The booking system's signing secret (locally `conversionSecret` in .data/secrets.json). */
+  CONVERSION_SECRET: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+  /** In AWS the secret stays in Secrets Manager; the function reads it at cold start. */
+  CONVERSION_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+});
+export type ConversionConfig = z.infer<typeof conversionSchema>;
+
+export function conversionConfig(env: Env = process.env): ConversionConfig {
+  return parseSection(conversionSchema, env);
+}
 
 const localSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
@@ -95,6 +111,16 @@ const outreachSchema = z.object({
   OUTREACH_BRAND_NAME: z.string().min(1).max(80).default('Queen of San Diego'),
   /** The assets bucket `outreach publish` writes to (locally a directory under REFTRACK_DATA_DIR/s3). */
   ASSETS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-assets'),
+});
+
+const portalSchema = z.object({
+  /**
+   * Signs vendor portal links (HMAC-SHA256). Locally generated into <REFTRACK_DATA_DIR>/secrets.json
+   * when unset; required when REFTRACK_TARGET=aws. Changing it ends every link at once.
+   */
+  PORTAL_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** The payout rules the vendor page's estimate of this month's earnings uses (the same file `reftrack payouts --rules` reads). */
+  PAYOUT_RULES_FILE: z.string().min(1).default('config/payout-rules.json'),
 });
 
 /** Powertools' standard variables; the deployment sets one service name per function. */
@@ -127,7 +153,20 @@ const exportSchema = z.object({
   LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
   /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
   S3_ENDPOINT: z.string().url().optional(),
+  /** The failed-batches bucket `exports redrive` reads in AWS (Reftrack-Data output FailedBatchesBucketName). */
+  FAILED_BATCHES_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).optional(),
 });
+
+const logsSchema = z.object({
+  /** The redirect's log group (Reftrack-App output RedirectLogGroup); `recover --from-cloudwatch` reads it. */
+  REDIRECT_LOG_GROUP: z.string().regex(/^[\w/.#-]{1,512}$/, { message: 'must be a CloudWatch Logs group name' }).optional(),
+
+});
+export type LogsConfig = z.infer<typeof logsSchema>;
+
+export function logsConfig(env: Env = process.env): LogsConfig {
+  return parseSection(logsSchema, env);
+}
 
 function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
@@ -136,8 +175,8 @@ function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
 
-export type AwsConfig = z.infer<typeof awsSchema>;
-export type SpillConfig = z.infer<typeof spillSchema>;
+export type AwsConfig = Omit<z.infer<typeof awsSchema>, 'DYNAMODB_ENDPOINT'> & { DYNAMODB_ENDPOINT: string };
+export type SpillConfig = Omit<z.infer<typeof spillSchema>, 'KINESIS_ENDPOINT'> & { KINESIS_ENDPOINT: string };
 export type LocalConfig = z.infer<typeof localSchema>;
 export type OutreachConfig = Omit<z.infer<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
 export type ExportConfig = z.infer<typeof exportSchema>;
@@ -145,12 +184,18 @@ export type TelemetryConfig = z.infer<typeof telemetrySchema>;
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
+/**
+ * Local endpoints follow the same port settings as `npm start` (DYNAMODB_LOCAL_PORT,
+ * KINESALITE_PORT), so a CLI run with the settings of its `npm start` reaches that instance.
+ */
 export function awsConfig(env: Env = process.env): AwsConfig {
-  return parseSection(awsSchema, env);
+  const parsed = parseSection(awsSchema, env);
+  return { ...parsed, DYNAMODB_ENDPOINT: parsed.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).DYNAMODB_LOCAL_PORT}` };
 }
 
 export function spillConfig(env: Env = process.env): SpillConfig {
-  return parseSection(spillSchema, env);
+  const parsed = parseSection(spillSchema, env);
+  return { ...parsed, KINESIS_ENDPOINT: parsed.KINESIS_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).KINESALITE_PORT}` };
 }
 
 export function telemetryConfig(env: Env = process.env): TelemetryConfig {
@@ -164,6 +209,8 @@ export function localConfig(env: Env = process.env): LocalConfig {
 export function outreachConfig(env: Env = process.env): OutreachConfig {
   // A deployment must say where its links point; a localhost link in a vendor's e-mail is a silent failure.
   if (env.REFTRACK_TARGET === 'aws' && !env.PUBLIC_BASE_URL) throw new ConfigError('invalid configuration: PUBLIC_BASE_URL: required when REFTRACK_TARGET=aws');
+  // The deployed bucket's name is generated (stack output AssetsBucketName): a default would write elsewhere.
+  if (env.REFTRACK_TARGET === 'aws' && !env.ASSETS_BUCKET) throw new ConfigError('invalid configuration: ASSETS_BUCKET: required when REFTRACK_TARGET=aws (the Reftrack-Data output AssetsBucketName)');
   // Locally the redirect is this machine's server, so the default follows PORT.
   const parsed = parseSection(outreachSchema, { PUBLIC_BASE_URL: `http://localhost:${localConfig(env).PORT}`, ...definedOnly(env) });
   const base = parsed.PUBLIC_BASE_URL.replace(/\/+$/, '');
@@ -177,6 +224,14 @@ export function outreachSettings(cfg: Pick<OutreachConfig, 'PUBLIC_BASE_URL' | '
 
 function definedOnly(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+export type PortalConfig = z.infer<typeof portalSchema>;
+
+export function portalConfig(env: Env = process.env): PortalConfig {
+  const parsed = parseSection(portalSchema, env);
+  if (env.REFTRACK_TARGET === 'aws' && !parsed.PORTAL_SIGNING_KEY) throw new ConfigError('invalid configuration: PORTAL_SIGNING_KEY: required when REFTRACK_TARGET=aws');
+  return parsed;
 }
 
 export function exportConfig(env: Env = process.env): ExportConfig {

@@ -18,7 +18,7 @@ import type { ReftrackError } from '../core/errors.ts';
 import { MetricName, type Telemetry } from '../core/telemetry.ts';
 import { DynamoRollupStore } from '../adapters/dynamodb-rollup-store.ts';
 import { RollupGenerations } from '../adapters/rollup-generation.ts';
-import { clickEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
+import { logEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
 import { dynamoStreamResponse } from './partial-batch.ts';
 
 type Verdict = { kind: 'ignored' } | { kind: 'poison'; error: PoisonRecordError } | { kind: 'event'; event: ClickEvent };
@@ -75,7 +75,10 @@ function judge(record: DynamoDBRecord, telemetry: Telemetry): Verdict {
     return { kind: 'ignored' };
   }
   try {
-    return { kind: 'event', event: clickEventFromRecord(record) };
+    const logged = logEventFromRecord(record);
+    // Conversions (bookings) share the log; their rollup figures are not kept here yet.
+    if (logged.type === 'conversion') return { kind: 'ignored' };
+    return { kind: 'event', event: logged.event };
   } catch (error) {
     if (!(error instanceof PoisonRecordError)) throw error;
     telemetry.count(MetricName.RollupPoisonRecord);

@@ -1,8 +1,9 @@
 /**
  * The export consumer of the Events stream: every INSERT becomes one export line (schema
- * reftrack.click/1) sent to Firehose. Records Firehose still refuses after the sender's retry
- * budget, and poison records, are reported as batch item failures so Lambda redelivers them
- * (a poison record ends in the mapping's on-failure destination once its retries run out).
+ * reftrack.click/1, or reftrack.conversion/1 for a booking) sent to Firehose. Records Firehose
+ * still refuses after the sender's retry budget, and poison records, are reported as batch item
+ * failures so Lambda redelivers them (a poison record ends in the mapping's on-failure
+ * destination once its retries run out).
  * Delivery is at least once: readers dedupe on clickId.
  *
  * Firehose wants up to 500 records per call, so the batch is mapped first, sent in
@@ -12,10 +13,11 @@ import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ExportConfig } from '../config/config.ts';
 import { StoreUnavailableError } from '../core/errors.ts';
+import { toConversionExportLine } from '../core/conversion-export.ts';
 import { toExportLine } from '../core/export-record.ts';
 import { MetricName, type Telemetry } from '../core/telemetry.ts';
 import { FirehoseSender, retryBudget, type ExportEntry } from '../adapters/firehose-sender.ts';
-import { clickEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
+import { logEventFromRecord, PoisonRecordError } from '../adapters/stream-image.ts';
 import { dynamoStreamResponse } from './partial-batch.ts';
 
 /** Where export lines go (FirehoseSender): what it could not deliver comes back by id. */
@@ -42,7 +44,8 @@ export function createExportHandler(deps: ExportDeps): ExportHandler {
         if (record.eventName !== 'INSERT') continue; // click events are immutable; nothing else is exported
         const id = sequenceNumber(record);
         try {
-          entries.push({ id, data: encoder.encode(toExportLine(clickEventFromRecord(record))) });
+          const logged = logEventFromRecord(record);
+          entries.push({ id, data: encoder.encode(logged.type === 'click' ? toExportLine(logged.event) : toConversionExportLine(logged.event)) });
         } catch (error) {
           if (!(error instanceof PoisonRecordError)) throw error;
           // Isolated: the rest of the batch is still sent now.

@@ -1,6 +1,7 @@
 import { format, isValid, parse, addDays, differenceInCalendarDays } from 'date-fns';
-import { z } from 'zod';
-import { tz, TZDate } from '@date-fns/tz';
+import './validation.ts';
+import * as z from 'zod/mini';
+import { TZDate } from '@date-fns/tz';
 import { ValidationError } from './errors.ts';
 
 /** A calendar day `YYYY-MM-DD` in the deployment's business time zone. */
@@ -18,14 +19,39 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * One day formatter per zone, built on first use: every click asks for its business day, and
+ * building an Intl.DateTimeFormat costs many times more than asking one (date-fns' `format` with
+ * `tz()` builds its pieces per call: about 10x slower on the redirect's path).
+ */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, calendar: 'gregory', numberingSystem: 'latn', year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** The business day an instant falls on in `timeZone`; DST-correct because the zone's rules come from ICU. */
 export function businessDay(instant: Date, timeZone: string): BusinessDay {
-  return format(instant, 'yyyy-MM-dd', { in: tz(timeZone) }) as BusinessDay;
+  let year = '', month = '', day = '';
+  for (const part of dayFormatter(timeZone).formatToParts(instant)) {
+    if (part.type === 'year') year = part.value;
+    else if (part.type === 'month') month = part.value;
+    else if (part.type === 'day') day = part.value;
+  }
+  return `${year.padStart(4, '0')}-${month}-${day}` as BusinessDay;
 }
 
 export function parseBusinessDay(raw: string): BusinessDay {
-  const parsed = parse(raw, 'yyyy-MM-dd', new Date(2000, 0, 1));
-  if (!DAY_PATTERN.test(raw) || !isValid(parsed) || format(parsed, 'yyyy-MM-dd') !== raw) {
+  // A real calendar day survives a round trip through a UTC date (2026-02-30 does not). No
+  // date-fns `format` here: this sits in every bundle (schemas use it) and format brings its locale.
+  const [y, m, d] = DAY_PATTERN.test(raw) ? (raw.split('-').map(Number) as [number, number, number]) : [NaN, NaN, NaN];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
     throw new ValidationError(`"${raw.slice(0, 20)}" is not a day (expected YYYY-MM-DD)`);
   }
   return raw as BusinessDay;
@@ -45,11 +71,13 @@ export function startOfBusinessDay(day: BusinessDay, timeZone: string): Date {
 }
 
 /** A `YYYY-MM-DD` day from outside (query parameter, CLI flag), validated at the edge. */
-export const BusinessDayString = z.string().refine((s) => {
-  try {
-    parseBusinessDay(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'must be a day as YYYY-MM-DD' });
+export const BusinessDayString = z.string().check(
+  z.refine((s) => {
+    try {
+      parseBusinessDay(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { message: 'must be a day as YYYY-MM-DD' }),
+);

@@ -9,7 +9,7 @@
  * Delivery is at least once (stream redelivery, Firehose retries), so the same click can
  * appear in more than one line. Every reader dedupes on `clickId` (see `dedupeByClickId`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClickEvent, FetchMetadata } from './click-event.ts';
 import { ValidationError } from './errors.ts';
 
@@ -19,6 +19,8 @@ const bot = ClickEvent.shape.bot.shape;
 
 export const ExportRecord = z.object({
   schema: z.literal(EXPORT_SCHEMA),
+  /** `click`; conversion lines (`reftrack.conversion/1`, core/conversion-export.ts) share the partitions. Absent on lines written before bookings. */
+  type: z.literal('click').optional(),
   clickId: ClickEvent.shape.clickId,
   vendorCode: ClickEvent.shape.vendorCode,
   vendorName: ClickEvent.shape.vendorName,
@@ -31,10 +33,10 @@ export const ExportRecord = z.object({
   /** Added in bot rule version 2 (absent on older lines): the per-network rules' unit. */
   networkHash: ClickEvent.shape.networkHash,
   /** Added in bot rule version 2: Sec-Fetch-Mode / -Dest / -Site / -User, flattened (null: not sent). */
-  fetchMode: FetchMetadata.shape.mode.optional(),
-  fetchDest: FetchMetadata.shape.dest.optional(),
-  fetchSite: FetchMetadata.shape.site.optional(),
-  fetchUser: FetchMetadata.shape.user.optional(),
+  fetchMode: z.optional(FetchMetadata.shape.mode),
+  fetchDest: z.optional(FetchMetadata.shape.dest),
+  fetchSite: z.optional(FetchMetadata.shape.site),
+  fetchUser: z.optional(FetchMetadata.shape.user),
   internal: ClickEvent.shape.internal,
   userAgent: ClickEvent.shape.userAgent,
   refererHost: ClickEvent.shape.refererHost,
@@ -51,6 +53,7 @@ export class MalformedExportLineError extends ValidationError {}
 export function toExportRecord(event: ClickEvent): ExportRecord {
   return {
     schema: EXPORT_SCHEMA,
+    type: 'click',
     clickId: event.clickId,
     vendorCode: event.vendorCode,
     vendorName: event.vendorName,

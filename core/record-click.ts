@@ -46,6 +46,8 @@ export interface ClickRequest {
   readonly country: string | undefined;
   readonly utmContent: string | undefined;
   readonly utmTerm: string | undefined;
+  /** `?preview=vendor`: the vendor opening their own link from the outreach e-mail. */
+  readonly vendorPreview?: boolean;
 }
 
 export type OrphanReason = 'malformed' | 'unknown' | 'paused' | 'vendors-unavailable';
@@ -53,8 +55,8 @@ export type OrphanReason = 'malformed' | 'unknown' | 'paused' | 'vendors-unavail
 /** Every outcome is a redirect: a guest never sees an error page. */
 export type RedirectOutcome =
   | { readonly kind: 'recorded'; readonly location: string; readonly event: ClickEvent }
-  /** HEAD, or a link checker: redirected, never counted. */
-  | { readonly kind: 'not-counted'; readonly location: string }
+  /** HEAD (link checkers), or the vendor's own preview: redirected, never counted. */
+  | { readonly kind: 'not-counted'; readonly location: string; readonly reason: 'head' | 'vendor-preview' }
   /** Malformed, unknown or paused code: sent to the fallback, no event. */
   | { readonly kind: 'orphan'; readonly location: string; readonly reason: OrphanReason; readonly cause?: unknown }
   /** The event log was slow or failing; the event went to the spill stream and will be drained into the log. */
@@ -89,7 +91,8 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
   const destinationFor = (clickId: string | null) =>
     buildDestination({ vendor, defaultDestination: settings.defaultDestination, preset: settings.utmPreset, placement, term, clickId });
 
-  if (req.method === 'HEAD') return { kind: 'not-counted', location: destinationFor(null) };
+  if (req.method === 'HEAD') return { kind: 'not-counted', location: destinationFor(null), reason: 'head' };
+  if (req.vendorPreview) return { kind: 'not-counted', location: destinationFor(null), reason: 'vendor-preview' };
 
   const at = deps.clock.now();
   const day = businessDay(at, settings.timeZone);

@@ -3,7 +3,7 @@
  * once so the CLI (`reftrack rollups`) and the analyst API (`GET /api/v1/rollups`) can never
  * disagree about a number or a column.
  */
-import { addDays, format, parse } from 'date-fns';
+import type { BreakdownDimension, BreakdownRow } from './breakdown.ts';
 import type { BusinessDay } from './business-day.ts';
 import { csvLine } from './finance/csv.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
@@ -11,8 +11,10 @@ import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, ty
 /** The figures in the order they are printed (CSV columns, JSON keys). */
 export const FIGURE_COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const satisfies ReadonlyArray<keyof RollupFigures>;
 
+export { COUNT_COLUMNS, FIGURE_LABELS } from './figure-columns.ts';
+
 /** The longest range the API serves in one request (one Query of at most 400 small items). */
-export const MAX_RANGE_DAYS = 400;
+export { MAX_RANGE_DAYS, lastDays } from './day-range.ts';
 
 export type FiguresJson = { readonly [K in (typeof FIGURE_COLUMNS)[number]]: RollupFigures[K] };
 
@@ -52,8 +54,23 @@ export function rollupCsvFileName(scope: RollupScope, from: BusinessDay, to: Bus
   return `rollups-${who}-${from}-to-${to}-${timeZone.replace(/[^A-Za-z0-9_+-]/g, '_')}.csv`;
 }
 
-/** The `count` business days ending with `to` (both included). */
-export function lastDays(to: BusinessDay, count: number): { from: BusinessDay; to: BusinessDay } {
-  const end = parse(to, 'yyyy-MM-dd', new Date(2000, 0, 1));
-  return { from: format(addDays(end, -(count - 1)), 'yyyy-MM-dd') as BusinessDay, to };
+export interface BreakdownReport {
+  readonly timeZone: string;
+  readonly vendor: RollupScope;
+  readonly by: BreakdownDimension;
+  readonly from: BusinessDay;
+  readonly to: BusinessDay;
+  readonly rows: readonly BreakdownRow[];
+  readonly total: { readonly clicks: number; readonly qualifiedClicks: number };
 }
+
+export function breakdownReport(input: { timeZone: string; scope: RollupScope; by: BreakdownDimension; from: BusinessDay; to: BusinessDay; rows: readonly BreakdownRow[] }): BreakdownReport {
+  const total = input.rows.reduce((t, r) => ({ clicks: t.clicks + r.clicks, qualifiedClicks: t.qualifiedClicks + r.qualifiedClicks }), { clicks: 0, qualifiedClicks: 0 });
+  return { timeZone: input.timeZone, vendor: input.scope, by: input.by, from: input.from, to: input.to, rows: input.rows, total };
+}
+
+export function breakdownCsvFileName(scope: RollupScope, by: BreakdownDimension, from: BusinessDay, to: BusinessDay, timeZone: string): string {
+  return rollupCsvFileName(scope, from, to, timeZone).replace(/^rollups-/, `breakdown-${by}-`);
+}
+
+/** The `count` business days ending with `to` (both included). */

@@ -1,11 +1,15 @@
 /**
- * The analyst API as the dashboard uses it. `npm start` prints `http://localhost:<PORT>/#token=<token>`:
- * the token is read from the fragment once, kept in sessionStorage (gone when the tab closes),
- * removed from the address bar (so it is not bookmarked or shared in a screenshot), and sent
- * as `Authorization: Bearer` on every call.
+ * The analyst API as the dashboard uses it, with the credential from the token source
+ * (auth.ts) sent as `Authorization: Bearer` on every call.
  */
 
-const TOKEN_KEY = 'reftrack.apiToken';
+import { fragmentTokenSource, type TokenSource } from './auth.ts';
+
+/** Swapped by a deployment's sign-in (see auth.ts); locally the token from the `#token=` link. */
+export let tokens: TokenSource = fragmentTokenSource;
+export function useTokenSource(source: TokenSource): void {
+  tokens = source;
+}
 
 export interface Figures {
   readonly clicks: number;
@@ -81,30 +85,29 @@ export class MissingTokenError extends Error {
   override name = 'MissingTokenError';
 }
 
-/** Moves `#token=...` from the address bar into sessionStorage and leaves the overview route in its place. */
-export function adoptTokenFromFragment(): void {
-  const fragment = location.hash.replace(/^#/, '');
-  if (!fragment.startsWith('token=')) return;
-  const token = decodeURIComponent(fragment.slice('token='.length).split('&')[0] ?? '');
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
-}
-
 export function currentToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  return tokens.current();
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const token = currentToken();
+export async function call<T>(path: string, init: RequestInit = {}, token: string | null = currentToken()): Promise<T> {
   if (!token) throw new MissingTokenError('no API token');
   let res: Response;
   try {
     res = await fetch(path, { ...init, cache: 'no-store', headers: { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}`, Accept: 'application/json' } });
   } catch {
-    throw new ApiError(0, 'the local server is not answering (is npm start still running?)');
+    throw new ApiError(0, 'the server is not answering');
   }
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
-  return (await res.json()) as T;
+  const body = (await res.json()) as T;
+  const zone = (body as { timeZone?: unknown } | null)?.timeZone;
+  if (typeof zone === 'string') lastTimeZone = zone;
+  return body;
+}
+
+/** The business time zone the API last named; every time on the page is shown in it. */
+let lastTimeZone: string | undefined;
+export function businessTimeZone(): string | undefined {
+  return lastTimeZone;
 }
 
 /** The API's error shape (http/errors.ts): `{error: {code, message}}`. */
@@ -118,13 +121,43 @@ async function errorMessage(res: Response): Promise<string> {
   return `${res.status} ${res.statusText}`.trim();
 }
 
+export interface BreakdownRow {
+  readonly value: string;
+  readonly clicks: number;
+  readonly qualifiedClicks: number;
+}
+
+export interface BreakdownResponse {
+  readonly timeZone: string;
+  readonly vendor: string;
+  readonly by: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rows: BreakdownRow[];
+  readonly total: { readonly clicks: number; readonly qualifiedClicks: number };
+}
+
+/** What a figures page reads: the analyst API (one vendor or all), or the vendor portal's own. */
+export interface FiguresSource {
+  rollups(q: { from: string; to: string }): Promise<RollupsResponse>;
+  breakdown(q: { from: string; to: string; by: string }): Promise<BreakdownResponse>;
+}
+
+/** The analyst API for one vendor, or all vendors when `vendor` is undefined. */
+export function analystFigures(vendor?: string): FiguresSource {
+  const params = (q: Record<string, string>) => {
+    const p = new URLSearchParams(q);
+    if (vendor) p.set('vendor', vendor);
+    return p;
+  };
+  return {
+    rollups: (q) => call<RollupsResponse>(`/api/v1/rollups?${params(q)}`),
+    breakdown: (q) => call<BreakdownResponse>(`/api/v1/breakdowns?${params(q)}`),
+  };
+}
+
 export const api = {
   vendors: () => call<VendorsResponse>('/api/v1/vendors'),
-  rollups: (q: { vendor?: string; from: string; to: string }) => {
-    const params = new URLSearchParams({ from: q.from, to: q.to });
-    if (q.vendor) params.set('vendor', q.vendor);
-    return call<RollupsResponse>(`/api/v1/rollups?${params}`);
-  },
   cards: () => call<{ cards: ApprovalCard[] }>('/api/v1/outreach/cards'),
   moveCard: (vendor: string, status: CardStatus, note: string | null) =>
     call<{ card: ApprovalCard }>(`/api/v1/outreach/cards/${encodeURIComponent(vendor)}/status`, {

@@ -43,6 +43,7 @@ export function prettyInstant(iso: string | null, timeZone: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
-export function clockTime(at = new Date()): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+/** hh:mm:ss in the business time zone (the browser's own zone only until the API has named one). */
+export function clockTime(at = new Date(), timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', { ...(timeZone ? { timeZone } : {}), hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
 }

@@ -4,16 +4,19 @@
  *
  *   GET /api/v1/vendors                                   every vendor with its link and running totals
  *   GET /api/v1/rollups?vendor=&from=&to=[&format=csv]    zero-filled daily rollups and their total
+ *   GET /api/v1/breakdowns?vendor=&from=&to=&by=[&format=csv]  one dimension's split of the period
  *
  * Every answer says which time zone its business days are in and is never cached.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
-import { BusinessDayString, businessDay, daysBetween, type BusinessDay } from '../core/business-day.ts';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import * as z from 'zod';
+import { BREAKDOWN_DIMENSIONS, breakdownCsvLines, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
+import { businessDay, type BusinessDay } from '../core/business-day.ts';
+import { resolveDayRange } from '../core/day-range.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../core/rollup.ts';
-import { figuresJson, lastDays, MAX_RANGE_DAYS, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
+import { breakdownCsvFileName, breakdownReport, figuresJson, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { Vendor } from '../core/vendor.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../core/vendor-code.ts';
 import type { Telemetry } from '../core/telemetry.ts';
@@ -23,6 +26,7 @@ import { jsonErrorHandler, jsonNotFound } from './errors.ts';
 export interface ApiRollups {
   range(scope: RollupScope, from: BusinessDay, to: BusinessDay): Promise<{ days: DailyRollup[]; total: VendorTotals }>;
   totals(scope: RollupScope): Promise<VendorTotals>;
+  breakdown(scope: RollupScope, from: BusinessDay, to: BusinessDay, by: BreakdownDimension): Promise<BreakdownRow[]>;
 }
 
 export interface ApiVendors {
@@ -43,19 +47,20 @@ export interface ApiAppDeps {
   readonly telemetry: Telemetry;
 }
 
-/** Days the range covers when the caller gives no `from`/`to`. */
-export const DEFAULT_RANGE_DAYS = 30;
-
-const dayParam = BusinessDayString;
-
 const RollupsQuery = z.object({
+  // Case-insensitive, like the redirect and the CLI: `SOLARE` is solare.
   vendor: z
     .string()
+    .transform((s) => s.trim().toLowerCase())
     .refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })
     .optional(),
-  from: dayParam.optional(),
-  to: dayParam.optional(),
+  from: z.optional(z.string()),
+  to: z.optional(z.string()),
   format: z.enum(['json', 'csv']).default('json'),
+});
+
+const BreakdownsQuery = RollupsQuery.extend({
+  by: z.enum(BREAKDOWN_DIMENSIONS, { message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }).default('placement'),
 });
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
@@ -91,7 +96,7 @@ export function createApiApp(deps: ApiAppDeps): Hono {
 
   app.get('/api/v1/rollups', async (c) => {
     const q = parseQuery(RollupsQuery, c.req.query());
-    const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, businessDay(deps.clock.now(), deps.timeZone));
+    const { from, to } = resolveDayRange(q, businessDay(deps.clock.now(), deps.timeZone));
     const scope: RollupScope = (q.vendor ?? ALL_VENDORS) as RollupScope;
     if (scope !== ALL_VENDORS && !(await deps.vendors.get(scope))) throw new NotFoundError(`no vendor with code "${scope}"`);
     const { days, total } = await deps.rollups.range(scope, from, to);
@@ -104,17 +109,30 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     return c.json(rollupReport({ timeZone: deps.timeZone, scope, from, to, days, total }));
   });
 
+  app.get('/api/v1/breakdowns', async (c) => {
+    const q = parseQuery(BreakdownsQuery, c.req.query());
+    const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, businessDay(deps.clock.now(), deps.timeZone));
+    const scope: RollupScope = (q.vendor ?? ALL_VENDORS) as RollupScope;
+    if (scope !== ALL_VENDORS && !(await deps.vendors.get(scope))) throw new NotFoundError(`no vendor with code "${scope}"`);
+    const rows = await deps.rollups.breakdown(scope, from, to, q.by);
+    if (q.format === 'csv') return breakdownCsv(c, deps.timeZone, scope, q.by, from, to, rows);
+    return c.json(breakdownReport({ timeZone: deps.timeZone, scope, by: q.by, from, to, rows }));
+  });
+
   app.notFound(jsonNotFound(deps.telemetry));
   app.onError(jsonErrorHandler(deps.telemetry));
   return app;
 }
 
-/** Defaults: `to` = today (business day), `from` = 30 days ending at `to`. Inclusive; at most 400 days. */
-export function resolveRange(from: BusinessDay | undefined, to: BusinessDay | undefined, today: BusinessDay): { from: BusinessDay; to: BusinessDay } {
-  const end = to ?? (from && from > today ? from : today);
-  const start = from ?? lastDays(end, DEFAULT_RANGE_DAYS).from;
-  if (start > end) throw new ValidationError(`from: ${start} is after to: ${end}`);
-  const span = daysBetween(start, end).length;
-  if (span > MAX_RANGE_DAYS) throw new ValidationError(`from/to: the range ${start} to ${end} spans ${span} days; at most ${MAX_RANGE_DAYS} days per request`);
-  return { from: start, to: end };
+/** A breakdown as CSV, with the same headers as the rollups' CSV (time zone in a header and the file name). */
+export function breakdownCsv(c: Context, timeZone: string, scope: RollupScope, by: BreakdownDimension, from: BusinessDay, to: BusinessDay, rows: readonly BreakdownRow[]): Response {
+  c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="${breakdownCsvFileName(scope, by, from, to, timeZone)}"`);
+  c.header('X-Reftrack-Time-Zone', timeZone);
+  return c.body(`${breakdownCsvLines(scope, by, from, to, rows).join('\n')}\n`);
+}
+
+/** The one day-range rule (core/day-range.ts), for every route that takes `from`/`to`. */
+export function resolveRange(from: string | undefined, to: string | undefined, today: BusinessDay): { from: BusinessDay; to: BusinessDay } {
+  return resolveDayRange({ from, to }, today);
 }

@@ -1,102 +1,162 @@
 /**
- * The dashboard's static files, served by the local server at `/`.
+ * The dashboard's and the vendor portal's static files.
  *
- *   GET /                          dashboard/index.html (the whole UI; hash routes #/, #/vendor/<code>, #/outreach)
- *   GET /assets/dashboard.js       dashboard/main.ts and its modules, bundled by esbuild on first request
- *   GET /assets/dashboard.css
- *   GET /assets/uplot/uPlot.esm.js, /assets/uplot/uPlot.min.css   uPlot's own dist files from node_modules
+ *   GET /                       dashboard/index.html (hash routes #/, #/vendor/<code>, #/outreach)
+ *   GET /portal                 dashboard/portal.html (a vendor's own page, opened with its private link)
+ *   GET /assets/dashboard.js    dashboard/main.ts and its modules, uPlot included, minified
+ *   GET /assets/portal.js       dashboard/portal-main.ts, the same way
+ *   GET /assets/dashboard.css   dashboard/dashboard.css with uPlot's stylesheet, minified
  *
- * The browser code reads only the analyst API (`/api/v1/*`) with the Bearer token it was
- * given in the URL fragment; this app serves files and holds no data. The bundle is built in
- * memory when first asked for, so there is no build step to remember: `npm start` and the
- * tests serve the sources as they are.
+ * `buildDashboard()` is the one build: it returns every file with its type and caching, so
+ * the local server serves it from memory and a deployment can upload the same files to S3.
+ * Scripts and styles are minified (no inline source map) and served gzip- or
+ * brotli-compressed when the browser accepts it. The browser code reads only the APIs; this
+ * app holds no data.
  */
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
+import { Hono, type Context } from 'hono';
 import type { Telemetry } from '../core/telemetry.ts';
+import type { DashboardConfig } from '../dashboard/sign-in-config.ts';
 import { jsonErrorHandler } from './errors.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
-const UPLOT_DIST = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
-const UPLOT_URL = '/assets/uplot/uPlot.esm.js';
 
-// Scripts only from this origin (the bundle and uPlot), API calls and frames (the outreach
-// preview) only to it. Styles allow inline: uPlot positions its legend and cursor with style attributes.
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Scripts only from this origin, API calls and frames (the outreach preview, a statement)
+// only to it. Styles allow inline: uPlot positions its cursor and plot with style attributes.
+// With a sign-in provider, its token endpoint too (the deployment serves the same policy from CloudFront).
+export function dashboardCsp(signInOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${signInOrigin ? ` ${signInOrigin}` : ''}`,
+    "frame-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+export const DASHBOARD_CSP = dashboardCsp();
 
-/** `import uPlot from 'uplot'` in the browser code becomes an import of the served dist file. */
-const uplotFromAssets: Plugin = {
-  name: 'uplot-from-assets',
-  setup(b) {
-    b.onResolve({ filter: /^uplot$/ }, () => ({ path: UPLOT_URL, external: true }));
-  },
-};
+/** The sign-in adapter the page uses locally: the token from the URL fragment (see dashboard/sign-in.ts). */
+export const LOCAL_DASHBOARD_CONFIG: DashboardConfig = { signIn: { kind: 'local-token' } };
 
-let bundle: Promise<string> | undefined;
+export interface DashboardAppOptions {
+  /** The sign-in adapter the page is told to use (`/dashboard-config.json`). @default the local token */
+  readonly config?: DashboardConfig;
+  /** Where a failed build is logged (through the one error handler, http/errors.ts). */
+  readonly telemetry: Telemetry;
+}
 
-/** The browser bundle, built once per process (a failed build is retried on the next request). */
-export function dashboardBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [join(DASHBOARD_DIR, 'main.ts')],
+export interface DashboardFile {
+  /** URL path, e.g. `/assets/dashboard.js`. */
+  readonly path: string;
+  readonly contentType: string;
+  readonly cacheControl: string;
+  readonly body: Uint8Array;
+  readonly gzip: Uint8Array;
+  readonly brotli: Uint8Array;
+}
+
+const HTML_HEADERS = 'no-store';
+// The file names are not content-hashed, so browsers revalidate after a short while.
+const ASSET_CACHE = 'public, max-age=300';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+function file(path: string, contentType: string, cacheControl: string, body: Uint8Array): DashboardFile {
+  return {
+    path,
+    contentType,
+    cacheControl,
+    body,
+    gzip: new Uint8Array(gzipSync(body, { level: 9 })),
+    brotli: new Uint8Array(brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } })),
+  };
+}
+
+/** Every file of the dashboard and the portal, built and compressed once. */
+export async function buildDashboard(): Promise<DashboardFile[]> {
+  const out = await build({
+    entryPoints: { dashboard: join(DASHBOARD_DIR, 'main.ts'), portal: join(DASHBOARD_DIR, 'portal-main.ts'), 'dashboard-css': join(DASHBOARD_DIR, 'dashboard.css') },
     bundle: true,
     format: 'esm',
     target: 'es2022',
     platform: 'browser',
     write: false,
-    sourcemap: 'inline',
+    minify: true,
+    sourcemap: false,
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [uplotFromAssets],
-  }).then(
-    (out) => out.outputFiles[0]!.text,
-    (error: unknown) => {
-      bundle = undefined;
-      throw error;
-    },
-  );
-  return bundle;
+    outdir: '/out',
+  });
+  const named = (suffix: string) => out.outputFiles.find((f) => f.path.endsWith(suffix))!.contents;
+  const assets = [
+    { path: '/assets/dashboard.js', type: 'text/javascript; charset=utf-8', body: named('/dashboard.js') },
+    { path: '/assets/portal.js', type: 'text/javascript; charset=utf-8', body: named('/portal.js') },
+    { path: '/assets/dashboard.css', type: 'text/css; charset=utf-8', body: named('/dashboard-css.css') },
+  ];
+  // The pages load content-addressed copies (`dashboard.<hash>.js`), cached for a year: a new build is a new name.
+  const hashed = assets.map((a) => ({ ...a, hashedPath: a.path.replace(/\.(js|css)$/, `.${createHash('sha256').update(a.body).digest('hex').slice(0, 12)}.$1`) }));
+  const page = async (name: string) => {
+    let html = await readFile(join(DASHBOARD_DIR, name), 'utf8');
+    for (const a of hashed) html = html.replaceAll(`"${a.path}"`, `"${a.hashedPath}"`);
+    return new TextEncoder().encode(html);
+  };
+  return [
+    file('/', 'text/html; charset=utf-8', HTML_HEADERS, await page('index.html')),
+    file('/portal', 'text/html; charset=utf-8', HTML_HEADERS, await page('portal.html')),
+    ...hashed.map((a) => file(a.path, a.type, ASSET_CACHE, a.body)),
+    ...hashed.map((a) => file(a.hashedPath, a.type, IMMUTABLE, a.body)),
+  ];
 }
 
-export function createDashboardApp(deps: { readonly telemetry: Telemetry }): Hono {
-  const app = new Hono();
+let built: Promise<DashboardFile[]> | undefined;
 
-  const file = (path: string, type: string, cache: string) => async () => {
-    const body = await readFile(path);
-    return new Response(new Uint8Array(body), { headers: { 'Content-Type': type, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' } });
-  };
-
-  app.get('/', async () => {
-    const html = await readFile(join(DASHBOARD_DIR, 'index.html'));
-    return new Response(new Uint8Array(html), {
-      headers: {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'Content-Security-Policy': CSP,
-        // The token travels in the fragment, which is never sent; this keeps the page's own URL out of Referer too.
-        'Referrer-Policy': 'no-referrer',
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
+/** Built once per process (a failed build is retried on the next request). */
+function dashboardFiles(): Promise<DashboardFile[]> {
+  built ??= buildDashboard().catch((error: unknown) => {
+    built = undefined;
+    throw error;
   });
-  // A bundle that fails to build is a 500 through onError, logged with esbuild's messages.
-  app.get('/assets/dashboard.js', async (c) => c.body(await dashboardBundle(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }));
-  app.get('/assets/dashboard.css', file(join(DASHBOARD_DIR, 'dashboard.css'), 'text/css; charset=utf-8', 'no-store'));
-  app.get(UPLOT_URL, file(join(UPLOT_DIST, 'uPlot.esm.js'), 'text/javascript; charset=utf-8', 'public, max-age=3600'));
-  app.get('/assets/uplot/uPlot.min.css', file(join(UPLOT_DIST, 'uPlot.min.css'), 'text/css; charset=utf-8', 'public, max-age=3600'));
-  app.onError(jsonErrorHandler(deps.telemetry));
+  return built;
+}
+
+/** The dashboard bundle's text (what /assets/dashboard.js serves). */
+export async function dashboardBundle(): Promise<string> {
+  const js = (await dashboardFiles()).find((f) => f.path === '/assets/dashboard.js')!;
+  return new TextDecoder().decode(js.body);
+}
+
+export function createDashboardApp(opts: DashboardAppOptions): Hono {
+  const app = new Hono();
+  const config = opts.config ?? LOCAL_DASHBOARD_CONFIG;
+  const csp = dashboardCsp(config.signIn.kind === 'oidc' ? new URL(config.signIn.tokenUrl).origin : undefined);
+  const serve = (match: (path: string) => boolean) => async (c: Context) => {
+      // A bundle that fails to build is a 500 through onError, logged with esbuild's messages.
+      const f = (await dashboardFiles()).find((x) => match(x.path) && x.path === c.req.path);
+      if (!f) return c.notFound();
+      const accepts = c.req.header('accept-encoding') ?? '';
+      const [body, encoding] = /\bbr\b/.test(accepts) ? [f.brotli, 'br'] : /\bgzip\b/.test(accepts) ? [f.gzip, 'gzip'] : [f.body, null];
+      const headers: Record<string, string> = { 'Content-Type': f.contentType, 'Cache-Control': f.cacheControl, 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
+      if (encoding) headers['Content-Encoding'] = encoding;
+      if (f.contentType.startsWith('text/html')) {
+        headers['Content-Security-Policy'] = csp;
+        // Tokens travel in the fragment, which is never sent; this keeps the page's own URL out of Referer too.
+        headers['Referrer-Policy'] = 'no-referrer';
+      }
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+  };
+  app.get('/', serve((p) => p === '/'));
+  app.get('/portal', serve((p) => p === '/portal'));
+  // Which sign-in adapter the page uses; in AWS the deployment writes this file with Cognito's endpoints.
+  app.get('/dashboard-config.json', (c) => c.json(config, 200, { 'Cache-Control': 'no-store' }));
+  app.get('/assets/:file{[a-z-]+(\\.[0-9a-f]{12})?\\.(js|css)}', serve((p) => p.startsWith('/assets/')));
+  app.onError(jsonErrorHandler(opts.telemetry));
   return app;
 }

@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VendorSource } from '../core/cached-vendor-directory.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { CardStatus, type ApprovalCard } from '../core/outreach/approval-card.ts';

@@ -2,9 +2,17 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { ORIGIN_VERIFY_HEADER, viewerAddress } from '../core/cloudfront-viewer.ts';
 import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/record-click.ts';
+import { VENDOR_PREVIEW } from '../core/outreach/links.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { MetricName, type Telemetry } from '../core/telemetry.ts';
+import type { RedirectRequestHeader } from './redirect-headers.ts';
+
+/**
+ * Viewer headers are read only through here, so the list CloudFront forwards (redirect-headers.ts)
+ * is complete. (The origin secret is not a viewer header: CloudFront adds it to every origin request.)
+ */
+const header = (c: Context, name: RedirectRequestHeader): string | undefined => c.req.header(name);
 
 export interface RedirectAppDeps extends RedirectDeps {
   /** The connecting address as the runtime adapter reports it (Lambda's sourceIp, the socket locally). */
@@ -12,6 +20,12 @@ export interface RedirectAppDeps extends RedirectDeps {
   /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
   readonly trustCloudFront: boolean;
   readonly telemetry: Telemetry;
+  /**
+   * Called, before the guest is answered, with a click neither the log nor the spill took. Locally
+   * a durable file that `npm start` re-appends from (local/unrecorded-journal.ts); on Lambda the
+   * log line is the record (`reftrack recover --from-log`).
+   */
+  readonly keepUnrecorded?: (event: RedirectOutcome & { kind: 'unrecorded' }) => void;
   /**
    * The value CloudFront puts in `X-Reftrack-Origin-Verify` on every origin request. CloudFront-*
    * headers are believed only on a request that carries it: the execute-api URL is public, and
@@ -51,21 +65,29 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
       {
         rawCode: rawCode(c.req.path),
         method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        ip: (viaCloudFront ? viewerAddress(c.req.header('cloudfront-viewer-address')) : undefined) ?? deps.clientIp(c),
-        userAgent: c.req.header('user-agent'),
-        referer: c.req.header('referer'),
-        purpose: c.req.header('sec-purpose') ?? c.req.header('purpose') ?? c.req.header('x-purpose') ?? c.req.header('x-moz'),
-        fetchMode: c.req.header('sec-fetch-mode'),
-        fetchDest: c.req.header('sec-fetch-dest'),
-        fetchSite: c.req.header('sec-fetch-site'),
-        fetchUser: c.req.header('sec-fetch-user'),
-        country: viaCloudFront ? c.req.header('cloudfront-viewer-country') : undefined,
+        ip: (viaCloudFront ? viewerIp(c, telemetry) : undefined) ?? deps.clientIp(c),
+        userAgent: header(c, 'user-agent'),
+        referer: header(c, 'referer'),
+        purpose: header(c, 'sec-purpose') ?? header(c, 'purpose') ?? header(c, 'x-purpose') ?? header(c, 'x-moz'),
+        fetchMode: header(c, 'sec-fetch-mode'),
+        fetchDest: header(c, 'sec-fetch-dest'),
+        fetchSite: header(c, 'sec-fetch-site'),
+        fetchUser: header(c, 'sec-fetch-user'),
+        country: viaCloudFront ? header(c, 'cloudfront-viewer-country') : undefined,
         utmContent: c.req.query('utm_content'),
         utmTerm: c.req.query('utm_term'),
+        vendorPreview: c.req.query(VENDOR_PREVIEW.param) === VENDOR_PREVIEW.value,
       },
       deps,
     );
     observe(outcome, c.req.path, telemetry);
+    if (outcome.kind === 'unrecorded' && deps.keepUnrecorded) {
+      try {
+        deps.keepUnrecorded(outcome);
+      } catch (error) {
+        telemetry.logger.error('could not keep an unrecorded click; its log line is the only copy', { clickId: outcome.event.clickId, error });
+      }
+    }
     return redirect(c, outcome.location);
   };
 
@@ -100,6 +122,13 @@ function rawCode(path: string): string {
   }
 }
 
+/** The guest's address from CloudFront; without it every guest of one edge would share the edge's address (one visitor): counted and alarmed. */
+function viewerIp(c: Context, telemetry: Telemetry): string | undefined {
+  const ip = viewerAddress(header(c, 'cloudfront-viewer-address'));
+  if (ip === undefined) telemetry.count(MetricName.ViewerAddressMissing);
+  return ip;
+}
+
 /** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin secret. */
 function fromCloudFront(c: Context, deps: RedirectAppDeps): boolean {
   if (!deps.trustCloudFront || !deps.originSecret) return false;
@@ -118,7 +147,7 @@ function observe(outcome: RedirectOutcome, path: string, telemetry: Telemetry): 
       telemetry.logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
       return;
     case 'not-counted':
-      telemetry.count(MetricName.HeadRequest);
+      telemetry.count(outcome.reason === 'head' ? MetricName.HeadRequest : MetricName.VendorPreview);
       return;
     case 'orphan':
       telemetry.count(MetricName.OrphanVisit);

@@ -1,8 +1,18 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Vendor } from '../core/vendor.ts';
 import type { Construct } from 'constructs';
 import { AnalystApi } from './constructs/analyst-api.ts';
-import { apiUrl } from './constructs/http-stage.ts';
+import { ConversionsApi } from './constructs/conversions-api.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
+import { apiDomain, apiUrl } from './constructs/http-stage.ts';
+import { AppAccessPolicies } from './constructs/operator-policies.ts';
+import { OutreachAssets } from './constructs/outreach-assets.ts';
+import { VendorSeed } from './constructs/vendor-seed.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { ReferralApi } from './constructs/referral-api.ts';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,12 +36,16 @@ export interface FunctionEntries {
   readonly spillDrain?: string;
   /** Analyst API (issue 6). Without it no analyst API, user pool or JWT authorizer is created. */
   readonly api?: string;
+  /** Signed booking reports. @default `handlers/conversions.ts` */
+  readonly conversions?: string;
 }
 
 export interface AppStackProps extends StackProps {
   readonly data: DataStack;
   readonly settings: DeploymentSettings;
   readonly entries: FunctionEntries;
+  /** Loaded into the State table at deploy time (config/vendors.json); existing vendors are never overwritten. */
+  readonly vendors: readonly Vendor[];
   /** The SSM parameters (us-east-1) the Edge stack publishes. @default no web ACL, no edge fallback */
   readonly edge?: EdgeParameterNames;
 }
@@ -46,7 +60,12 @@ export class AppStack extends Stack {
   readonly export: StreamConsumer;
   readonly spillDrain: StreamConsumer;
   readonly analyst?: AnalystApi;
+  readonly conversions: ConversionsApi;
   readonly distribution: ReferralDistribution;
+  readonly dashboard?: DashboardSite;
+  readonly vendorSeed: VendorSeed;
+  readonly policies: AppAccessPolicies;
+  readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -115,6 +134,27 @@ export class AppStack extends Stack {
     data.events.grant(this.spillDrain.fn, 'dynamodb:PutItem');
 
 
+    // The distribution's own name is known only once it exists; the sign-in callbacks need it earlier.
+    const cdnHost = Lazy.string({ produce: () => this.distribution.distribution.distributionDomainName });
+    const publicHost = settings.domainName ?? cdnHost;
+    const publicBaseUrl = `https://${publicHost}`;
+    // Sign-in works on the CloudFront name from the first deploy, and on the custom domain once DNS points at it.
+    const dashboardUrls = [...new Set([`${publicBaseUrl}/`, `https://${cdnHost}/`])];
+    const signIn = data.analysts;
+    if (props.entries.api) {
+      // Vendor links in API answers point at the public host, never a localhost default.
+      this.analyst = new AnalystApi(this, 'Analyst', {
+        entry: props.entries.api,
+        state: data.state,
+        environment: { ...business, PUBLIC_BASE_URL: publicBaseUrl },
+        logRetention,
+        userPool: signIn.userPool,
+        dashboardUrls,
+      });
+      this.dashboard = new DashboardSite(this, 'Dashboard', { accessLogs: data.accessLogs, signInOrigin: signIn.signInBaseUrl, logRetention });
+    }
+    const outreach = new OutreachAssets(this, 'Outreach', { bucketName: data.assetsBucket.bucketName, bucketRegionalDomainName: data.assetsBucket.bucketRegionalDomainName });
+
     this.distribution = new ReferralDistribution(this, 'Cdn', {
       api: this.referral.api,
       originSecret: data.originVerifySecret,
@@ -125,15 +165,71 @@ export class AppStack extends Stack {
           }
         : {}),
       ...(settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : {}),
+      ...(this.analyst && this.dashboard
+        ? {
+            site: {
+              defaultBehavior: this.dashboard.behavior,
+              behaviors: {
+                // Same origin as the page: no CORS. Uncached; with caching disabled the AllViewer
+                // policies forward Authorization (the Cognito JWT the API's authorizer checks).
+                '/api/*': {
+                  origin: new origins.HttpOrigin(apiDomain(this.analyst.peopleApi), { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2] }),
+                  viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                  allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+                  cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+                  originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                  compress: true,
+                },
+                '/outreach/*': outreach.behavior,
+              },
+            },
+          }
+        : { site: { behaviors: { '/outreach/*': outreach.behavior } } }),
     });
 
-    const publicHost = settings.domainName ?? this.distribution.distribution.distributionDomainName;
-    if (props.entries.api) {
-      // Vendor links in API answers point at the public CloudFront host, never a localhost default.
-      this.analyst = new AnalystApi(this, 'Analyst', { entry: props.entries.api, state: data.state, environment: { ...business, PUBLIC_BASE_URL: `https://${publicHost}` }, logRetention });
+    if (this.analyst && this.dashboard) {
+      const base = signIn.signInBaseUrl;
+      this.dashboard.deploy({
+        signIn: {
+          kind: 'oidc',
+          clientId: this.analyst.userPoolClient.userPoolClientId,
+          authorizeUrl: `${base}/oauth2/authorize`,
+          tokenUrl: `${base}/oauth2/token`,
+          logoutUrl: `${base}/logout?client_id=${this.analyst.userPoolClient.userPoolClientId}&logout_uri=${publicBaseUrl}/`,
+          redirectUri: `${publicBaseUrl}/`,
+          scopes: ['openid', 'email'],
+        },
+      });
     }
 
-    new PipelineAlarms(this, 'Alarms', {
+    this.conversions = new ConversionsApi(this, 'Conversions', {
+      ...(props.entries.conversions ? { entry: props.entries.conversions } : {}),
+      events: data.events,
+      state: data.state,
+      conversionSecret: data.conversionSecret,
+      environment: business,
+      logRetention,
+    });
+
+
+    this.vendorSeed = new VendorSeed(this, 'VendorSeed', {
+      state: data.state,
+      vendors: props.vendors,
+      logRetention,
+      assetsBucketName: data.assetsBucket.bucketName,
+      publishPolicy: data.policies.publishAssets,
+      environment: { ...business, PUBLIC_BASE_URL: publicBaseUrl },
+    });
+
+    const topics: sns.ITopic[] = [];
+    if (settings.alarmEmail) {
+      const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'reftrack alarms', enforceSSL: true });
+      topic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
+      acknowledge(topic, { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry alarm names and states only; a KMS key would need a key policy for CloudWatch and costs more than the data is worth.' });
+      topics.push(topic);
+    }
+    if (settings.alarmTopicArn) topics.push(sns.Topic.fromTopicArn(this, 'ExistingAlarmTopic', settings.alarmTopicArn));
+    this.alarms = new PipelineAlarms(this, 'Alarms', {
       redirect: this.referral.redirect,
       referralApi: this.referral.api,
       consumers: [
@@ -142,16 +238,42 @@ export class AppStack extends Stack {
         { name: 'SpillDrain', consumer: this.spillDrain },
       ],
       exportDelivery: data.exportDelivery,
+      topics,
     });
 
-    new CfnOutput(this, 'ReferralBaseUrl', { value: `https://${publicHost}/ref/`, description: 'Vendor links are <this><vendor code>' });
-    new CfnOutput(this, 'DashboardUrl', { value: `https://${publicHost}/`, description: 'CloudFront root; the dashboard itself arrives with issue 7' });
+    this.policies = new AppAccessPolicies(this, 'Access', {
+      redirectLogGroup: this.referral.redirectLogGroup,
+      ...(this.analyst ? { scriptsApi: this.analyst.scriptsApi } : {}),
+    });
+
+    const cdnDomain = this.distribution.distribution.distributionDomainName;
+    new CfnOutput(this, 'ReferralBaseUrl', { value: `${publicBaseUrl}/ref/`, description: 'Vendor links are <this><vendor code>' });
+    new CfnOutput(this, 'DashboardUrl', { value: `${publicBaseUrl}/`, description: 'The dashboard (analysts sign in with Cognito)' });
+    new CfnOutput(this, 'DistributionDomainName', { value: cdnDomain, description: settings.domainName ? `Point ${settings.domainName} here (CNAME, or a Route 53 alias to this distribution)` : 'The CloudFront name (set domainName/certificateArn to use your own)' });
+    new CfnOutput(this, 'ConversionsUrl', { value: `${apiUrl(this.conversions.api)}api/v1/conversions`, description: 'The booking system POSTs signed booking reports here (README: Bookings and commission)' });
     new CfnOutput(this, 'ReferralApiUrl', { value: apiUrl(this.referral.api), description: 'The HTTP API behind CloudFront (for checks; guests use ReferralBaseUrl)' });
+    new CfnOutput(this, 'RedirectLogGroup', { value: this.referral.redirectLogGroup.logGroupName, description: 'reftrack recover --from-cloudwatch reads click-unrecorded lines here' });
+    new CfnOutput(this, 'RecoverPolicyArn', { value: this.policies.recover.managedPolicyArn, description: 'Attach (with the Data stack OperatorPolicyArn) to whoever runs reftrack recover --from-cloudwatch' });
+    // Everything the CLI needs in one line: `export $(aws cloudformation describe-stacks ... CliEnvironment)`.
+    new CfnOutput(this, 'CliEnvironment', {
+      value: [
+        'REFTRACK_TARGET=aws',
+        `AWS_REGION=${this.region}`,
+        `EVENTS_TABLE=${data.events.tableName}`,
+        `STATE_TABLE=${data.state.tableName}`,
+        `ASSETS_BUCKET=${data.assetsBucket.bucketName}`,
+        `PUBLIC_BASE_URL=${publicBaseUrl}`,
+        `DELIVERY_STREAM_NAME=${data.exportDelivery.deliveryStreamName}`,
+        `FAILED_BATCHES_BUCKET=${data.failedBatchesBucket.bucketName}`,
+        `REDIRECT_LOG_GROUP=${this.referral.redirectLogGroup.logGroupName}`,
+      ].join(' '),
+      description: 'Environment for the reftrack CLI against this deployment',
+    });
     if (this.analyst) {
       new CfnOutput(this, 'AnalystApiUrl', { value: apiUrl(this.analyst.scriptsApi), description: 'Analyst API for scripts (SigV4 / IAM)' });
-      new CfnOutput(this, 'AnalystPeopleApiUrl', { value: apiUrl(this.analyst.peopleApi), description: 'Analyst API for people (Cognito JWT)' });
-      new CfnOutput(this, 'AnalystUserPoolId', { value: this.analyst.userPool.userPoolId });
+      new CfnOutput(this, 'AnalystPeopleApiUrl', { value: apiUrl(this.analyst.peopleApi), description: 'Analyst API for people (Cognito JWT; the dashboard reaches it as /api/* on the distribution)' });
       new CfnOutput(this, 'AnalystUserPoolClientId', { value: this.analyst.userPoolClient.userPoolClientId });
+      if (this.policies.analystScripts) new CfnOutput(this, 'AnalystScriptsPolicyArn', { value: this.policies.analystScripts.managedPolicyArn, description: 'Attach to roles whose scripts call AnalystApiUrl' });
     }
     acknowledge(this, {
       id: 'AwsSolutions-L1',

@@ -5,16 +5,26 @@ import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AnalystDirectory } from './constructs/analyst-directory.ts';
 import { ClickExportDelivery } from './constructs/export-delivery.ts';
 import { ClickTables } from './constructs/click-tables.ts';
 import { SecureBucket } from './constructs/secure-bucket.ts';
+import { DataAccessPolicies } from './constructs/operator-policies.ts';
 import { failedBatchesBucketName } from './names.ts';
 import { acknowledge } from './nag.ts';
 
 export interface DataStackProps extends StackProps {
   /** Lower-case prefix of physical names (tables, delivery stream, secret, failed-batches bucket). */
   readonly namePrefix: string;
+  /** Sign-in domain prefix (settings `signInDomainPrefix`). @default `<namePrefix>-<account id>` */
+  readonly signInDomainPrefix?: string;
+  /** @default 'provisioned' (one shard) */
+  readonly spillStreamMode?: 'provisioned' | 'on-demand';
 }
+
+/** Where `reftrack outreach publish` puts QR images and previews; CloudFront serves this prefix as is. */
+export const PUBLISHED_ASSETS_PREFIX = 'vendor-referral';
 
 /**
  * Everything that holds data: tables, buckets, the delivery stream and the visitor-hash secret.
@@ -30,15 +40,23 @@ export class DataStack extends Stack {
   readonly assetsBucket: s3.Bucket;
   /** Full stream batches the consumers gave up on (event source mapping on-failure destination). */
   readonly failedBatchesBucket: s3.Bucket;
+  /** Server access logs of every bucket (the App stack's dashboard bucket too). */
+  readonly accessLogs: s3.Bucket;
   /** CloudFront standard logs (needs ACLs, so it is the one bucket that is not owner-enforced). */
   readonly cdnLogsBucket: s3.Bucket;
   readonly exportDelivery: firehose.DeliveryStream;
   readonly visitorHashSecret: secretsmanager.Secret;
   /** What CloudFront sends the origin in X-Reftrack-Origin-Verify (generated, never in a template). */
   readonly originVerifySecret: secretsmanager.Secret;
+  /** Signs booking reports (POST /api/v1/conversions); the booking system holds a copy. */
+  readonly conversionSecret: secretsmanager.Secret;
   /** Clicks the Events table could not take within the redirect's write budget; drained back into it. */
   readonly spillStream: kinesis.Stream;
   readonly namePrefix: string;
+  /** Analysts' accounts and MFA enrolments (stateful, hence here). */
+  readonly analysts: AnalystDirectory;
+  /** Managed policies for the CLI (analysts, operators) and the deploy-time publisher. */
+  readonly policies: DataAccessPolicies;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -57,10 +75,24 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
     });
+    this.accessLogs = accessLogs;
     acknowledge(accessLogs, { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' });
 
-    this.exportBucket = new SecureBucket(this, 'ExportBucket', { accessLogs, accessLogsPrefix: 'export/' }).bucket;
+    // Finance's record: every version is kept, so an overwrite or a delete can be undone.
+    this.exportBucket = new SecureBucket(this, 'ExportBucket', { accessLogs, accessLogsPrefix: 'export/', versioned: true }).bucket;
     this.assetsBucket = new SecureBucket(this, 'AssetsBucket', { accessLogs, accessLogsPrefix: 'assets/' }).bucket;
+    // The distribution (App stack) serves the published QR images and previews through origin
+    // access control. Naming its ARN here would make this stack depend on the replaceable one,
+    // so the grant is to CloudFront distributions of this account, on the published prefix only.
+    this.assetsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFrontReadsPublishedAssets',
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [this.assetsBucket.arnForObjects(`${PUBLISHED_ASSETS_PREFIX}/*`)],
+        conditions: { StringEquals: { 'AWS:SourceAccount': this.account }, ArnLike: { 'AWS:SourceArn': `arn:${this.partition}:cloudfront::${this.account}:distribution/*` } },
+      }),
+    );
     this.failedBatchesBucket = new SecureBucket(this, 'FailedBatchesBucket', {
       bucketName: failedBatchesBucketName(props.namePrefix),
       accessLogs,
@@ -88,11 +120,13 @@ export class DataStack extends Stack {
       deliveryStreamName: `${props.namePrefix}-click-export`,
     }).deliveryStream;
 
-    // On-demand: it is idle almost always and must absorb a burst the moment DynamoDB falters.
+    // Idle almost always, billed by the hour anyway: one provisioned shard (1,000 records/s, ~$11 a
+    // month) by default; on-demand (~$29 a month) for deployments whose bursts are bigger than that.
     // 7 days' retention, like the stream consumers' longest retry horizon, so nothing spilled expires unseen.
+    const onDemand = props.spillStreamMode === 'on-demand';
     this.spillStream = new kinesis.Stream(this, 'SpillStream', {
       streamName: `${props.namePrefix}-spill`,
-      streamMode: kinesis.StreamMode.ON_DEMAND,
+      ...(onDemand ? { streamMode: kinesis.StreamMode.ON_DEMAND } : { streamMode: kinesis.StreamMode.PROVISIONED, shardCount: 1 }),
       encryption: kinesis.StreamEncryption.MANAGED,
       retentionPeriod: Duration.days(7),
       removalPolicy: RemovalPolicy.RETAIN,
@@ -121,8 +155,36 @@ export class DataStack extends Stack {
       reason: 'CloudFront reads the value only when the App stack is deployed; to rotate, put a new value and redeploy the App stack (README), which updates CloudFront and the function together.',
     });
 
+    this.analysts = new AnalystDirectory(this, 'Analysts', { namePrefix: props.namePrefix, ...(props.signInDomainPrefix ? { domainPrefix: props.signInDomainPrefix } : {}) });
+
+    this.policies = new DataAccessPolicies(this, 'Access', {
+      events: this.events,
+      state: this.state,
+      exportBucket: this.exportBucket,
+      assetsBucket: this.assetsBucket,
+      assetsPrefix: PUBLISHED_ASSETS_PREFIX,
+      failedBatchesBucket: this.failedBatchesBucket,
+      exportDelivery: this.exportDelivery,
+    });
+
+    this.conversionSecret = new secretsmanager.Secret(this, 'ConversionSecret', {
+      secretName: `${props.namePrefix}/conversion-signing`,
+      description: 'HMAC-SHA256 key the booking system signs POST /api/v1/conversions with (X-Reftrack-Signature).',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.conversionSecret, {
+      id: 'AwsSolutions-SMG4',
+      reason: 'The booking system holds a copy of the key; rotation is a coordinated hand-over (README: put the new value, update the booking system, redeploy), not a schedule.',
+    });
+
+    new CfnOutput(this, 'ConversionSecretArn', { value: this.conversionSecret.secretArn, description: 'The booking system signs reports with this secret (aws secretsmanager get-secret-value)' });
     new CfnOutput(this, 'ExportLocation', { value: `s3://${this.exportBucket.bucketName}/events/`, description: 'Click exports (gzip NDJSON, dt=YYYY-MM-DD partitions)' });
     new CfnOutput(this, 'AssetsBucketName', { value: this.assetsBucket.bucketName });
     new CfnOutput(this, 'FailedBatchesBucketName', { value: this.failedBatchesBucket.bucketName, description: 'Stream batches the consumers gave up on' });
+    new CfnOutput(this, 'AnalystUserPoolId', { value: this.analysts.userPool.userPoolId, description: 'Add analysts here (aws cognito-idp admin-create-user, README)' });
+    new CfnOutput(this, 'AnalystReadPolicyArn', { value: this.policies.analystRead.managedPolicyArn, description: 'Attach to analysts who run the read-only CLI commands' });
+    new CfnOutput(this, 'OperatorPolicyArn', { value: this.policies.operator.managedPolicyArn, description: 'Attach (with AnalystReadPolicyArn) to whoever runs vendors import, outreach publish, recover, exports redrive/rebuild' });
+    new CfnOutput(this, 'SignInDomain', { value: this.analysts.signInBaseUrl, description: 'Managed login pages (sign-in, MFA enrolment, sign-out)' });
   }
 }

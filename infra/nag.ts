@@ -19,3 +19,6 @@ export function acknowledge(scope: IConstruct, ...rules: ReadonlyArray<{ readonl
 export function arnInFinding(resource: IConstruct): string {
   return `<${Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement)}.Arn>`;
 }
+
+/** AWS's basic Lambda logging policy as cdk-nag prints it (CDK's own deploy-time functions use it). */
+export const BASIC_EXECUTION_ROLE = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';

@@ -3,6 +3,7 @@ import { AppStack, type FunctionEntries } from './app-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { EdgeStack, edgeParameterNames } from './edge-stack.ts';
 import { checkWithNag } from './nag.ts';
+import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { deploymentSettings } from './settings.ts';
 
 /**
@@ -16,10 +17,23 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
   // Data -> App references stay strong: CloudFormation refuses to delete a table the App stack uses.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   const settings = deploymentSettings((name) => app.node.tryGetContext(name));
-  const data = new DataStack(app, `${settings.stackPrefix}-Data`, { namePrefix: settings.stackPrefix.toLowerCase(), description: 'reftrack data: click log, state, exports, secrets' });
   const namePrefix = settings.stackPrefix.toLowerCase();
+  const data = new DataStack(app, `${settings.stackPrefix}-Data`, {
+    namePrefix,
+    spillStreamMode: settings.spillStreamMode,
+    ...(settings.signInDomainPrefix ? { signInDomainPrefix: settings.signInDomainPrefix } : {}),
+    description: 'reftrack data: click log, state, exports, secrets, analyst accounts',
+  });
   const edge = new EdgeStack(app, `${settings.stackPrefix}-Edge`, { namePrefix, requestsPerMinute: settings.guestRequestsPerMinute, fallbackUrl: settings.fallbackUrl, description: 'reftrack edge (us-east-1): per-client rate limit for CloudFront' });
-  const stateless = new AppStack(app, `${settings.stackPrefix}-App`, { data, settings, entries, edge: edgeParameterNames(namePrefix), description: 'reftrack functions, APIs, CloudFront, alarms' });
+  // The launch vendors, validated here: a typo in config/vendors.json fails the synth, not the deploy.
+  const stateless = new AppStack(app, `${settings.stackPrefix}-App`, {
+    data,
+    settings,
+    entries,
+    vendors: loadSeedVendors(),
+    edge: edgeParameterNames(namePrefix),
+    description: 'reftrack functions, APIs, CloudFront, dashboard, alarms',
+  });
   // The App stack reads the web ACL's and the edge function's ARNs from the Edge stack's parameters at deploy time.
   stateless.addStackDependency(edge);
   checkWithNag(app);

@@ -4,7 +4,7 @@
  * The names of the business settings mirror config/config.ts, and the values end up in the
  * functions' environment under those same variable names.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs } from '../core/internal-traffic.ts';
@@ -39,8 +39,8 @@ export const DeploymentSettings = z
       .string()
       .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, { message: 'must be an ACM certificate ARN in us-east-1 (CloudFront requires that region)' })
       .optional(),
-    destinationUrl: httpsUrl.default('https://queenofsandiego.com/'),
-    fallbackUrl: httpsUrl.default('https://queenofsandiego.com/'),
+    destinationUrl: z._default(httpsUrl, 'https://queenofsandiego.com/'),
+    fallbackUrl: z._default(httpsUrl, 'https://queenofsandiego.com/'),
     timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
     utmPreset: z.enum(['ga4', 'seed']).default('ga4'),
     /** Steady requests per second the whole HTTP API stage accepts (API Gateway token bucket). */
@@ -51,8 +51,29 @@ export const DeploymentSettings = z
     guestRequestsPerMinute: z.coerce.number().int().min(10).max(100_000).default(100),
     /** The business's own ranges (staff testing links): flagged internal, never paid. */
     internalCidrs: cidrList,
+    /**
+     * The Kinesis spill stream's capacity mode. `provisioned` (one shard, about $11 a month) takes
+     * 1,000 spilled clicks/s, plenty while DynamoDB falters for a small business; `on-demand`
+     * (about $29 a month before traffic) scales with any burst.
+     */
+    spillStreamMode: z.enum(['provisioned', 'on-demand']).default('provisioned'),
     /** Days CloudWatch keeps function and access logs. */
     logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), { message: 'one of 7, 14, 30, 60, 90, 180, 365' }).default(30),
+    /** Where alarms are sent: an e-mail address subscribed to a new SNS topic (confirm the e-mail AWS sends). */
+    alarmEmail: z.email({ message: 'must be an e-mail address such as ops@example.com' }).optional(),
+    /** Or an existing SNS topic (e.g. one wired to chat or paging). Both may be given. */
+    alarmTopicArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { message: 'must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:ops' })
+      .optional(),
+    /**
+     * Prefix of the sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); globally unique per region.
+     * @default `<stackPrefix>-<account id>` in lower case
+     */
+    signInDomainPrefix: z
+      .string()
+      .regex(/^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'lower-case letters, digits and dashes, without "aws", "amazon" or "cognito"' })
+      .optional(),
   })
   .refine((s) => (s.domainName === undefined) === (s.certificateArn === undefined), {
     path: ['certificateArn'],
@@ -61,6 +82,19 @@ export const DeploymentSettings = z
 export type DeploymentSettings = z.infer<typeof DeploymentSettings>;
 
 export const SETTING_NAMES = Object.keys(DeploymentSettings.shape) as ReadonlyArray<keyof DeploymentSettings>;
+
+/**
+ * The committed settings file is `cdk.json` (its `context`), which CDK reads on every `cdk`
+ * command, so a plain `npx cdk deploy --all` keeps every setting; `-c name=value` overrides it
+ * for one run. Its other keys are CDK's own (`@aws-cdk/...` feature flags, `aws:cdk:...`).
+ * A key that is neither is a typo that would silently drop a setting: refuse it.
+ */
+export function checkSettingsFile(context: Readonly<Record<string, unknown>>, file = 'cdk.json'): void {
+  const unknown = Object.keys(context).filter((key) => !key.startsWith('@') && !key.startsWith('aws:') && !key.startsWith('cdk-') && !(SETTING_NAMES as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(`${file}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} in "context" (known: ${SETTING_NAMES.join(', ')})`);
+  }
+}
 
 /** Reads each known setting from a context lookup and validates them together. */
 export function deploymentSettings(context: (name: string) => unknown): DeploymentSettings {

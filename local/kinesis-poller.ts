@@ -97,7 +97,8 @@ export class KinesisPoller {
         // Delivery may have stopped early (stopping): re-read from the checkpoint next time.
         iterator = undefined;
       } catch (error) {
-        this.log.error('spill stream read failed; retrying from the checkpoint', { shardId, error });
+        if (this.stopping) this.log.info('spill stream reader ended while stopping', { shardId, error: String(error) });
+        else this.log.error('spill stream read failed; retrying from the checkpoint', { shardId, error });
         iterator = undefined;
         await new Promise((r) => setTimeout(r, 1_000));
       }

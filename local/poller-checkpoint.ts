@@ -3,7 +3,7 @@
  * the whole stream (or, worse, skipping it). One JSON file per consumer.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { writeJsonAtomic } from './atomic-file.ts';
 

@@ -5,11 +5,14 @@
  * Ctrl-C stops everything in order (server first, then consumers, then engines); the next
  * start resumes every consumer from its checkpoint and still has every click.
  */
-import { join } from 'node:path';
-import { awsConfig, businessConfig, environment, exportConfig, localConfig, outreachConfig, quietLocalRuntime, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
+import { join, resolve } from 'node:path';
+import { awsConfig, businessConfig, conversionConfig, environment, exportConfig, localConfig, outreachConfig, portalConfig, quietLocalRuntime, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
+import { describeInstance, runningInstance, writeRuntimeFile, type RuntimeInfo } from '../config/runtime-file.ts';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ReftrackError } from '../core/errors.ts';
 import { createDynamoClient, createDynamoStreamsClient } from '../adapters/dynamodb-client.ts';
+import { DynamoClickLog } from '../adapters/dynamodb-click-log.ts';
+import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
 import { createFirehoseClient } from '../adapters/firehose-client.ts';
 import { createKinesisClient } from '../adapters/kinesis-client.ts';
 import { provision } from '../adapters/provision.ts';
@@ -20,11 +23,37 @@ import { createExportHandler, exportDeps } from '../consumers/export-consumer.ts
 import { createSpillDrainHandler, spillDrainDeps } from '../consumers/spill-drain-consumer.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { configuredLocalFirehose, startLocalFirehose } from './firehose-server.ts';
+import { portInUse } from './free-port.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
 import { KinesisPoller } from './kinesis-poller.ts';
-import { loadOrCreateSecrets } from './secrets.ts';
+import { loadOrCreateSecrets, portalSigningKey } from './secrets.ts';
 import { createLocalApp, startServer } from './server.ts';
 import { eventNames, StreamPoller } from './stream-poller.ts';
+import { UnrecordedJournal } from './unrecorded-journal.ts';
+
+/** A start that must not go ahead (another instance, a taken port): said plainly, exit 2. */
+class StartRefusedError extends ReftrackError {}
+
+/**
+ * Before anything is started: one `npm start` per data folder, and every port free. A busy port
+ * would otherwise be answered by someone else's engine (DynamoDB Local's readiness probe would
+ * succeed against the other instance) and fail much later.
+ */
+async function assertCanStart(dataDir: string, ports: RuntimeInfo['ports']): Promise<void> {
+  const other = runningInstance(dataDir);
+  if (other) throw new StartRefusedError(`already running on ${dataDir} (${describeInstance(other)}). Use that one, stop it (Ctrl-C in its terminal, or kill ${other.pid}), or give this one its own REFTRACK_DATA_DIR and ports.`);
+  const wanted: Array<[keyof RuntimeInfo['ports'], string, number]> = [
+    ['PORT', 'the HTTP server', ports.PORT],
+    ['DYNAMODB_LOCAL_PORT', 'DynamoDB Local', ports.DYNAMODB_LOCAL_PORT],
+    ['KINESALITE_PORT', 'kinesalite', ports.KINESALITE_PORT],
+    ['FIREHOSE_PORT', 'the local Firehose (FIREHOSE_ENDPOINT)', ports.FIREHOSE_PORT],
+  ];
+  for (const [i, [name, what, port]] of wanted.entries()) {
+    const clash = wanted.slice(0, i).find(([, , p]) => p === port);
+    if (clash) throw new StartRefusedError(`${name} and ${clash[0]} are both ${port}; each engine needs its own port`);
+    if (await portInUse(port)) throw new StartRefusedError(`port ${port} (${name === 'FIREHOSE_PORT' ? 'FIREHOSE_ENDPOINT' : name}, for ${what}) is already in use; stop what listens there or choose another port`);
+  }
+}
 
 /**
  * Retries before a failing record goes to the dead-letter dir. With backoff capped at 5 s, 60 is
@@ -34,6 +63,8 @@ import { eventNames, StreamPoller } from './stream-poller.ts';
  */
 const CONSUMER_RETRIES = 60;
 const SPILL_DRAIN_RETRIES = 1_000;
+/** How often clicks kept in `unrecorded.ndjson` are re-appended to the event log. */
+const UNRECORDED_RETRY_MS = 5_000;
 
 /** Anything started that must be stopped, in reverse order, on Ctrl-C. */
 interface Stoppable {
@@ -54,6 +85,7 @@ async function main(): Promise<void> {
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${local.DYNAMODB_LOCAL_PORT}`,
     KINESIS_ENDPOINT: `http://127.0.0.1:${local.KINESALITE_PORT}`,
     VISITOR_HASH_KEY: secrets.visitorHashKey,
+    CONVERSION_SECRET: secrets.conversionSecret,
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     LOCAL_FIREHOSE_INTERVAL_SECONDS: '10',
@@ -64,6 +96,8 @@ async function main(): Promise<void> {
   const redirect = redirectConfig(env);
   const business = businessConfig(env);
   const outreach = outreachConfig(env);
+  const conversion = conversionConfig(env);
+  const portal = portalConfig(env);
   const telemetry = new PowertoolsTelemetry(telemetryConfig(env));
 
   const running: Stoppable[] = [];
@@ -72,10 +106,22 @@ async function main(): Promise<void> {
       await part.stop().catch((error: unknown) => console.error(`reftrack: stopping ${part.name} failed:`, error));
     }
   };
+  const dataDir = resolve(local.REFTRACK_DATA_DIR);
+  const ports: RuntimeInfo['ports'] = {
+    PORT: local.PORT,
+    DYNAMODB_LOCAL_PORT: local.DYNAMODB_LOCAL_PORT,
+    KINESALITE_PORT: local.KINESALITE_PORT,
+    FIREHOSE_PORT: Number(new URL(exportCfg.FIREHOSE_ENDPOINT).port),
+  };
+  await assertCanStart(dataDir, ports);
   try {
     const engine = await startDynamoDbLocal({ port: local.DYNAMODB_LOCAL_PORT, dbPath: join(local.REFTRACK_DATA_DIR, 'dynamodb') });
     running.push({ name: 'DynamoDB Local', stop: () => engine.stop() });
-    const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') });
+    const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') }).catch((error: unknown) => {
+      // LevelDB's lock: a process without a runtime file (an older version, or one still starting) holds the folder.
+      if (/LOCK/.test(String((error as Error)?.message))) throw new StartRefusedError(`the data folder ${dataDir} is in use by another process (its kinesis/LOCK is held); stop it or use another REFTRACK_DATA_DIR`, { cause: error });
+      throw error;
+    });
     running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
     const firehose = await startLocalFirehose({ ...configuredLocalFirehose(exportCfg, local), logger: telemetry.logger });
     running.push({ name: 'local Firehose', stop: () => firehose.stop() });
@@ -86,8 +132,7 @@ async function main(): Promise<void> {
     const firehoseClient = createFirehoseClient(aws, exportCfg);
     running.push({ name: 'AWS clients', stop: async () => [dynamodb, streams, kinesis, firehoseClient].forEach((c) => c.destroy()) });
 
-    const vendors = loadSeedVendors();
-    const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, vendors);
+    const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, loadSeedVendors());
     await ensureSpillStream(kinesis, spill.SPILL_STREAM_NAME);
 
     // The event source mappings of the deployed stack, played locally (INSERT-only, partial batch failures).
@@ -102,12 +147,53 @@ async function main(): Promise<void> {
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
 
+    // Clicks neither engine took are kept on disk and re-appended from there, without a human.
+    const unrecorded = new UnrecordedJournal(local.REFTRACK_DATA_DIR);
+    const clickLog = new DynamoClickLog(dynamodb, aws.EVENTS_TABLE);
+    const reappend = async () => {
+      if (!unrecorded.pending()) return;
+      const r = await unrecorded.replay(clickLog).catch(() => undefined);
+      if (r && r.appended + r.alreadyPresent > 0) console.log(`reftrack: re-appended ${r.appended} unrecorded click(s) from ${unrecorded.file} (${r.alreadyPresent} were already stored, ${r.kept} still waiting)`);
+    };
+    await reappend();
+    const reappendTimer = setInterval(() => void reappend(), UNRECORDED_RETRY_MS);
+    running.push({ name: 'unrecorded clicks', stop: async () => (clearInterval(reappendTimer), reappend()) });
+
     const visitorHashKey = await resolveVisitorHashKey(redirect, secretsManagerReader(aws));
-    const app = createLocalApp({ aws, redirect, spill, business, outreach, dynamodb, kinesis, visitorHashKey, apiToken: secrets.apiToken, telemetry });
+    const app = createLocalApp({
+      aws,
+      redirect,
+      spill,
+      business,
+      outreach,
+      conversion,
+      portal,
+      local,
+      dynamodb,
+      kinesis,
+      visitorHashKey,
+      apiToken: secrets.apiToken,
+      conversionSecret: conversion.CONVERSION_SECRET ?? secrets.conversionSecret,
+      portalSigningKey: portalSigningKey(portal, local.REFTRACK_DATA_DIR),
+      unrecorded,
+      telemetry,
+    });
     const server = await startServer(app, local.PORT);
     running.push({ name: 'HTTP server', stop: () => new Promise((r) => server.close(r)) });
 
     const base = `http://localhost:${local.PORT}`;
+    // The real list (a vendor paused or added since the seed file is shown as it is now).
+    const vendors = (await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list()).sort((a, b) => a.code.localeCompare(b.code));
+    const runtime: RuntimeInfo = {
+      pid: process.pid,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      dataDir,
+      ports,
+      endpoints: { http: base, dynamodb: engine.endpoint, kinesis: spillStream.endpoint, firehose: firehose.endpoint },
+    };
+    writeRuntimeFile(dataDir, runtime);
+    running.unshift({ name: 'runtime file', stop: async () => writeRuntimeFile(dataDir, { ...runtime, status: 'stopped' }) });
     console.log(
       [
         '',
@@ -115,13 +201,16 @@ async function main(): Promise<void> {
         `  redirect server   ${base}/ref/<code>`,
         `  dashboard         ${base}/#token=${secrets.apiToken}   (API: Authorization: Bearer ${secrets.apiToken})`,
         `  outreach preview  ${base}/outreach`,
+        `  vendor pages      ${base}/portal#key=...   (one private link per vendor: npx reftrack portal link --vendor solare)`,
         `  DynamoDB Local    ${engine.endpoint} (data in ${join(local.REFTRACK_DATA_DIR, 'dynamodb')})`,
         `  spill stream      ${spillStream.endpoint} (kinesalite, data in ${join(local.REFTRACK_DATA_DIR, 'kinesis')})`,
         `  local Firehose    ${firehose.endpoint} -> ${join(local.REFTRACK_DATA_DIR, 's3', exportCfg.EXPORT_BUCKET)}/events/dt=YYYY-MM-DD/`,
         `  consumers         aggregate (rollups), export (Firehose), spill drain; dead letters in ${join(local.REFTRACK_DATA_DIR, 'dlq')}`,
         '',
-        `Vendor links (${vendors.length} seed vendors${seeded ? `, ${seeded} added now` : ''}):`,
-        ...vendors.map((v) => `  ${`${base}/ref/${v.code}`.padEnd(40)} ${v.name}`),
+        `  runtime file      ${join(local.REFTRACK_DATA_DIR, 'runtime.json')} (how npx reftrack finds these engines)`,
+        '',
+        `Vendor links (${vendors.length} vendors${seeded ? `, ${seeded} seeded now from config/vendors.json` : ''}):`,
+        ...vendors.map((v) => `  ${`${base}/ref/${v.code}`.padEnd(40)} ${v.name}${v.status === 'active' ? '' : `  (${v.status}: goes to the fallback, not counted)`}`),
         '',
         'Try: npx reftrack clicks --limit 5   |   npx reftrack rollups --vendor solare   |   npx reftrack exports ls',
         'Ctrl-C to stop.',
@@ -148,5 +237,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof ReftrackError ? `reftrack: ${error.message}` : error);
-  process.exit(1);
+  process.exit(error instanceof StartRefusedError ? 2 : 1);
 });

@@ -41,7 +41,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { storeError } from '../adapters/dynamodb-errors.ts';
 import { ConfigError, ReftrackError } from '../core/errors.ts';
 import { writeDeadLetter } from './dead-letter.ts';
@@ -214,7 +214,8 @@ export class StreamPoller {
       try {
         await this.discover();
       } catch (error) {
-        this.log.error('DescribeStream failed; trying again', { error });
+        if (this.stopping) this.log.info('DescribeStream ended while stopping', { error: String(error) });
+        else this.log.error('DescribeStream failed; trying again', { error });
       }
       if (!this.discoveryRequested) await this.sleep(this.settings.discoveryIntervalMs, (wake) => (this.wakeDiscovery = wake));
     }
@@ -258,7 +259,9 @@ export class StreamPoller {
     run.task = this.readShard(run)
       .catch(async (error: unknown) => {
         // Undelivered records are not checkpointed, so a restart from the checkpoint loses nothing.
-        this.log.error('shard reader failed; restarting it from the checkpoint', { shardId, error });
+        // While stopping, the engines go away under the reader: expected, not an error.
+        if (this.stopping) this.log.info('shard reader ended while stopping', { shardId, error: String(error) });
+        else this.log.error('shard reader failed; restarting it from the checkpoint', { shardId, error });
         // The longest retry delay: whatever broke (engine down, disk full) rarely heals in milliseconds.
         await this.sleep(this.retryDelay(Number.POSITIVE_INFINITY));
       })
@@ -289,7 +292,10 @@ export class StreamPoller {
           continue;
         }
         if (error instanceof TrimmedDataAccessException) {
-          this.log.error('stream records expired before this consumer read them; continuing from TRIM_HORIZON', { shardId: run.shardId, after: lastRead ?? run.position.sequenceNumber });
+          const after = lastRead ?? run.position.sequenceNumber;
+          // Nothing read yet (a first start): nothing was lost, DynamoDB Local just trimmed old records. Otherwise records were.
+          if (after === undefined) this.log.info('stream starts after trimmed records; reading from TRIM_HORIZON', { shardId: run.shardId });
+          else this.log.error('stream records expired before this consumer read them; continuing from TRIM_HORIZON', { shardId: run.shardId, after });
           iterator = await this.iteratorAfter(run, undefined);
           continue;
         }

@@ -1,20 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { subDays } from 'date-fns';
 import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
+import { toExportRecord } from '../../core/export-record.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
-import { parseFlags, table, type Command } from '../command.ts';
+import { parseFlags, requireKnownVendor, table, type Command } from '../command.ts';
 import { positiveIntArg, vendorCodeArg } from '../args.ts';
 import { terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack clicks [--vendor CODE] [--limit N] [--days N] [--json]
 
 Prints the latest click events, newest first.
-  --vendor CODE   only this vendor (default: every vendor)
+  --vendor CODE   only this vendor (default: every vendor); an unknown code is an error
   --limit N       how many events (default 20, at most 10000)
   --days N        how many business days back to look (default 30, at most 400)
-  --json          one JSON object per line instead of a table`;
+  --json          one JSON object per line, in the export's shape (schema reftrack.click/1)`;
 
 const Flags = z.object({
   vendor: vendorCodeArg.optional(),
@@ -33,7 +34,9 @@ export const clicksCommand: Command = {
     const { TIME_ZONE } = ctx.business();
     const dynamodb = ctx.dynamodb();
     const log = new DynamoClickLog(dynamodb, aws.EVENTS_TABLE);
-    const codes = flags.vendor ? [flags.vendor] : (await new DynamoVendorStore(dynamodb, aws.STATE_TABLE).list()).map((v) => v.code);
+    const vendorStore = new DynamoVendorStore(dynamodb, aws.STATE_TABLE);
+    if (flags.vendor) await requireKnownVendor(vendorStore, flags.vendor);
+    const codes = flags.vendor ? [flags.vendor] : (await vendorStore.list()).map((v) => v.code);
 
     // Walk back day by day (one Query per vendor-day partition) until enough events are found.
     const events: ClickEvent[] = [];
@@ -46,7 +49,8 @@ export const clicksCommand: Command = {
     const latest = events.slice(0, flags.limit);
 
     if (flags.json) {
-      for (const e of latest) console.log(terminalJson(e));
+      // One shape for a click wherever it is printed or exported (core/export-record.ts), escaped for the terminal.
+      for (const e of latest) console.log(terminalJson(toExportRecord(e)));
     } else if (latest.length === 0) {
       console.log(`no clicks${flags.vendor ? ` for ${flags.vendor}` : ''} in the last ${flags.days} days`);
     } else {

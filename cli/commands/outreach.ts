@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { outreachSettings } from '../../config/config.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { CardStatus, CardType } from '../../core/outreach/approval-card.ts';
@@ -15,10 +15,13 @@ import { systemClock } from '../../adapters/clock.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 import { vendorCodeArg } from '../args.ts';
 import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
+import { issuePortalLink } from './portal.ts';
 
 const usage = `usage: reftrack outreach <render|publish|add-task|set-status|list> [flags]
 
-  render [--vendor CODE]            write each vendor's e-mail to <data dir>/outreach/<code>.html,
+  render [--vendor CODE] [--portal-link]
+                                    write each vendor's e-mail to <data dir>/outreach/<code>.html (+ .txt plain part;
+                                    --portal-link puts the vendor's private page link in, for the copy you send),
                                     with <code>-qr.png and <code>-qr.svg next to it
   publish [--vendor CODE]           upload e-mails to the assets bucket as
                                     vendor-referral/templates/<code>-preview.html (and the QR files)
@@ -47,22 +50,29 @@ export const outreachCommand: Command = {
     switch (action) {
       case 'render':
       case 'publish': {
-        const { flags } = parseFlags(rest, { vendor: { type: 'string' } }, z.object({ vendor: vendorCodeArg.optional() }));
+        const { flags } = parseFlags(
+          rest,
+          { vendor: { type: 'string' }, 'portal-link': { type: 'boolean' } },
+          z.object({ vendor: vendorCodeArg.optional(), 'portal-link': z.boolean().default(false) }),
+        );
+        if (flags['portal-link'] && action === 'publish') throw new UsageError('--portal-link: only with render (a published template is shared; the private link must not be in it)');
         const chosen = await chooseVendors(vendors, flags.vendor);
         const settings = outreachSettings(ctx.outreach());
         if (action === 'render') {
           const dir = join(ctx.local().REFTRACK_DATA_DIR, 'outreach');
           await mkdir(dir, { recursive: true });
           for (const vendor of chosen) {
-            const kit = await buildOutreachKit(vendor, settings);
+            const portal = flags['portal-link'] ? await issuePortalLink(ctx, vendor.code) : null;
+            const kit = await buildOutreachKit(vendor, settings, undefined, portal);
             const html = join(dir, `${vendor.code}.html`);
-            await writeFile(html, kit.email.html);
+            await writeFile(html, kit.email.html, { mode: portal ? 0o600 : 0o644 });
+            await writeFile(join(dir, `${vendor.code}.txt`), kit.email.text, { mode: portal ? 0o600 : 0o644 });
             await writeFile(join(dir, `${vendor.code}-qr.png`), kit.qrPng);
             await writeFile(join(dir, `${vendor.code}-qr.svg`), kit.qrSvg);
-            console.log(`${vendor.code.padEnd(12)} ${html}  (+ -qr.png, -qr.svg; QR -> ${kit.links.qrTarget})`);
+            console.log(`${vendor.code.padEnd(12)} ${html}  (+ .txt, -qr.png, -qr.svg; QR -> ${kit.links.qrTarget}${portal ? '; with the private page link' : ''})`);
           }
         } else {
-          const sink = assetsSink({ aws: ctx.aws(), local: ctx.local(), outreach: ctx.outreach() }, ctx.s3);
+          const sink = await assetsSink({ aws: ctx.aws(), local: ctx.local(), outreach: ctx.outreach() }, ctx.s3);
           for (const vendor of chosen) {
             const written = await publishOutreachKit(await buildOutreachKit(vendor, settings), sink);
             console.log(`${vendor.code.padEnd(12)} ${written.join('\n' + ' '.repeat(13))}`);

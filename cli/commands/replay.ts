@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';

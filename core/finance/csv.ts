@@ -4,6 +4,8 @@
  * check. Such a cell gets a leading apostrophe (OWASP's advice): shown as text, never evaluated.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain negative amount (`-50.00`, a clawback) is data a spreadsheet reads as the number it is. */
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
 
 /**
  * CSV cells per RFC 4180 (quoted when they hold a comma, quote or line break), with text that
@@ -13,7 +15,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`;
+  if (typeof value === 'string' && FORMULA_START.test(s) && !NEGATIVE_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

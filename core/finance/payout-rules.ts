@@ -1,14 +1,27 @@
 /**
  * The payout rules file (config/payout-rules.json): per vendor, a rate per qualified click,
- * an optional monthly cap and an optional minimum payout, all in integer cents of one currency.
+ * an optional monthly cap (on click earnings), an optional minimum payout and an optional
+ * commission on bookings, all in integer cents of one currency.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import { jsonSyntaxProblem } from '../untrusted-text.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../vendor-code.ts';
 
 const cents = z.number().int({ message: 'must be a whole number of cents' }).min(0).max(1_000_000_000);
+
+/** Commission on bookings (core/finance/commission.ts): flat cents per booking OR basis points of its value. */
+export const CommissionRuleSchema = z
+  .object({
+    flatCents: cents.nullable().default(null),
+    /** 1000 = 10% of the booking's value. */
+    basisPoints: z.number().int({ message: 'must be a whole number of basis points' }).min(1).max(10_000).nullable().default(null),
+    /** Paid only in the month in which tripDate + holdDays falls; null = with the booking. */
+    holdDays: z.number().int().min(0).max(730).nullable().default(null),
+  })
+  .strict()
+  .refine((r) => (r.flatCents === null) !== (r.basisPoints === null), { message: 'give exactly one of flatCents or basisPoints' });
 
 export const VendorPayoutRule = z
   .object({
@@ -18,6 +31,10 @@ export const VendorPayoutRule = z
     monthlyCapCents: cents.nullable().default(null),
     /** A month whose amount due is below this pays nothing and carries the amount forward. */
     minimumPayoutCents: cents.default(0),
+    /** Commission on the bookings this vendor's guests make; absent = clicks only. */
+    commission: CommissionRuleSchema.nullable().default(null),
+    /** The vendor's name on a statement for a month without clicks (otherwise the export lines name it). */
+    name: z.string().min(1).max(120).optional(),
   })
   .strict();
 export type VendorPayoutRule = z.infer<typeof VendorPayoutRule>;
@@ -35,10 +52,11 @@ export type PayoutRules = { readonly currency: string; readonly vendors: Readonl
 export class PayoutRulesError extends ValidationError {}
 
 /**
- * Parses the file's text; `knownVendors` are the vendor codes that exist. A rule for an
- * unknown code is an error (a typo would otherwise leave the real vendor unpaid).
+ * Parses the file's text; `knownVendors`, when given, are the vendor codes that exist, and a
+ * rule for another code is an error. `reftrack payouts` reads no vendor list (it pays from the
+ * export alone): there a typo shows up as the real vendor having clicks and no rule.
  */
-export function parsePayoutRules(text: string, file: string, knownVendors: ReadonlySet<string>): { rules: PayoutRules; sha256: string } {
+export function parsePayoutRules(text: string, file: string, knownVendors?: ReadonlySet<string>): { rules: PayoutRules; sha256: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -47,7 +65,7 @@ export function parsePayoutRules(text: string, file: string, knownVendors: Reado
   }
   const result = PayoutRules.safeParse(json);
   if (!result.success) throw new PayoutRulesError(`${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
-  const unknown = Object.keys(result.data.vendors).filter((code) => !knownVendors.has(code)).sort();
+  const unknown = knownVendors ? Object.keys(result.data.vendors).filter((code) => !knownVendors.has(code)).sort() : [];
   if (unknown.length > 0) throw new PayoutRulesError(`${file}: unknown vendor${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (not in the vendor list)`);
   const vendors = new Map(Object.entries(result.data.vendors).sort(([a], [b]) => (a < b ? -1 : 1)) as Array<[VendorCode, VendorPayoutRule]>);
   return { rules: { currency: result.data.currency, vendors }, sha256: createHash('sha256').update(text, 'utf8').digest('hex') };

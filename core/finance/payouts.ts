@@ -9,16 +9,19 @@
  * first human, non-internal click of each visitor. It is computed by the very same planner
  * the aggregate consumer uses, so a statement and the dashboard cannot define it differently.
  *
- * Amount: earned = qualified x rate; capped at the monthly cap; plus the balance carried in
- * from last month = due. Due below the vendor's minimum pays nothing and is carried forward.
+ * Amount: earned = qualified x rate, capped at the monthly cap; plus the commission on bookings
+ * paid this month less clawbacks (core/finance/commission.ts); plus the balance carried in from
+ * last month = due. Due below the vendor's minimum (or below zero, after a clawback) pays nothing
+ * and is carried forward.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day.ts';
 import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';
 import { diffRollups, type RollupDifference } from '../rollup-diff.ts';
 import { isQualifying, planApplication, projectionId, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
 import type { VendorCode } from '../vendor-code.ts';
+import { computeCommissions, type BookingLine, type CommissionRun, type ExportedConversion } from './commission.ts';
 import { clickEventOf, type ExportedClick } from './exported-click.ts';
 import { multiplyCents, type Cents } from './money.ts';
 import type { PayoutRules } from './payout-rules.ts';
@@ -58,7 +61,8 @@ const PreviousSummary = z.object({
   schema: z.literal('reftrack.payouts/1'),
   month: z.string(),
   currency: z.string(),
-  vendors: z.array(z.object({ code: z.string(), carriedForwardCents: z.number().int().min(0) }).passthrough()),
+  // Negative: a clawback larger than the month's earnings, owed back out of next month's.
+  vendors: z.array(z.object({ code: z.string(), carriedForwardCents: z.number().int() }).passthrough()),
 });
 
 /** Reads the carried-forward balances from the previous month's summary.json; it must be that month's. */
@@ -97,12 +101,20 @@ export interface VendorStatement {
   readonly earnedCents: Cents;
   readonly monthlyCapCents: Cents | null;
   readonly capApplied: boolean;
+  /** Bookings paid this month (core/finance/commission.ts), their value, commission and clawbacks. */
+  readonly bookings: number;
+  readonly bookingValueCents: Cents;
+  readonly commissionCents: Cents;
+  readonly clawbackCents: Cents;
+  /** Every booking line of the month (paid, held, reversed, clawed back): `bookings/<vendor>.csv`. */
+  readonly bookingLines: readonly BookingLine[];
   readonly carriedInCents: Cents;
+  /** Capped click earnings + commission - clawbacks + carried in. May be negative after a clawback. */
   readonly dueCents: Cents;
   readonly minimumPayoutCents: Cents;
   /** What is paid this month. */
   readonly amountCents: Cents;
-  /** Left unpaid (below the minimum), owed next month. */
+  /** Left unpaid (below the minimum), owed next month; negative: owed back by the vendor. */
   readonly carriedForwardCents: Cents;
   readonly days: DayCount[];
   /** Every qualified click: what `audit/<vendor>.csv` lists. Sorted by day, then clickId. */
@@ -118,6 +130,9 @@ export interface PayoutRun {
   readonly unpriced: ReadonlyArray<{ readonly code: VendorCode; readonly clicks: number; readonly qualifiedClicks: number }>;
   /** Vendor-day rollups recounted from the lines (for `--check-rollups`). */
   readonly vendorDays: ReadonlyMap<string, ProjectionDelta>;
+  /** Bookings of the month credited to no vendor, and bookings that could not be priced. */
+  readonly unattributedBookings: CommissionRun['unattributed'];
+  readonly bookingProblems: CommissionRun['problems'];
 }
 
 export interface PayoutInput {
@@ -128,6 +143,8 @@ export interface PayoutInput {
   readonly carryIn: CarryIn | null;
   /** Display names of vendors without a click this month (the vendor list). */
   readonly vendorNames: ReadonlyMap<string, string>;
+  /** Exported conversions up to the month's end (earlier months too: reversals claw back). */
+  readonly conversions?: readonly ExportedConversion[];
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -187,6 +204,8 @@ export function analyseClicks(lines: readonly ExportedClick[], days: readonly Bu
 
 export function computePayouts(input: PayoutInput): PayoutRun {
   const { events, lines, vendorDays, qualified: qualifiedIds } = analyseClicks(input.lines, input.month.days);
+  const commissionRules = new Map([...input.rules.vendors].flatMap(([code, r]) => (r.commission ? [[code, r.commission] as const] : [])));
+  const commissions = computeCommissions({ month: input.month, currency: input.rules.currency, rules: commissionRules, conversions: input.conversions ?? [] });
 
   const perVendor = new Map<string, { clicks: number; bots: number; qualifying: number; latestName: { ts: string; name: string } | null }>();
   for (const e of events) {
@@ -206,7 +225,8 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     const earnedCents = multiplyCents(qualified.length, rule.rateCents);
     const cappedCents = rule.monthlyCapCents === null ? earnedCents : Math.min(earnedCents, rule.monthlyCapCents);
     const carriedInCents = input.carryIn?.balances.get(code) ?? 0;
-    const dueCents = cappedCents + carriedInCents;
+    const booked = commissions.vendors.get(code);
+    const dueCents = cappedCents + (booked?.netCents ?? 0) + carriedInCents;
     const pays = dueCents > 0 && dueCents >= rule.minimumPayoutCents;
     vendors.push({
       code,
@@ -220,6 +240,11 @@ export function computePayouts(input: PayoutInput): PayoutRun {
       earnedCents,
       monthlyCapCents: rule.monthlyCapCents,
       capApplied: cappedCents < earnedCents,
+      bookings: booked?.bookings ?? 0,
+      bookingValueCents: booked?.bookingValueCents ?? 0,
+      commissionCents: booked?.commissionCents ?? 0,
+      clawbackCents: booked?.clawbackCents ?? 0,
+      bookingLines: booked?.lines ?? [],
       carriedInCents,
       dueCents,
       minimumPayoutCents: rule.minimumPayoutCents,
@@ -245,6 +270,8 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     vendors,
     unpriced,
     vendorDays,
+    unattributedBookings: commissions.unattributed,
+    bookingProblems: commissions.problems,
   };
 }
 
@@ -254,6 +281,9 @@ export interface PayoutTotals {
   readonly internalClicks: number;
   readonly duplicateVisitorClicks: number;
   readonly qualifiedClicks: number;
+  readonly bookings: number;
+  readonly commissionCents: Cents;
+  readonly clawbackCents: Cents;
   readonly amountCents: Cents;
   readonly carriedForwardCents: Cents;
 }
@@ -266,6 +296,9 @@ export function payoutTotals(vendors: readonly VendorStatement[]): PayoutTotals 
     internalClicks: sum((v) => v.internalClicks),
     duplicateVisitorClicks: sum((v) => v.duplicateVisitorClicks),
     qualifiedClicks: sum((v) => v.qualifiedClicks),
+    bookings: sum((v) => v.bookings),
+    commissionCents: sum((v) => v.commissionCents),
+    clawbackCents: sum((v) => v.clawbackCents),
     amountCents: sum((v) => v.amountCents),
     carriedForwardCents: sum((v) => v.carriedForwardCents),
   };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../errors.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../vendor-code.ts';
 

@@ -5,6 +5,8 @@ import type { OutreachLinks } from './links.ts';
 export interface OutreachEmail {
   readonly subject: string;
   readonly html: string;
+  /** The plain-text part (multipart/alternative): the same message for clients and readers that show no HTML. */
+  readonly text: string;
 }
 
 export interface EmailSettings {
@@ -29,12 +31,16 @@ export interface EmailSettings {
  * Every dynamic value is escaped, links included (they come from config, but escaping
  * costs nothing and keeps the rule "escape everything" free of exceptions).
  */
-export function renderOutreachEmail(vendor: Vendor, links: OutreachLinks, settings: EmailSettings): OutreachEmail {
+export function renderOutreachEmail(vendor: Vendor, links: OutreachLinks, settings: EmailSettings, portalLink: string | null = null): OutreachEmail {
   const name = escapeHtml(vendor.name);
   const brand = escapeHtml(settings.brandName);
   const referral = escapeHtml(links.referral);
+  // Links the vendor clicks in their own e-mail open the preview: the vendor is not a guest.
+  const preview = escapeHtml(links.vendorPreview);
   const qrImage = escapeHtml(links.qrImage);
   const qrVector = escapeHtml(links.qrVector);
+  // The private page link is a credential: it goes only into the e-mail actually sent, never a shared preview.
+  const portal = portalLink ? escapeHtml(portalLink) : null;
   const subject = `${settings.brandName} × ${vendor.name}: your referral link and counter QR code`;
 
   const font = "font-family:Helvetica,Arial,sans-serif;";
@@ -55,15 +61,16 @@ export function renderOutreachEmail(vendor: Vendor, links: OutreachLinks, settin
 <!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;width:100%;background-color:#ffffff;border-collapse:collapse;border-radius:8px;">
 <tr><td style="padding:28px 28px 8px 28px;${font}font-size:22px;line-height:30px;font-weight:bold;color:#0b3954;">Hello ${name} team,</td></tr>
-<tr><td style="padding:8px 28px;${text}">Thank you for recommending ${brand} to your guests. Below is <strong>${name}</strong>'s personal referral link: every guest who follows it is counted for you, and you can see the numbers any time.</td></tr>
+<tr><td style="padding:8px 28px;${text}">Thank you for recommending ${brand} to your guests. Below is <strong>${name}</strong>'s personal referral link: every guest who follows it is counted for you.</td></tr>
 <tr><td align="center" style="padding:20px 28px;">
 <table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:separate;">
 <tr><td align="center" bgcolor="#0b3954" style="border-radius:6px;background-color:#0b3954;">
-<a href="${referral}" target="_blank" rel="noopener" style="display:inline-block;padding:14px 28px;${font}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:6px;">Open your referral link</a>
+<a href="${preview}" target="_blank" rel="noopener" style="display:inline-block;padding:14px 28px;${font}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:6px;">See where your link leads</a>
 </td></tr></table>
 </td></tr>
 <tr><td style="padding:0 28px 8px 28px;${text}">Share this link on your site, menus, receipts or social posts:</td></tr>
-<tr><td style="padding:0 28px 20px 28px;${font}font-size:15px;line-height:22px;word-break:break-all;"><a href="${referral}" target="_blank" rel="noopener" style="color:#0b66c3;text-decoration:underline;">${referral}</a></td></tr>
+<tr><td style="padding:0 28px 20px 28px;${font}font-size:15px;line-height:22px;word-break:break-all;"><a href="${preview}" target="_blank" rel="noopener" style="color:#0b66c3;text-decoration:underline;">${referral}</a></td></tr>
+<tr><td style="padding:8px 28px;${text}"><strong>See your numbers:</strong> ${portal ? `your private page shows your clicks, the paid (qualified) ones, QR scans apart from shared links, and this month's estimated earnings: <a href="${portal}" target="_blank" rel="noopener" style="color:#0b66c3;text-decoration:underline;">see your numbers</a>. Keep this link to yourself; anyone who has it can see your figures.` : 'your private numbers page (clicks, the paid ones, QR scans apart from shared links) comes with the e-mail we send you; ask us if you need a new link.'}</td></tr>
 <tr><td style="padding:8px 28px;${text}"><strong>For your counter:</strong> print this QR code on a card. Scans are counted separately from shared links, so you can see which works better.</td></tr>
 <tr><td align="center" style="padding:12px 28px 4px 28px;">
 <img src="${qrImage}" width="240" height="240" alt="QR code for ${name}'s referral link (scans are tracked as counter-card visits)" style="display:block;width:240px;max-width:100%;height:auto;border:0;outline:none;text-decoration:none;">
@@ -77,5 +84,22 @@ export function renderOutreachEmail(vendor: Vendor, links: OutreachLinks, settin
 </body>
 </html>
 `;
-  return { subject, html };
+  const textPart = [
+    `Hello ${vendor.name} team,`,
+    '',
+    `Thank you for recommending ${settings.brandName} to your guests. ${vendor.name}'s personal referral link is below: every guest who follows it is counted for you.`,
+    '',
+    links.referral,
+    '',
+    portalLink
+      ? `See your numbers (your private page: clicks, the paid ones, QR scans apart from shared links, this month's estimated earnings; keep it to yourself):\n${portalLink}`
+      : 'Your private numbers page comes with the e-mail we send you; ask us if you need a new link.',
+    '',
+    `For your counter: print the QR code (PNG ${links.qrImage}, SVG ${links.qrVector}). Scans are counted separately from shared links.`,
+    '',
+    'Questions? Just reply to this e-mail.',
+    `- The ${settings.brandName} team`,
+    '',
+  ].join('\n');
+  return { subject, html, text: textPart };
 }

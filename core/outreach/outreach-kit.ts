@@ -16,10 +16,11 @@ export interface OutreachKit {
   readonly qrSvg: string;
 }
 
-export async function buildOutreachKit(vendor: Vendor, settings: OutreachSettings, qrImages: QrImages = renderQrImages): Promise<OutreachKit> {
+/** `portalLink`: the vendor's private page link, only for the e-mail that is actually sent (it is a credential). */
+export async function buildOutreachKit(vendor: Vendor, settings: OutreachSettings, qrImages: QrImages = renderQrImages, portalLink: string | null = null): Promise<OutreachKit> {
   const links = outreachLinks(vendor.code, settings);
   const { png, svg } = await qrImages(links.qrTarget);
-  return { vendor, links, email: renderOutreachEmail(vendor, links, settings), qrPng: png, qrSvg: svg };
+  return { vendor, links, email: renderOutreachEmail(vendor, links, settings, portalLink), qrPng: png, qrSvg: svg };
 }
 
 /** Bucket keys, as the original tooling laid them out (`vendor-referral/templates/<code>-preview.html`). */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -7,7 +7,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../nag.ts';
 import { loggedStage, type ThrottleLimits } from './http-stage.ts';
 import { ReftrackFunction } from './reftrack-function.ts';
 
@@ -19,6 +18,10 @@ export interface AnalystApiProps {
   /** @default 20 rps, burst 40 (people and scripts, not guests) */
   readonly throttle?: ThrottleLimits;
   readonly logRetention: logs.RetentionDays;
+  /** The analysts' pool (Data stack: accounts and MFA enrolments outlive this stack). */
+  readonly userPool: cognito.IUserPool;
+  /** The dashboard's addresses (`https://host/`): sign-in callbacks and sign-out destinations. */
+  readonly dashboardUrls: readonly string[];
 }
 
 /**
@@ -32,7 +35,7 @@ export class AnalystApi extends Construct {
   readonly fn: lambda.Function;
   readonly scriptsApi: apigw.HttpApi;
   readonly peopleApi: apigw.HttpApi;
-  readonly userPool: cognito.UserPool;
+  readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.UserPoolClient;
 
   constructor(scope: Construct, id: string, props: AnalystApiProps) {
@@ -48,25 +51,31 @@ export class AnalystApi extends Construct {
     // Reads projections and vendors only; it never writes.
     props.state.grant(this.fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem');
 
-    this.userPool = new cognito.UserPool(this, 'Analysts', {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      mfa: cognito.Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(this.userPool, {
-      id: 'AwsSolutions-COG8',
-      reason: 'Threat protection (Plus feature plan) is priced per user; a handful of invited analysts with required TOTP MFA and no self sign-up do not warrant it.',
-    });
-    this.userPoolClient = this.userPool.addClient('Dashboard', {
+    this.userPool = props.userPool;
+    // The dashboard is a public client (no secret in a page): authorization code flow with PKCE
+    // only (no implicit flow), callbacks on the distribution's own domain, sign-out back to it.
+    // Constructed here, not with userPool.addClient (which would put it in the Data stack, next to the pool).
+    this.userPoolClient = new cognito.UserPoolClient(this, 'Dashboard', {
+      userPool: this.userPool,
       generateSecret: false,
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [...props.dashboardUrls],
+        logoutUrls: [...props.dashboardUrls],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
       preventUserExistenceErrors: true,
+    });
+    // Managed login shows its pages for a client only once it has a style: Cognito's defaults.
+    new cognito.CfnManagedLoginBranding(this, 'SignInStyle', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.userPoolClient.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
 
     const throttle = props.throttle ?? { rateLimit: 20, burstLimit: 40 };

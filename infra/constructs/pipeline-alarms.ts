@@ -1,6 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { METRICS_NAMESPACE, MetricName } from '../../core/metric-names.ts';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -15,6 +18,8 @@ export interface PipelineAlarmsProps {
   readonly maxIteratorAge?: Duration;
   /** p99 redirect duration a guest would notice. @default 800 ms */
   readonly maxRedirectP99?: Duration;
+  /** Where every alarm (and its return to OK) is sent. @default no action */
+  readonly topics?: readonly sns.ITopic[];
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -22,8 +27,12 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * The alarms an operator needs to trust the numbers: the redirect fails or slows, a consumer
  * falls behind or gives a batch up to the failure bucket, Firehose cannot write to S3, and
- * the API throttles or errors. They have no actions here: subscribe a topic per deployment
- * (`alarm.addAlarmAction(...)`, see README).
+ * the API throttles or errors, and every way a click can be lost: the redirect could store it
+ * neither in the Events table nor in the spill stream (ClickUnrecorded), spilled it (ClickSpilled:
+ * it is drained back, but DynamoDB is failing), hashed a guest without CloudFront's viewer address
+ * (ViewerAddressMissing), or an event source mapping could not write a failed batch to its
+ * destination (DestinationDeliveryFailures) or dropped records (DroppedEventCount). Each alarm
+ * goes to the deployment's topics (settings alarmEmail / alarmTopicArn); README says what to do.
  */
 export class PipelineAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -42,6 +51,8 @@ export class PipelineAlarms extends Construct {
         }),
       );
     };
+    const redirectMetric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: 'redirect' }, period: FIVE_MINUTES, statistic: 'Sum' });
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
     const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
 
@@ -53,6 +64,22 @@ export class PipelineAlarms extends Construct {
       above,
       'p99 redirect duration is high for 15 minutes: guests wait before reaching the site.',
       3,
+    );
+
+    add(
+      'ClickUnrecorded',
+      redirectMetric(MetricName.ClickUnrecorded),
+      1,
+      atLeast,
+      'A guest was redirected but the click is in neither the Events table nor the spill stream: run `reftrack recover --from-cloudwatch` (it reads the redirect log group).',
+    );
+    add('ClickSpilled', redirectMetric(MetricName.ClickSpilled), 1, atLeast, 'The Events table was slow or failing, so clicks went to the spill stream; they are drained back automatically. Check DynamoDB health.');
+    add(
+      'ViewerAddressMissing',
+      redirectMetric(MetricName.ViewerAddressMissing),
+      1,
+      atLeast,
+      "Requests reached the redirect without CloudFront-Viewer-Address (the execute-api URL called directly, or the origin request policy changed): their visitor hash used the edge's address.",
     );
 
     const iteratorAge = (props.maxIteratorAge ?? Duration.minutes(2)).toMilliseconds();
@@ -78,6 +105,26 @@ export class PipelineAlarms extends Construct {
         1,
         atLeast,
         `The ${name} consumer gave records up to the failed-batches bucket: inspect them there and replay.`,
+      );
+      add(
+        `${name}DroppedRecords`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName: 'DroppedEventCount',
+          dimensionsMap: { EventSourceMappingUUID: consumer.eventSource.eventSourceMappingId },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+        }),
+        1,
+        atLeast,
+        `The ${name} event source mapping dropped records (expired or retries exhausted without a destination write): rebuild the affected days (\`reftrack exports rebuild\`, \`reftrack replay\`).`,
+      );
+      add(
+        `${name}DestinationDeliveryFailures`,
+        consumer.fn.metric('DestinationDeliveryFailures', { period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+        atLeast,
+        `The ${name} consumer could not write a failed batch to the failed-batches bucket: those records are lost to the stream. Rebuild the affected days.`,
       );
       add(`${name}Errors`, consumer.fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, atLeast, `The ${name} consumer threw (whole batch retried).`, 3);
     }
@@ -113,5 +160,11 @@ export class PipelineAlarms extends Construct {
       above,
       'More than 5% of referral requests got a 4xx, i.e. throttling (429) is turning guests away: raise throttleRate/throttleBurst.',
     );
+    for (const topic of props.topics ?? []) {
+      for (const alarm of this.alarms) {
+        alarm.addAlarmAction(new actions.SnsAction(topic));
+        alarm.addOkAction(new actions.SnsAction(topic));
+      }
+    }
   }
 }

@@ -40,10 +40,12 @@ export class ReferralApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly redirect: lambda.Function;
+  /** Where the redirect logs `click-unrecorded` lines (`reftrack recover --from-cloudwatch` reads it). */
+  readonly redirectLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: ReferralApiProps) {
     super(scope, id);
-    this.redirect = new ReftrackFunction(this, 'Redirect', {
+    const redirect = new ReftrackFunction(this, 'Redirect', {
       entry: props.entry ?? 'handlers/redirect.ts',
       serviceName: 'redirect',
       description: 'GET|HEAD /ref/{code}: 302 to the destination and one ClickEvent appended',
@@ -62,7 +64,9 @@ export class ReferralApi extends Construct {
         DYNAMODB_REQUEST_TIMEOUT_MS: '1000',
         DYNAMODB_MAX_ATTEMPTS: '2',
       },
-    }).fn;
+    });
+    this.redirect = redirect.fn;
+    this.redirectLogGroup = redirect.logGroup;
     // Least privilege: the conditional put of one event, and the vendor lookups (Query lists, GetItem gets).
     props.events.grant(this.redirect, 'dynamodb:PutItem');
     props.state.grant(this.redirect, 'dynamodb:GetItem', 'dynamodb:Query');
@@ -82,7 +86,11 @@ export class ReferralApi extends Construct {
       ...this.api.addRoutes({ path: '/ref/{proxy+}', methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD], integration }),
     ];
     throttleRoutes(this.stage, routes, props.routeThrottle);
-    for (const route of routes) {
+    // Everything else (`/ref`, `/ref/`, `/`, a scanner's path) also reaches the redirect, which
+    // sends it to the fallback: a guest never sees API Gateway's 404 JSON, and 404s do not
+    // inflate the 4xx alarm. Throttled by the stage default.
+    const fallback = new apigw.HttpRoute(this, 'Fallback', { httpApi: this.api, routeKey: apigw.HttpRouteKey.DEFAULT, integration });
+    for (const route of [...routes, fallback]) {
       acknowledge(route, {
         id: 'AwsSolutions-APIG4',
         reason: 'The referral link is public by design: guests clicking a vendor link have no account. Abuse is bounded by stage and route throttling.',

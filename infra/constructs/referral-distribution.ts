@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../../core/cloudfront-viewer.ts';
 import { acknowledge } from '../nag.ts';
 import { apiDomain } from './http-stage.ts';
+import { redirectOriginRequestPolicy } from './redirect-origin-policy.ts';
 
 export interface ReferralDistributionProps {
   /** The HTTP API serving `/ref/*`. */
@@ -26,17 +27,26 @@ export interface ReferralDistributionProps {
   readonly domainName?: string;
   /** ACM certificate (us-east-1) for domainName; required with it. */
   readonly certificateArn?: string;
+  /**
+   * What the distribution serves besides referral links: the default behaviour (the dashboard)
+   * and further path patterns (`/api/*`, `/outreach/*`). @default every path goes to the referral API
+   */
+  readonly site?: {
+    readonly defaultBehavior?: cloudfront.BehaviorOptions;
+    readonly behaviors: Readonly<Record<string, cloudfront.BehaviorOptions>>;
+  };
 }
 
 /**
- * The public front door. `/ref/*` goes to the HTTP API uncached (every click must reach the
- * function to be counted and to get a fresh UTM-tagged 302), with every viewer header except
- * Host forwarded, including CloudFront-Viewer-Country and CloudFront-Viewer-Address, which the
- * redirect uses for the country and the visitor hash. Host is dropped because API Gateway
- * routes on its own host name.
+ * The public front door. `/ref/*` and `/ref` go to the HTTP API uncached (every click must reach
+ * the function to be counted and to get a fresh UTM-tagged 302), with exactly the headers the
+ * redirect reads (redirect-origin-policy.ts), including CloudFront-Viewer-Country and
+ * CloudFront-Viewer-Address, which the redirect uses for the country and the visitor hash.
+ * Host is not forwarded because API Gateway routes on its own host name. `/ref` and `/ref/`
+ * reach the API's `$default` route, which redirects to the fallback like any unmatched path.
  *
- * The default behaviour also points at the API for now (so unknown paths answer 404 from API
- * Gateway, never a CloudFront error page); the dashboard (issue 7) takes over the root.
+ * The default behaviour serves the dashboard and `/api/*` the analyst API (`site`), so the
+ * browser talks to one origin and needs no CORS.
  */
 export class ReferralDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
@@ -55,20 +65,20 @@ export class ReferralDistribution extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      originRequestPolicy: redirectOriginRequestPolicy(this, 'RedirectRequests'),
       compress: false,
+    };
+    const guests: cloudfront.BehaviorOptions = {
+      ...uncachedApi,
+      // API Gateway's throttle is shared by all guests: a 429 (or a 5xx) becomes a 302 to the fallback.
+      ...(props.guestFallback ? { edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.ORIGIN_RESPONSE, functionVersion: props.guestFallback }] } : {}),
     };
     const custom = props.domainName !== undefined && props.certificateArn !== undefined;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: 'reftrack referral links (/ref/*)',
-      defaultBehavior: uncachedApi,
-      additionalBehaviors: {
-        '/ref/*': {
-          ...uncachedApi,
-          // API Gateway's throttle is shared by all guests: a 429 (or a 5xx) becomes a 302 to the fallback.
-          ...(props.guestFallback ? { edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.ORIGIN_RESPONSE, functionVersion: props.guestFallback }] } : {}),
-        },
-      },
+      comment: 'reftrack: referral links (/ref/*), dashboard, analyst API (/api/*), outreach assets',
+      defaultBehavior: props.site?.defaultBehavior ?? uncachedApi,
+      additionalBehaviors: { '/ref/*': guests, '/ref': guests, ...props.site?.behaviors },
+      ...(props.site?.defaultBehavior ? { defaultRootObject: 'index.html' } : {}),
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../core/metric-names.ts';
 import { REPO_ROOT, repoPath } from '../paths.ts';
 
 /**
@@ -11,6 +12,7 @@ import { REPO_ROOT, repoPath } from '../paths.ts';
  * secrets with top-level await at cold start; the banner gives bundled CommonJS dependencies
  * a `require` (esbuild's ESM output has none). AWS SDK clients are bundled so behaviour does
  * not drift with the runtime's copy; esbuild is the local devDependency, never Docker.
+ * `bench/bundles.ts` builds its floor (the bare DynamoDB client) with these same options.
  */
 export const FUNCTION_DEFAULTS = {
   runtime: lambda.Runtime.NODEJS_22_X,
@@ -26,12 +28,16 @@ export const FUNCTION_DEFAULTS = {
     sourcesContent: false,
     bundleAwsSDK: true,
     forceDockerBundling: false,
+    // Readable class and function names in logged errors and stack traces (a few KiB).
+    keepNames: true,
+    // Lambda's credentials are in the environment: bundle only that provider (see adapters/lambda-credentials.ts).
+    esbuildArgs: { '--alias': `@aws-sdk/credential-provider-node=${repoPath('adapters/lambda-credentials.ts')}` },
     banner: "import { createRequire as __reftrackCreateRequire } from 'node:module'; const require = __reftrackCreateRequire(import.meta.url);",
   },
   environment: {
     NODE_OPTIONS: '--enable-source-maps',
     REFTRACK_TARGET: 'aws',
-    POWERTOOLS_METRICS_NAMESPACE: 'Reftrack',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   },
 } as const satisfies Partial<nodejs.NodejsFunctionProps>;
 
@@ -54,10 +60,12 @@ export interface ReftrackFunctionProps {
 /** A NodejsFunction with FUNCTION_DEFAULTS and its own log group (so retention is set, not infinite). */
 export class ReftrackFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ReftrackFunctionProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.logGroup = logGroup;
     // Its own role instead of AWSLambdaBasicExecutionRole (which may write to any log group):
     // this function writes to its log group only; its data grants are added by its owner.
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 export interface SecureBucketProps {
   /** @default a generated name */
   readonly bucketName?: string;
+  /** Keep every version of every object (a record that must survive an overwrite or a delete). @default false */
+  readonly versioned?: boolean;
   /** Where S3 server access logs go. Required: every data bucket is audited. */
   readonly accessLogs: s3.IBucket;
   /** Key prefix of this bucket's access logs in the log bucket. */
@@ -29,6 +31,7 @@ export class SecureBucket extends Construct {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...(props.bucketName ? { bucketName: props.bucketName } : {}),
+      ...(props.versioned ? { versioned: true } : {}),
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -80,9 +80,18 @@ async function expectExact(runtime: LocalRuntime, guestClickIds: string[]): Prom
   expect(sent.size).toBe(guestClickIds.length);
   // Every click a guest was redirected with is in the log (the log may also hold clicks whose
   // answer never reached a guest because the server died in between: stored, not lost).
+  let missing: string[] = [];
   await eventually('every redirected click in the event log', async () => {
     const stored = new Set(await storedClickIds(runtime));
-    return [...sent].every((id) => stored.has(id));
+    missing = [...sent].filter((id) => !stored.has(id));
+    return missing.length === 0;
+  }).catch((error: Error) => {
+    // Late or lost? The runtime's own log says which path each missing click took.
+    const output = runtime.output();
+    const lines = (id: string) => output.split('\n').filter((l) => l.includes(id));
+    const spilled = missing.filter((id) => lines(id).some((l) => l.includes('click spilled')));
+    const unrecorded = missing.filter((id) => lines(id).some((l) => l.includes('click-unrecorded')));
+    throw new Error(`${error.message}: ${missing.length} missing; ${spilled.length} logged as spilled (late: still in the spill stream), ${unrecorded.length} as unrecorded (kept in unrecorded.ndjson), ${missing.length - spilled.length - unrecorded.length} with no log line; first: ${missing.slice(0, 3).join(', ')}`);
   });
   const stored = await storedClickIds(runtime);
   expect(new Set(stored).size).toBe(stored.length);

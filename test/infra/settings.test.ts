@@ -24,6 +24,7 @@ describe('deployment context', () => {
       internalCidrs: [],
       throttleRate: 100,
       throttleBurst: 200,
+      guestRequestsPerMinute: 100,
     });
   });
 
@@ -39,6 +40,9 @@ describe('deployment context', () => {
     expect(problem({ throttleRate: 'fast' })).toMatch(/-c throttleRate=/);
     expect(problem({ utmPreset: 'utm' })).toMatch(/-c utmPreset=/);
     expect(problem({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' })).toMatch(/us-east-1/);
+    // WAF's rate-based rules count at least 10 requests per window.
+    expect(problem({ guestRequestsPerMinute: '5' })).toMatch(/-c guestRequestsPerMinute=/);
+    expect(problem({ destinationUrl: 'https://user:pass@queenofsandiego.com/' })).toMatch(/-c destinationUrl=\.\.\.: must not contain a user name or password/);
   });
 
   it('refuses a domain without a certificate (and the reverse)', () => {

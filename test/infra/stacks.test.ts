@@ -130,9 +130,16 @@ describe('stream consumers', () => {
     );
   });
 
-  it('the spill drain reads the on-demand spill stream with the same failure handling', () => {
+  it('the spill stream is one provisioned shard by default, on-demand as a setting', () => {
+    built.dataTemplate.resourceCountIs('AWS::Kinesis::Stream', 1);
+    built.dataTemplate.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' } });
+    const onDemand = buildTestApp({ spillStreamMode: 'on-demand' }).dataTemplate;
+    onDemand.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: Match.absent(), StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
+    expect(() => buildTestApp({ spillStreamMode: 'ondemand' })).toThrow(/-c spillStreamMode=\.\.\.: /);
+  });
+
+  it('the spill drain reads the spill stream with the same failure handling', () => {
     built.dataTemplate.hasResourceProperties('AWS::Kinesis::Stream', {
-      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
       StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
       RetentionPeriodHours: 168,
     });
@@ -205,13 +212,18 @@ describe('least privilege per function', () => {
 
 describe('functions', () => {
   it('all run nodejs22.x on arm64 with source maps, the AWS target and a Powertools service name', () => {
-    // Every function but aws-cdk-lib's own custom-resource provider (it reads the Edge stack's parameters).
-    const ours = Object.entries(built.appTemplate.findResources('AWS::Lambda::Function')).filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
-    expect(ours.length).toBeGreaterThanOrEqual(5);
-    for (const [id, fn] of ours) {
+    const all = built.appTemplate.findResources('AWS::Lambda::Function');
+    const ours = built.appTemplate.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { REFTRACK_TARGET: 'aws' } } } });
+    expect(Object.keys(ours).length).toBe(7); // redirect, aggregate, export, spill drain, analyst API, vendor seed, conversions
+    for (const [id, fn] of Object.entries<any>(ours)) {
       expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-      expect(fn.Properties.Environment.Variables, id).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', REFTRACK_TARGET: 'aws', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: expect.any(String) });
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: expect.any(String) });
     }
+    // The rest are aws-cdk-lib's deploy-time helpers: dashboard upload, custom-resource framework,
+    // bucket auto-delete, and the provider that reads the Edge stack's parameters.
+    const helpers = Object.keys(all).filter((id) => !(id in ours));
+    for (const id of helpers) expect(id).toMatch(/^(CustomCDKBucketDeployment|VendorSeedProviderframeworkonEvent|CustomS3AutoDeleteObjectsCustomResourceProvider|AWS679f53fac002430cb0da5b7982bd2287)/);
+    expect(helpers).toHaveLength(4);
   });
 
   it('the redirect gets the settings under config names and the secret ARN, never the key', () => {
@@ -257,14 +269,14 @@ describe('referral HTTP API', () => {
 });
 
 describe('CloudFront', () => {
-  it('/ref/* goes to the API uncached (managed CachingDisabled) with all viewer headers except Host', () => {
+  it('/ref/* goes to the API uncached (managed CachingDisabled) with exactly the headers the redirect reads', () => {
     built.appTemplate.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         CacheBehaviors: Match.arrayWith([
           Match.objectLike({
             PathPattern: '/ref/*',
             CachePolicyId: CACHING_DISABLED,
-            OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+            OriginRequestPolicyId: { Ref: Match.stringLikeRegexp('^CdnRedirectRequests') },
             ViewerProtocolPolicy: 'redirect-to-https',
             AllowedMethods: ['GET', 'HEAD'],
           }),
@@ -332,14 +344,15 @@ describe('analyst API', () => {
     built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}', AuthorizationType: 'AWS_IAM' });
     built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}', AuthorizationType: 'JWT', AuthorizerId: Match.anyValue() });
     built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: Match.objectLike({ Audience: Match.anyValue() }) });
-    built.appTemplate.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, MfaConfiguration: 'ON' });
-    expect(Object.keys(built.appTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: Match.stringLikeRegexp('/api/'), AuthorizationType: 'NONE' } }))).toEqual([]);
+    built.dataTemplate.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, MfaConfiguration: 'ON' });
+    // The one public /api route is the booking system's, authenticated by its HMAC signature (test/infra/conversions.test.ts).
+    expect(Object.keys(built.appTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: Match.stringLikeRegexp('^(?!POST /api/v1/conversions$).*/api/'), AuthorizationType: 'NONE' } }))).toEqual([]);
   });
 
   it('is not created until an API entry is given (issue 6)', () => {
     const { appTemplate } = buildTestApp({}, { withAnalystApi: false });
-    appTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
-    expect(Object.keys(appTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: Match.stringLikeRegexp('/api/') } }))).toEqual([]);
+    appTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    expect(Object.keys(appTemplate.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: Match.stringLikeRegexp('^(?!POST /api/v1/conversions$).*/api/') } }))).toEqual([]);
     expect(Object.keys(appTemplate.findOutputs('AnalystApiUrl'))).toEqual([]);
   });
 });
@@ -359,8 +372,8 @@ describe('alarms', () => {
 
 describe('outputs', () => {
   it('print the referral base URL, the dashboard URL, the analyst API URL and the export location', () => {
-    for (const name of ['ReferralBaseUrl', 'DashboardUrl', 'AnalystApiUrl', 'AnalystUserPoolId']) built.appTemplate.hasOutput(name, {});
-    built.dataTemplate.hasOutput('ExportLocation', {});
+    for (const name of ['ReferralBaseUrl', 'DashboardUrl', 'AnalystApiUrl', 'AnalystUserPoolClientId', 'DistributionDomainName']) built.appTemplate.hasOutput(name, {});
+    for (const name of ['ExportLocation', 'AnalystUserPoolId', 'SignInDomain']) built.dataTemplate.hasOutput(name, {});
   });
 });
 

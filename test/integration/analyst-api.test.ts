@@ -111,6 +111,9 @@ describe('analyst API against DynamoDB Local', () => {
     expect(body.total.clicks).toBe(7);
     const late = (await getJson('/api/v1/rollups?to=2026-11-10')).body;
     expect([late.from, late.to]).toEqual(['2026-10-12', '2026-11-10']);
+    // `from` alone runs to today, not one day; vendor codes are case-insensitive, as in the CLI and the redirect.
+    const since = (await getJson('/api/v1/rollups?vendor=SOLARE&from=2026-11-03')).body;
+    expect([since.vendor, since.from, since.to, since.days.length]).toEqual(['solare', '2026-11-03', '2026-11-20', 18]);
   });
 
   it('JSON and CSV agree with `reftrack rollups --format json|csv`', async () => {
@@ -134,7 +137,7 @@ describe('analyst API against DynamoDB Local', () => {
       expect(lines[0]).toBe('vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,firstClickAt,lastClickAt');
       expect(lines.at(-1)).toMatch(/,TOTAL,/);
     }
-  });
+  }, 120_000); // four CLI processes: slow on a loaded machine
 
   it('400 naming the parameter for bad vendors, bad days, reversed and over-long ranges; 404 for an unknown vendor', async () => {
     const cases: Array<[string, number, RegExp]> = [

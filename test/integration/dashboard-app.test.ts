@@ -1,45 +1,62 @@
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createDashboardApp } from '../../http/dashboard-app.ts';
+import { buildDashboard, createDashboardApp } from '../../http/dashboard-app.ts';
 import { telemetry } from '../support/telemetry.ts';
 
 const app = createDashboardApp({ telemetry });
 
 describe('dashboard static app', () => {
-  it('serves the page with a CSP that allows scripts only from this server, and no referrer', async () => {
-    const res = await app.request('/');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/html');
-    const csp = res.headers.get('content-security-policy')!;
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    const html = await res.text();
-    expect(html).toContain('src="/assets/dashboard.js"');
-    expect(html).toContain('aria-live="polite"');
+  it('serves the pages with a CSP that allows scripts only from this server, and no referrer', async () => {
+    for (const path of ['/', '/portal']) {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      const html = await res.text();
+      expect(html).toMatch(/src="\/assets\/(dashboard|portal)\.[0-9a-f]{12}\.js"/);
+      expect(html).toMatch(/href="\/assets\/dashboard\.[0-9a-f]{12}\.css"/);
+      expect(html).toContain('aria-live="polite"');
+      expect(html).toContain('<main id="main"');
+    }
   });
 
-  it('bundles the browser TypeScript on request, importing uPlot from the served dist file', async () => {
-    const res = await app.request('/assets/dashboard.js');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/javascript');
-    const js = await res.text();
-    expect(js).toContain('from "/assets/uplot/uPlot.esm.js"');
-    // Our code writes data into the page as text only; uPlot is not in this bundle.
-    expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  it('one build: minified bundles with uPlot inside, no source map, content-addressed copies cached for a year', async () => {
+    const files = await buildDashboard();
+    const js = files.find((f) => f.path === '/assets/dashboard.js')!;
+    const text = new TextDecoder().decode(js.body);
+    expect(text).not.toContain('sourceMappingURL');
+    expect(text).not.toMatch(/\n {2}/); // minified: no indented lines
+    expect(text).toContain('u-legend'); // uPlot is bundled, not fetched separately
+    expect(text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    // The browser bundle carries no validation library (zod stays on the server).
+    expect(text).not.toContain('ZodError');
+    expect(js.body.length).toBeLessThan(150_000);
+    const hashed = files.filter((f) => /\.[0-9a-f]{12}\.(js|css)$/.test(f.path));
+    expect(hashed).toHaveLength(3);
+    for (const f of hashed) expect(f.cacheControl).toBe('public, max-age=31536000, immutable');
   });
 
-  it("serves uPlot's own dist files and the stylesheet", async () => {
-    const esm = await app.request('/assets/uplot/uPlot.esm.js');
-    expect(esm.status).toBe(200);
-    expect(await esm.text()).toContain('export { uPlot as default }');
-    const css = await app.request('/assets/uplot/uPlot.min.css');
+  it('compresses with brotli or gzip when the browser accepts it', async () => {
+    const html = await (await app.request('/')).text();
+    const path = /src="(\/assets\/dashboard\.[0-9a-f]{12}\.js)"/.exec(html)![1]!;
+    const plain = await (await app.request(path)).text();
+    const br = await app.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(plain);
+    const gz = await app.request(path, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(plain);
+    const css = await app.request('/assets/dashboard.css');
     expect(css.headers.get('content-type')).toContain('text/css');
     expect(await css.text()).toContain('.uplot');
-    expect((await app.request('/assets/dashboard.css')).status).toBe(200);
   });
 
   it('serves nothing else from disk', async () => {
-    for (const path of ['/assets/../package.json', '/assets/uplot/package.json', '/dashboard/main.ts', '/assets/main.ts']) {
+    for (const path of ['/assets/../package.json', '/assets/uplot/package.json', '/dashboard/main.ts', '/assets/main.ts', '/assets/nope.js', '/assets/dashboard.000000000000.js']) {
       expect((await app.request(path)).status, path).toBe(404);
     }
   });

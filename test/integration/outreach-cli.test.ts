@@ -102,7 +102,7 @@ describe('reftrack outreach (CLI as a child process, DynamoDB Local)', () => {
     const dir = join(dataDir, 'outreach');
     const html = readFileSync(join(dir, 'boardbrew.html'), 'utf8');
     expect(html).toContain('Hello Board &amp; Brew team,');
-    expect(html).toContain('href="https://ref.example.com/ref/boardbrew"');
+    expect(html).toContain('href="https://ref.example.com/ref/boardbrew?preview=vendor"');
     const image = PNG.sync.read(readFileSync(join(dir, 'boardbrew-qr.png')));
     expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe('https://ref.example.com/ref/boardbrew?utm_content=qr');
     expect(readFileSync(join(dir, 'boardbrew-qr.svg'), 'utf8')).toMatch(/^<svg /);

@@ -60,7 +60,7 @@ describe('outreach HTTP routes against DynamoDB Local', () => {
     expect(res.headers.get('content-security-policy')).not.toContain('script-src');
     const html = await res.text();
     expect(html).toContain('Hello Board &amp; Brew team,');
-    expect(html).toContain('href="http://localhost:3105/ref/boardbrew"');
+    expect(html).toContain('href="http://localhost:3105/ref/boardbrew?preview=vendor"');
     expect(html).toContain('src="http://localhost:3105/outreach/qr/boardbrew.png"');
     expect(await (await app().request('/outreach/templates/evil.html')).text()).not.toMatch(/<script/i);
   });

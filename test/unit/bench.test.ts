@@ -112,6 +112,8 @@ describe('cost model', () => {
     expect(fixed('PROVISIONED')).toBeCloseTo(0.015 * 730 + 0.4 + 0.2, 6);
     expect(fixed('ON_DEMAND')).toBeCloseTo(0.04 * 730 + 0.4 + 0.2, 6);
     expect(deployedFixed(resources('PROVISIONED')).memoryMb).toEqual({ redirect: 1024 });
+    const withWaf = [...resources('PROVISIONED'), { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{}, {}] } }];
+    expect(costRows(measured, deployedFixed(withWaf), 'this run').find((r) => r.id === 'cost.fixed.waf_per_month_usd')!.value).toBeCloseTo(5 + 2, 6);
   });
 
   it('adds the per-click lines to the total, and a measured figure changes it', () => {

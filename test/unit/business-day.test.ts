@@ -1,3 +1,6 @@
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { businessDay, daysBetween, parseBusinessDay, startOfBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -28,6 +31,16 @@ describe('businessDay in Los Angeles', () => {
     expect(businessDay(new Date('2026-11-25T23:30:00.000Z'), 'Europe/Berlin')).toBe('2026-11-26');
     expect(businessDay(new Date('2026-11-25T23:30:00.000Z'), 'UTC')).toBe('2026-11-25');
     expect(businessDay(new Date('2026-11-25T23:30:00.000Z'), LA)).toBe('2026-11-25');
+  });
+
+  it('agrees with date-fns formatting in the zone, for any instant and zone', () => {
+    const zones = ['America/Los_Angeles', 'Pacific/Honolulu', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'America/St_Johns', 'Europe/London', 'UTC'];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+        expect(businessDay(new Date(ms), zone)).toBe(format(new Date(ms), 'yyyy-MM-dd', { in: tz(zone) }));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('startOfBusinessDay knows the offset of each day', () => {

@@ -10,7 +10,7 @@ describe('export schema v1', () => {
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     const json = JSON.parse(line);
-    expect(Object.keys(json)).toEqual(['schema', 'clickId', 'vendorCode', 'vendorName', 'ts', 'day', 'visitorHash', 'isBot', 'botReason', 'botRuleVersion', 'internal', 'userAgent', 'refererHost', 'country', 'placement', 'destination']);
+    expect(Object.keys(json)).toEqual(['schema', 'type', 'clickId', 'vendorCode', 'vendorName', 'ts', 'day', 'visitorHash', 'isBot', 'botReason', 'botRuleVersion', 'internal', 'userAgent', 'refererHost', 'country', 'placement', 'destination']);
     expect(json).toMatchObject({ schema: EXPORT_SCHEMA, clickId: event.clickId, day: event.day, isBot: true, botReason: 'link-preview', botRuleVersion: 3, internal: true, refererHost: null, country: null, placement: null });
     const { schemaVersion: _v, bot: _b, ...flat } = event;
     expect(json).toMatchObject(flat);
@@ -55,5 +55,24 @@ describe('export schema v1', () => {
   it('dedupes on clickId, keeping the first copy and the order', () => {
     const [a, b, c] = [sampleClickEvent(), sampleClickEvent(), sampleClickEvent()].map(toExportRecord) as [ExportRecord, ExportRecord, ExportRecord];
     expect(dedupeByClickId([a, b, a, c, b, a])).toEqual([a, b, c]);
+  });
+});
+
+describe('conversion lines (reftrack.conversion/1) beside the clicks', () => {
+  it('flatten the attribution into columns and read back to the same event', async () => {
+    const { conversionEventOf, parseConversionExportRecord, toConversionExportLine } = await import('../../core/conversion-export.ts');
+    const base = {
+      type: 'conversion' as const, schemaVersion: 1 as const, conversionId: 'booked:B-1', bookingId: 'B-1', status: 'booked' as const, refCid: '01KA0000000000000000000000',
+      valueCents: 5000, currency: 'USD', bookedAt: '2026-11-20T02:30:00.000Z', tripDate: '2026-12-05', recordedAt: '2026-11-20T02:30:01.000Z', day: '2026-11-19', source: 'api' as const,
+    };
+    const attributed = { ...base, attribution: { kind: 'attributed' as const, vendorCode: 'solare' as never, vendorName: 'Solare', clickId: '01KA0000000000000000000000', clickDay: '2026-11-18' } };
+    const unattributed = { ...base, attribution: { kind: 'unattributed' as const, reason: 'outside-window' as const } };
+    for (const event of [attributed, unattributed]) {
+      const line = toConversionExportLine(event);
+      expect(line.endsWith('\n')).toBe(true);
+      expect(conversionEventOf(parseConversionExportRecord(JSON.parse(line)))).toEqual(event);
+    }
+    expect(JSON.parse(toConversionExportLine(unattributed))).toMatchObject({ schema: 'reftrack.conversion/1', type: 'conversion', attribution: 'outside-window', vendorCode: null, clickId: null });
+    expect(() => parseConversionExportRecord({ ...JSON.parse(toConversionExportLine(attributed)), valueCents: -1 })).toThrow(/valueCents/);
   });
 });

