@@ -18,6 +18,7 @@ import {
   logsConfig,
   outreachConfig,
   portalConfig,
+  qualificationRules,
   telemetryConfig,
   type AwsConfig,
   type BusinessConfig,
@@ -29,6 +30,7 @@ import {
   type PortalConfig,
 } from '../config/config.ts';
 import { adoptRunningInstance, type CliTarget } from '../config/runtime-file.ts';
+import type { QualificationRules } from '../core/qualification.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import { createDynamoClient } from '../adapters/dynamodb-client.ts';
 import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
@@ -44,6 +46,8 @@ export interface CliContext {
   readonly conversion: () => ConversionConfig;
   readonly logs: () => LogsConfig;
   readonly portal: () => PortalConfig;
+  /** NETWORK_CAP, VELOCITY_PER_MINUTE: payouts, reconcile, verify and replay count as the consumer does. */
+  readonly qualification: () => QualificationRules;
   readonly telemetry: () => Telemetry;
   readonly dynamodb: () => DynamoDBClient;
   readonly s3: () => Promise<S3Client>;
@@ -89,6 +93,7 @@ export function createCliContext(env?: Record<string, string | undefined>): { re
     conversion: once(() => conversionConfig(target.env)).get,
     logs: once(() => logsConfig(target.env)).get,
     portal: once(() => portalConfig(target.env)).get,
+    qualification: once(() => qualificationRules(target.env)).get,
     telemetry: once(() => new PowertoolsTelemetry(telemetryConfig(target.env))).get,
     dynamodb: dynamodb.get,
     s3: s3.get,

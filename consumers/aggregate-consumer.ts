@@ -13,6 +13,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AwsConfig } from '../config/config.ts';
+import type { QualificationRules } from '../core/qualification.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import type { ReftrackError } from '../core/errors.ts';
 import { MetricName, type Telemetry } from '../core/telemetry.ts';
@@ -26,8 +27,8 @@ type Verdict = { kind: 'ignored' } | { kind: 'poison'; error: PoisonRecordError 
 export interface AggregateDeps {
   /** Applies a batch of events to a projection generation, exactly once (DynamoRollupStore). */
   readonly store: Pick<DynamoRollupStore, 'apply'>;
-  /** The live projection generation (RollupGenerations). */
-  readonly generations: Pick<RollupGenerations, 'current'>;
+  /** The live projection generation, and the one a replay is building (RollupGenerations). */
+  readonly generations: Pick<RollupGenerations, 'targets'>;
   readonly telemetry: Telemetry;
 }
 
@@ -43,14 +44,17 @@ export function createAggregateHandler(deps: AggregateDeps): AggregateHandler {
       const events = [...verdicts.values()].flatMap((v) => (v.kind === 'event' ? [v.event] : []));
       const failedWrites = new Map<string, ReftrackError>();
       if (events.length > 0) {
-        const generation = await deps.generations.current();
-        const outcome = await deps.store.apply(events, generation);
-        for (const f of outcome.failed) failedWrites.set(f.event.clickId, f.error);
-        telemetry.count(MetricName.RollupEventApplied, outcome.applied);
-        telemetry.count(MetricName.RollupEventDuplicate, outcome.duplicates);
-        if (outcome.retries > 0) telemetry.count(MetricName.RollupTransactionRetry, outcome.retries);
-        if (outcome.failed.length > 0) telemetry.count(MetricName.RollupWriteFailed, outcome.failed.length);
-        telemetry.logger.info('rollups applied', { generation, records: event.Records.length, applied: outcome.applied, duplicates: outcome.duplicates, failed: outcome.failed.length, transactions: outcome.transactions, retries: outcome.retries });
+        // While a replay builds a generation, every click goes to it too (so the replay misses none).
+        const { live, building } = await deps.generations.targets();
+        for (const generation of building === null ? [live] : [live, building]) {
+          const outcome = await deps.store.apply(events, generation);
+          for (const f of outcome.failed) failedWrites.set(f.event.clickId, f.error);
+          telemetry.count(MetricName.RollupEventApplied, outcome.applied);
+          telemetry.count(MetricName.RollupEventDuplicate, outcome.duplicates);
+          if (outcome.retries > 0) telemetry.count(MetricName.RollupTransactionRetry, outcome.retries);
+          if (outcome.failed.length > 0) telemetry.count(MetricName.RollupWriteFailed, outcome.failed.length);
+          telemetry.logger.info('rollups applied', { generation, records: event.Records.length, applied: outcome.applied, duplicates: outcome.duplicates, recounted: outcome.recounted, failed: outcome.failed.length, transactions: outcome.transactions, retries: outcome.retries });
+        }
       }
 
       return await dynamoStreamResponse(
@@ -88,6 +92,6 @@ function judge(record: DynamoDBRecord, telemetry: Telemetry): Verdict {
 }
 
 /** The deployed wiring (Lambda and `npm start`): the State table's rollups through the process's client. */
-export function aggregateDeps(aws: Pick<AwsConfig, 'STATE_TABLE'>, dynamodb: DynamoDBClient, telemetry: Telemetry): AggregateDeps {
-  return { store: new DynamoRollupStore(dynamodb, aws.STATE_TABLE), generations: new RollupGenerations(dynamodb, aws.STATE_TABLE), telemetry };
+export function aggregateDeps(aws: Pick<AwsConfig, 'STATE_TABLE' | 'EVENTS_TABLE'>, rules: QualificationRules, dynamodb: DynamoDBClient, telemetry: Telemetry): AggregateDeps {
+  return { store: new DynamoRollupStore(dynamodb, { state: aws.STATE_TABLE, events: aws.EVENTS_TABLE }, { rules }), generations: new RollupGenerations(dynamodb, aws.STATE_TABLE), telemetry };
 }

@@ -6,7 +6,7 @@
  * start resumes every consumer from its checkpoint and still has every click.
  */
 import { join, resolve } from 'node:path';
-import { awsConfig, businessConfig, conversionConfig, environment, exportConfig, localConfig, outreachConfig, portalConfig, quietLocalRuntime, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
+import { awsConfig, businessConfig, conversionConfig, environment, exportConfig, localConfig, outreachConfig, portalConfig, qualificationRules, quietLocalRuntime, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
 import { describeInstance, runningInstance, writeRuntimeFile, type RuntimeInfo } from '../config/runtime-file.ts';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ReftrackError } from '../core/errors.ts';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
 
     // The event source mappings of the deployed stack, played locally (INSERT-only, partial batch failures).
     const streamMapping = { tableName: aws.EVENTS_TABLE, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES, dataDir: local.REFTRACK_DATA_DIR, region: aws.AWS_REGION, dynamodb, streams, logger: telemetry.logger };
-    const aggregator = new StreamPoller({ ...streamMapping, name: 'aggregate', handler: createAggregateHandler(aggregateDeps(aws, dynamodb, telemetry)) });
+    const aggregator = new StreamPoller({ ...streamMapping, name: 'aggregate', handler: createAggregateHandler(aggregateDeps(aws, qualificationRules(env), dynamodb, telemetry)) });
     await aggregator.start();
     running.push({ name: 'aggregate consumer', stop: () => aggregator.stop() });
     const exportPoller = new StreamPoller({ ...streamMapping, name: 'export', handler: createExportHandler(exportDeps(exportCfg, firehoseClient, telemetry)) });

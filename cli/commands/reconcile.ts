@@ -74,7 +74,7 @@ export const reconcileCommand: Command = {
         exit = 1;
       }
       conversions = read.conversions.map((c) => c.event).filter((e) => e.day >= from && e.day <= to);
-      const analysed = analyseClicks(read.records, days);
+      const analysed = analyseClicks(read.records, days, ctx.qualification());
       const qualifiedIds = new Map<string, string[]>();
       for (const [vendor, list] of analysed.qualified) {
         for (const q of list) {
