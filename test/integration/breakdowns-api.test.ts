@@ -89,8 +89,8 @@ describe('GET /api/v1/breakdowns against DynamoDB Local', () => {
     ]);
     expect(await q('reason')).toEqual([
       { value: 'qualified', clicks: 3, qualifiedClicks: 3 },
+      { value: 'bot', clicks: 1, qualifiedClicks: 0 },
       { value: 'internal', clicks: 1, qualifiedClicks: 0 },
-      { value: 'isbot', clicks: 1, qualifiedClicks: 0 },
       { value: 'repeat-visitor', clicks: 1, qualifiedClicks: 0 },
     ]);
     const all = await get('/api/v1/breakdowns?from=2026-11-01&to=2026-11-30&by=placement');
