@@ -1,11 +1,23 @@
 /** Lambda entry for `POST /api/v1/conversions` (payload v2, no authorizer: the HMAC signature is checked inside). */
 import { handle } from 'hono/aws-lambda';
-import { conversionConfig } from '../config/config.ts';
-import { resolveConversionSecret } from '../adapters/visitor-key.ts';
+import { awsConfig, businessConfig, conversionConfig, telemetryConfig } from '../config/config.ts';
+import { createDynamoClient } from '../adapters/dynamodb-client.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
+import { resolveConversionSecret, secretsManagerReader } from '../adapters/visitor-key.ts';
 import { createConversionsApp } from '../http/conversions-app.ts';
 import { wireConversions } from '../http/conversions-wiring.ts';
 
+const aws = awsConfig();
+const conversion = conversionConfig();
 // Once per cold start: the signing key is read from Secrets Manager by ARN.
-const secret = await resolveConversionSecret(conversionConfig());
+const secret = await resolveConversionSecret(conversion, secretsManagerReader(aws));
+const deps = wireConversions({
+  aws,
+  business: businessConfig(),
+  conversion,
+  dynamodb: createDynamoClient(aws),
+  secret,
+  telemetry: new PowertoolsTelemetry(telemetryConfig()),
+});
 
-export const handler = handle(createConversionsApp(wireConversions({ secret })));
+export const handler = handle(createConversionsApp(deps));
