@@ -6,7 +6,7 @@
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { conversionKey, DynamoClickLookup, DynamoConversionLog } from '../../adapters/dynamodb-conversion-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
@@ -21,7 +21,8 @@ import type { ConversionEvent } from '../../core/conversion-event.ts';
 import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { parseConversionReport, recordConversion, type ConversionDeps } from '../../core/record-conversion.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
+import { telemetry } from '../support/telemetry.ts';
 import { click } from '../support/click-events.ts';
 import { insertRecord, streamEvent, streamRecord } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
@@ -49,7 +50,7 @@ describe('booking figures in the rollups (DynamoDB Local)', () => {
     };
     generations = new RollupGenerations(dynamodb, tables.state, 0);
     reader = new RollupReader(dynamodb, tables.state, generations);
-    handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations });
+    handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations, telemetry });
   });
 
   const report = (over: Record<string, unknown>) =>
