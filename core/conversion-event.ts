@@ -6,7 +6,7 @@
  * `refunded`. Each (bookingId, status) is stored once: a retried or duplicated report
  * changes nothing, and a cancellation is a new event that reverses the booking.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VENDOR_CODE_PATTERN, type VendorCode } from './vendor-code.ts';
 
 export const CONVERSION_STATUSES = ['booked', 'cancelled', 'refunded'] as const;

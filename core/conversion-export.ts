@@ -4,7 +4,7 @@
  * flattened into plain columns for SQL engines. Same compatibility rule as the clicks: fields
  * are only ever added within /1. Readers dedupe on `conversionId` (delivery is at least once).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConversionEvent, UNATTRIBUTED_REASONS } from './conversion-event.ts';
 import { ValidationError } from './errors.ts';
 import { VENDOR_CODE_PATTERN } from './vendor-code.ts';
