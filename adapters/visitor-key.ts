@@ -5,7 +5,7 @@
  * CloudFormation template, a Lambda configuration or a log line.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsConfig, type RedirectConfig } from '../config/config.ts';
+import type { AwsConfig, RedirectConfig } from '../config/config.ts';
 import { ConfigError, StoreUnavailableError } from '../core/errors.ts';
 
 /** Reads a secret's current string value by ARN. */
@@ -13,17 +13,23 @@ export type SecretReader = (secretArn: string) => Promise<string | undefined>;
 
 const MIN_KEY_LENGTH = 32;
 
-// Created once per process; no request is made unless a secret ARN is configured.
-const secretsManager = new SecretsManagerClient({ region: awsConfig().AWS_REGION });
-
-const readFromSecretsManager: SecretReader = async (secretArn) => {
-  const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  return out.SecretString;
-};
+/**
+ * Reads from Secrets Manager with the SDK client, built on the first read only. The Lambdas
+ * read through the Parameters and Secrets extension instead (adapters/secrets-extension.ts): an
+ * entry that never calls this bundles no Secrets Manager client.
+ */
+export function secretsManagerReader(aws: Pick<AwsConfig, 'AWS_REGION'>): SecretReader {
+  let client: SecretsManagerClient | undefined;
+  return async (secretArn) => {
+    client ??= new SecretsManagerClient({ region: aws.AWS_REGION });
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    return out.SecretString;
+  };
+}
 
 export async function resolveVisitorHashKey(
   cfg: Pick<RedirectConfig, 'VISITOR_HASH_KEY' | 'VISITOR_HASH_KEY_SECRET_ARN'>,
-  read: SecretReader = readFromSecretsManager,
+  read: SecretReader,
 ): Promise<string> {
   const key = await resolveSecret('VISITOR_HASH_KEY', 'the visitor-hash key', cfg.VISITOR_HASH_KEY, cfg.VISITOR_HASH_KEY_SECRET_ARN, read);
   if (key === undefined) throw new ConfigError('invalid configuration: VISITOR_HASH_KEY: required (or VISITOR_HASH_KEY_SECRET_ARN)');
@@ -36,13 +42,13 @@ export async function resolveVisitorHashKey(
  */
 export function resolveOriginSecret(
   cfg: Pick<RedirectConfig, 'ORIGIN_VERIFY_SECRET' | 'ORIGIN_VERIFY_SECRET_ARN'>,
-  read: SecretReader = readFromSecretsManager,
+  read: SecretReader,
 ): Promise<string | undefined> {
   return resolveSecret('ORIGIN_VERIFY_SECRET', 'the origin-verify secret', cfg.ORIGIN_VERIFY_SECRET, cfg.ORIGIN_VERIFY_SECRET_ARN, read);
 }
 
 /** The booking system's signing key (POST /api/v1/conversions). Same rules as the visitor-hash key. */
-export async function resolveConversionSecret(cfg: { CONVERSION_SECRET?: string | undefined; CONVERSION_SECRET_ARN?: string | undefined }, read: SecretReader = readFromSecretsManager): Promise<string> {
+export async function resolveConversionSecret(cfg: { CONVERSION_SECRET?: string | undefined; CONVERSION_SECRET_ARN?: string | undefined }, read: SecretReader): Promise<string> {
   const secret = await resolveSecret('CONVERSION_SECRET', 'the conversion signing key', cfg.CONVERSION_SECRET, cfg.CONVERSION_SECRET_ARN, read);
   if (secret === undefined) throw new ConfigError('invalid configuration: CONVERSION_SECRET: required (or CONVERSION_SECRET_ARN)');
   return secret;

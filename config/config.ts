@@ -103,6 +103,21 @@ export function conversionConfig(env: Env = process.env): ConversionConfig {
   return parseSection(conversionSchema, env);
 }
 
+/**
+ * The AWS Parameters and Secrets Lambda Extension (a layer on the functions that read a secret at
+ * cold start; adapters/secrets-extension.ts). Lambda sets AWS_SESSION_TOKEN, which the extension
+ * wants back as its request token; the deployment sets the port.
+ */
+const secretsExtensionSchema = z.object({
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: intDefault(1, 65_535, 2773),
+  AWS_SESSION_TOKEN: z.optional(z.string()),
+});
+export type SecretsExtensionConfig = z.infer<typeof secretsExtensionSchema>;
+
+export function secretsExtensionConfig(env: Env = process.env): SecretsExtensionConfig {
+  return parseSection(secretsExtensionSchema, env);
+}
+
 const localSchema = z.object({
   PORT: intDefault(1, 65_535, 3000),
   DYNAMODB_LOCAL_PORT: intDefault(1, 65_535, 8000),
