@@ -5,10 +5,9 @@ import type { AppendResult, ClickLog } from '../core/ports.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { storeError } from './dynamodb-errors.ts';
 import { queryAll } from './dynamodb-query.ts';
+import { eventKey, vendorDayPartitions } from './events-table.ts';
 
-export function eventKey(event: Pick<ClickEvent, 'vendorCode' | 'day' | 'clickId'>): { pk: string; sk: string } {
-  return { pk: `${event.vendorCode}#${event.day}`, sk: event.clickId };
-}
+export { eventKey } from './events-table.ts';
 
 export function toEventItem(event: ClickEvent): Record<string, unknown> {
   return { ...eventKey(event), ...event };
@@ -46,15 +45,20 @@ export class DynamoClickLog implements ClickLog {
     }
   }
 
-  /** Events of one vendor on one business day, newest first. */
+  /** Events of one vendor on one business day, newest first: every write shard, merged. */
   async forVendorDay(vendorCode: VendorCode, day: string, limit?: number): Promise<ClickEvent[]> {
-    const items = await queryAll(
-      this.client,
-      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': `${vendorCode}#${day}` }), ScanIndexForward: false, ...(limit ? { Limit: limit } : {}) },
-      'query click events',
-      limit,
+    const perShard = await Promise.all(
+      vendorDayPartitions(vendorCode, day).map(({ pk }) =>
+        queryAll(
+          this.client,
+          { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': pk }), ScanIndexForward: false, ...(limit ? { Limit: limit } : {}) },
+          'query click events',
+          limit,
+        ),
+      ),
     );
-    return items.map((item) => fromEventItem(unmarshall(item)));
+    const events = perShard.flat().map((item) => fromEventItem(unmarshall(item)));
+    events.sort((a, b) => (a.clickId < b.clickId ? 1 : a.clickId > b.clickId ? -1 : 0));
+    return limit ? events.slice(0, limit) : events;
   }
-
 }

@@ -16,7 +16,8 @@ import type { ClickEvent } from '../core/click-event.ts';
 import { ConversionEvent } from '../core/conversion-event.ts';
 import type { ClickLookup, ConversionLog } from '../core/record-conversion.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
-import { eventKey, fromEventItem } from './dynamodb-click-log.ts';
+import { fromEventItem } from './dynamodb-click-log.ts';
+import { vendorDayPartitions } from './events-table.ts';
 import { storeError } from './dynamodb-errors.ts';
 
 export const CONVERSION_PK_PREFIX = 'CONVERSION#';
@@ -85,8 +86,10 @@ export class DynamoClickLookup implements ClickLookup {
     }
     const day = businessDay(new Date(at), this.deps.timeZone);
     const codes = await this.deps.vendorCodes();
-    for (let i = 0; i < codes.length; i += 100) {
-      const keys = codes.slice(i, i + 100).map((vendorCode) => marshall(eventKey({ vendorCode, day, clickId })));
+    // The ref_cid names the click, not its network, so every write shard of each vendor-day is a candidate.
+    const candidates = codes.flatMap((vendorCode) => vendorDayPartitions(vendorCode, day).map(({ pk }) => marshall({ pk, sk: clickId })));
+    for (let i = 0; i < candidates.length; i += 100) {
+      const keys = candidates.slice(i, i + 100);
       let pending: Record<string, { Keys: typeof keys }> | undefined = { [this.deps.tableName]: { Keys: keys } };
       while (pending && Object.keys(pending).length > 0) {
         let out;

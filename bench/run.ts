@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ensureTable, provision } from '../adapters/provision.ts';
@@ -51,15 +51,17 @@ async function main(): Promise<number> {
   const rows: BenchRow[] = [];
   let engine: RunningDynamoDbLocal | undefined;
   let client: DynamoDBClient | undefined;
+  let clientConfig: DynamoDBClientConfig = {};
   try {
     if (sections.some((s) => NEEDS_DYNAMODB.includes(s))) {
       engine = await startDynamoDbLocal({ port: await freePort() });
-      client = new DynamoDBClient({
+      clientConfig = {
         endpoint: engine.endpoint,
         region: 'us-east-1',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) }),
-      });
+      };
+      client = new DynamoDBClient(clientConfig);
     }
     for (const section of sections) {
       console.error(`running ${section}...`);
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
         rows.push(...(await benchRedirect({ endpoint: engine!.endpoint, tables })));
       } else if (section === 'aggregate') {
         const c = client!;
-        rows.push(...(await aggregateSection({ client: c, stateTable: async () => { const name = `bench-state-${randomUUID().slice(0, 8)}`; await ensureTable(c, STATE_TABLE, name); return name; } })));
+        rows.push(...(await aggregateSection({ client: c, clientConfig, stateTable: async () => { const name = `bench-state-${randomUUID().slice(0, 8)}`; await ensureTable(c, STATE_TABLE, name); return name; } })));
       } else if (section === 'bundles') {
         // The first invocations record real clicks and rollups: give them tables of their own.
         const tables = { events: `bench-cold-events-${randomUUID().slice(0, 8)}`, state: `bench-cold-state-${randomUUID().slice(0, 8)}` };

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';
+import type { QualificationRules } from '../core/qualification.ts';
 import { httpsUrl } from '../core/vendor.ts';
 
 type Env = Record<string, string | undefined>;
@@ -139,6 +140,14 @@ const outreachSchema = z.object({
   ASSETS_BUCKET: z._default(bucketName, 'reftrack-assets'),
 });
 
+/** The qualification rules (core/qualification.ts): the consumer, replay, verify and payouts must agree. */
+const qualificationSchema = z.object({
+  /** At most this many paid clicks per network (IPv4 address, IPv6 /64) per vendor per business day. */
+  NETWORK_CAP: z.coerce.number().int().min(1).max(1_000).default(3),
+  /** More clicks than this from one network in one UTC minute are flagged suspicious (not paid). */
+  VELOCITY_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+});
+
 const portalSchema = z.object({
   /**
    * Signs vendor portal links (HMAC-SHA256). Locally generated into <REFTRACK_DATA_DIR>/secrets.json
@@ -208,6 +217,11 @@ export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDR
 export function awsConfig(env: Env = process.env): AwsConfig {
   const parsed = parseSection(awsSchema, env);
   return { ...parsed, DYNAMODB_ENDPOINT: parsed.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).DYNAMODB_LOCAL_PORT}` };
+}
+
+export function qualificationRules(env: Env = process.env): QualificationRules {
+  const parsed = parseSection(qualificationSchema, env);
+  return { networkCap: parsed.NETWORK_CAP, velocityPerMinute: parsed.VELOCITY_PER_MINUTE };
 }
 
 export function spillConfig(env: Env = process.env): SpillConfig {

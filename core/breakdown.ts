@@ -6,33 +6,36 @@
  *   referrer   the referring host, `(direct)` when the browser sent none
  *   country    ISO country from CloudFront, `(unknown)` when absent (e.g. locally)
  *   device     phone / tablet / desktop / bot (bot = any bot verdict)
- *   reason     what the click counted as: `qualified` (paid), or why it was excluded:
- *              `repeat-visitor` (a person already counted that day), `internal` (staff
- *              network), or the bot verdict (`isbot`, `link-preview`, `prefetch`, `empty-user-agent`)
+ *   reason     what the click counted as: its outcome under the qualification rules
+ *              (core/qualification.ts): `qualified` (paid), or why it was excluded:
+ *              `bot`, `subresource`, `internal`, `suspicious`, `network-cap`, `repeat-visitor`
  *
  * Every breakdown value carries clicks and qualified clicks; within one dimension the values
  * of a day add up to that day's clicks and qualified clicks exactly.
  *
- * They are maintained by the aggregate consumer in the same transaction as the rollups (the
- * breakdown of a vendor-day lives on that day's rollup item), from the same plan: the events
- * the plan applies and the clicks it makes qualified. So they inherit the rollups' exactly-once
- * guarantee; nothing here reads or scans events.
+ * They are figures of a unit like its others (core/rollup.ts): each judged click of a unit
+ * carries its breakdown inputs, so a unit's breakdown is a pure function of its click set and
+ * verdicts, and the difference a plan makes is added to the same per-shard projection item,
+ * in the same transaction, as the unit's other figures (summed on read). So they inherit the
+ * rollups' exactly-once guarantee; nothing here reads or scans events.
  *
- * Bounded cardinality: a day item keeps at most `cap` distinct values per dimension; a value
- * first seen after that is counted under `other`. Counts stay exact (every click lands in
- * exactly one value); only which late values get their own row depends on arrival order.
+ * Bounded cardinality: a projection item keeps at most `cap` distinct values per dimension;
+ * a value first seen after that is counted under `other`. Counts stay exact (every click
+ * lands in exactly one value); only which late values get their own row depends on arrival
+ * order. A period's breakdown then shows the busiest BREAKDOWN_TOP values and one `other`.
  */
 import { BREAKDOWN_DIMENSIONS, type BreakdownDimension } from './breakdown-dimensions.ts';
 import type { ClickEvent } from './click-event.ts';
 import { csvLine } from './finance/csv.ts';
-import { ALL_VENDORS, planApplication, type ApplicationPlan, type RollupScope } from './rollup.ts';
+import { DEFAULT_RULES, groupByUnit, judgeUnit, type ClickOutcome, type ClickVerdict, type JudgedClick, type QualificationRules } from './qualification.ts';
+import { ALL_VENDORS, judgedClick, type RollupScope } from './rollup.ts';
 
 export { BREAKDOWN_DIMENSIONS, DIMENSION_LABELS, type BreakdownDimension } from './breakdown-dimensions.ts';
 
 /** The bucket for values past a day's cap. */
 export const OTHER_VALUE = 'other';
 
-/** Distinct values kept per dimension per day item; small, fixed sets need no cap. */
+/** Distinct values kept per dimension per projection item; small, fixed sets need no cap. */
 export const DIMENSION_CAPS: Readonly<Record<BreakdownDimension, number>> = {
   placement: 12,
   referrer: 20,
@@ -58,28 +61,23 @@ export const EMAIL_PLACEMENT = 'email';
 /** A click without utm_content: the plain shared link. */
 export const LINK_PLACEMENT = 'link';
 
-export type ClickOutcome = 'qualified' | 'repeat-visitor' | 'internal' | Exclude<ClickEvent['bot']['reason'], 'human'>;
-
-/** What a click counted as, given whether the plan made it its visitor's qualified click. */
-export function clickOutcome(e: Pick<ClickEvent, 'bot' | 'internal'>, qualified: boolean): ClickOutcome {
-  if (e.bot.isBot) return e.bot.reason === 'human' ? 'isbot' : e.bot.reason;
-  if (e.internal) return 'internal';
-  return qualified ? 'qualified' : 'repeat-visitor';
+/** What a judged click carries for the breakdowns (every dimension but `reason`, which is its verdict). */
+export interface BreakdownInputs {
+  readonly placement: string;
+  readonly referrer: string;
+  readonly country: string;
+  readonly device: DeviceClass;
 }
 
-export function dimensionValue(dim: BreakdownDimension, e: ClickEvent, outcome: ClickOutcome): string {
-  switch (dim) {
-    case 'placement':
-      return e.placement ?? LINK_PLACEMENT;
-    case 'referrer':
-      return e.refererHost ?? '(direct)';
-    case 'country':
-      return e.country ?? '(unknown)';
-    case 'device':
-      return deviceClass(e);
-    case 'reason':
-      return outcome;
-  }
+export function breakdownInputs(e: Pick<ClickEvent, 'placement' | 'refererHost' | 'country' | 'userAgent' | 'bot'>): BreakdownInputs {
+  return { placement: e.placement ?? LINK_PLACEMENT, referrer: e.refererHost ?? '(direct)', country: e.country ?? '(unknown)', device: deviceClass(e) };
+}
+
+/** For a judged click built without its inputs (only the rules looked at it). */
+const UNKNOWN_INPUTS: BreakdownInputs = { placement: LINK_PLACEMENT, referrer: '(direct)', country: '(unknown)', device: 'desktop' };
+
+export function dimensionValue(dim: BreakdownDimension, inputs: BreakdownInputs, outcome: ClickOutcome): string {
+  return dim === 'reason' ? outcome : inputs[dim];
 }
 
 export interface BreakdownCount {
@@ -87,47 +85,59 @@ export interface BreakdownCount {
   qualifiedClicks: number;
 }
 
-/** dimension -> value -> counts, for one scope and day. */
+/** dimension -> value -> counts, for one scope and day (or one projection item). */
 export type DayBreakdown = Map<BreakdownDimension, Map<string, BreakdownCount>>;
 
 export function breakdownKey(scope: RollupScope, day: string): string {
   return `${scope}|${day}`;
 }
 
-function bump(b: DayBreakdown, dim: BreakdownDimension, value: string, qualified: boolean): void {
+function bump(b: DayBreakdown, dim: BreakdownDimension, value: string, clicks: number, qualifiedClicks: number): void {
   let values = b.get(dim);
   if (!values) b.set(dim, (values = new Map()));
   const c = values.get(value) ?? { clicks: 0, qualifiedClicks: 0 };
-  c.clicks += 1;
-  if (qualified) c.qualifiedClicks += 1;
-  values.set(value, c);
+  c.clicks += clicks;
+  c.qualifiedClicks += qualifiedClicks;
+  if (c.clicks === 0 && c.qualifiedClicks === 0) values.delete(value);
+  else values.set(value, c);
+  if (values.size === 0) b.delete(dim);
 }
 
-/**
- * The breakdown deltas of a plan, per (scope, day) for the vendor and for all vendors:
- * exactly the clicks the plan applies, with qualified credited to the click the plan makes
- * its visitor's qualified one. Pure.
- */
-export function planBreakdowns(plan: Pick<ApplicationPlan, 'viaVisitorMark' | 'needClickMarker' | 'visitorWrites'>): Map<string, DayBreakdown> {
-  const qualifiedIds = new Set<string>();
-  for (const w of plan.visitorWrites) if (w.qualifiedClickId) qualifiedIds.add(w.qualifiedClickId);
-  const out = new Map<string, DayBreakdown>();
-  for (const e of [...plan.viaVisitorMark, ...plan.needClickMarker]) {
-    const qualified = qualifiedIds.has(e.clickId);
-    const outcome = clickOutcome(e, qualified);
-    for (const scope of [e.vendorCode, ALL_VENDORS] as const) {
-      const key = breakdownKey(scope, e.day);
-      let b = out.get(key);
-      if (!b) out.set(key, (b = new Map()));
-      for (const dim of BREAKDOWN_DIMENSIONS) bump(b, dim, dimensionValue(dim, e, outcome), qualified);
-    }
+/** The breakdown of one unit's judged clicks, from their verdicts. Pure. */
+export function unitBreakdown(clicks: readonly JudgedClick[], verdicts: readonly ClickVerdict[]): DayBreakdown {
+  const byId = new Map(clicks.map((c) => [c.clickId, c]));
+  const out: DayBreakdown = new Map();
+  for (const v of verdicts) {
+    const c = byId.get(v.clickId);
+    if (!c) continue;
+    const q = v.outcome === 'qualified' ? 1 : 0;
+    const inputs = c.dims ?? UNKNOWN_INPUTS;
+    for (const dim of BREAKDOWN_DIMENSIONS) bump(out, dim, dimensionValue(dim, inputs, v.outcome), 1, q);
   }
   return out;
 }
 
-/** Exact breakdowns of an event log (duplicates by clickId ignored), uncapped: what tests and verify compare with. */
-export function recountBreakdowns(events: readonly ClickEvent[]): Map<string, DayBreakdown> {
-  return planBreakdowns(planApplication(events, new Map()));
+/** `a + sign·b`, value by value (zero entries dropped): sums of shards, or the change a plan makes. */
+export function addBreakdown(a: DayBreakdown, b: DayBreakdown, sign: 1 | -1 = 1): DayBreakdown {
+  const out: DayBreakdown = new Map();
+  for (const [dim, values] of a) for (const [value, c] of values) bump(out, dim, value, c.clicks, c.qualifiedClicks);
+  for (const [dim, values] of b) for (const [value, c] of values) bump(out, dim, value, sign * c.clicks, sign * c.qualifiedClicks);
+  return out;
+}
+
+/** Exact breakdowns of an event log (duplicates by clickId ignored), uncapped, per (scope, day): what tests compare with. */
+export function recountBreakdowns(events: readonly ClickEvent[], rules: QualificationRules = DEFAULT_RULES): Map<string, DayBreakdown> {
+  const out = new Map<string, DayBreakdown>();
+  for (const unit of groupByUnit(events).values()) {
+    const clicks = unit.map(judgedClick);
+    const b = unitBreakdown(clicks, judgeUnit(clicks, rules).verdicts);
+    const { vendorCode, day } = unit[0]!;
+    for (const scope of [vendorCode, ALL_VENDORS] as const) {
+      const key = breakdownKey(scope, day);
+      out.set(key, addBreakdown(out.get(key) ?? new Map(), b));
+    }
+  }
+  return out;
 }
 
 /**
@@ -145,7 +155,8 @@ export function capBreakdown(delta: DayBreakdown, stored: ReadonlyMap<BreakdownD
     const other: BreakdownCount = { clicks: 0, qualifiedClicks: 0 };
     const ordered = [...values].sort(([a, x], [b, y]) => y.clicks - x.clicks || (a < b ? -1 : a > b ? 1 : 0));
     for (const [value, c] of ordered) {
-      if (value !== OTHER_VALUE && (known.has(value) || room > 0)) {
+      // A value not stored that only loses (a re-judged unit) was counted under `other` before: it stays there.
+      if (value !== OTHER_VALUE && (known.has(value) || (room > 0 && c.clicks > 0))) {
         if (!known.has(value)) room--;
         kept.set(value, { ...c });
       } else {

@@ -1,5 +1,5 @@
 /** The figures' one print order and names; no dependencies, so the browser bundle can use it as is. */
-import type { RollupCounts } from './rollup.ts';
+import type { RollupCounts } from './rollup-figures.ts';
 
 /**
  * The counted figures in print order, with the words people read: every table, tile and CSV

@@ -1,3 +1,4 @@
+import { FIGURE_KEYS } from './rollup-figures.ts';
 import { figuresOf, projectionId, ZERO_FIGURES, type ProjectionDelta, type RollupFigures, type RollupPeriod, type RollupScope } from './rollup.ts';
 
 export interface FieldDifference {
@@ -19,8 +20,6 @@ export interface StoredProjection {
   readonly figures: RollupFigures;
 }
 
-const FIELDS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const;
-
 /**
  * Recount vs stored, projection by projection. A projection missing on one side counts as
  * zeros there, so a stored item no event explains is a difference too. Sorted by scope, period.
@@ -35,8 +34,8 @@ export function diffRollups(recounted: ReadonlyMap<string, ProjectionDelta>, sto
     const scope = (want?.scope ?? got?.scope)!;
     const period = (want?.period ?? got?.period)!;
     const w = want ? figuresOf(want) : ZERO_FIGURES;
-    const g = got ? got.figures : ZERO_FIGURES;
-    const fields = FIELDS.filter((f) => w[f] !== g[f]).map((f) => ({ field: f, expected: w[f], actual: g[f] }));
+    const g = got ? figuresOf(got.figures) : ZERO_FIGURES;
+    const fields = FIGURE_KEYS.filter((f) => w[f] !== g[f]).map((f) => ({ field: f, expected: w[f], actual: g[f] }));
     if (fields.length > 0) out.push({ scope, period, fields });
   }
   return out.sort((a, b) => a.scope.localeCompare(b.scope) || a.period.localeCompare(b.period));

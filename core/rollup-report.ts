@@ -6,17 +6,18 @@
 import type { BreakdownDimension, BreakdownRow } from './breakdown.ts';
 import type { BusinessDay } from './business-day.ts';
 import { csvLine } from './finance/csv.ts';
-import { ALL_VENDORS, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
+import { FIGURE_KEYS, type FigureKey } from './rollup-figures.ts';
+import { ALL_VENDORS, figuresOf, type DailyRollup, type RollupFigures, type RollupScope, type VendorTotals } from './rollup.ts';
 
-/** The figures in the order they are printed (CSV columns, JSON keys). */
-export const FIGURE_COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const satisfies ReadonlyArray<keyof RollupFigures>;
+/** The figures in the order they are printed (CSV columns, JSON keys): core/rollup-figures.ts. */
+export const FIGURE_COLUMNS: readonly FigureKey[] = FIGURE_KEYS;
 
 export { COUNT_COLUMNS, FIGURE_LABELS } from './figure-columns.ts';
 
 /** The longest range the API serves in one request (one Query of at most 400 small items). */
 export { MAX_RANGE_DAYS, lastDays } from './day-range.ts';
 
-export type FiguresJson = { readonly [K in (typeof FIGURE_COLUMNS)[number]]: RollupFigures[K] };
+export type FiguresJson = RollupFigures;
 
 export interface RollupReport {
   readonly timeZone: string;
@@ -28,7 +29,7 @@ export interface RollupReport {
 }
 
 export function figuresJson(r: RollupFigures): FiguresJson {
-  return { clicks: r.clicks, botClicks: r.botClicks, humanClicks: r.humanClicks, uniqueVisitors: r.uniqueVisitors, qualifiedClicks: r.qualifiedClicks, firstClickAt: r.firstClickAt, lastClickAt: r.lastClickAt };
+  return figuresOf(r);
 }
 
 export function rollupReport(input: { timeZone: string; scope: RollupScope; from: BusinessDay; to: BusinessDay; days: readonly DailyRollup[]; total: VendorTotals }): RollupReport {

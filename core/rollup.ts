@@ -1,44 +1,31 @@
 /**
- * Rollups: the per-vendor and all-vendors counters derived from ClickEvents.
+ * Rollups: the per-vendor-day figures derived from ClickEvents (the figures themselves are
+ * listed once in core/rollup-figures.ts, the paid/excluded decision in core/qualification.ts).
  *
- * Definitions (the numbers finance and analysts read):
- * - clicks: every recorded click (HEAD requests never produce events, so they never count).
- * - botClicks / humanClicks: split by the bot verdict stored on the event.
- * - uniqueVisitors: distinct visitorHash per vendor per business day (the hash already
- *   includes the day, so a vendor's TOTAL is the sum of its days).
- * - qualifiedClicks: per vendor per day, one per visitor who made at least one human,
- *   non-internal click; the qualified click is that visitor's first such click. A visitor
- *   whose browser prefetched the link before the guest clicked is still paid once.
- * - firstClickAt / lastClickAt: earliest and latest `ts` (ISO UTC) counted.
+ * A vendor-day's figures are the sum over its units (vendor × day × network), and each unit's
+ * figures are a pure function of the SET of its clicks. So the store keeps, per unit, the
+ * clicks it has applied and the figures they gave; applying more clicks re-judges the unit
+ * and adds the difference to the projection item the unit belongs to (a write shard of the
+ * vendor-day, summed on read). A vendor's TOTAL and the all-vendors scope `*` are sums on read
+ * too: no item is written for more than one Events partition, so no two stream shards'
+ * consumers contend for it.
  *
- * The all-vendors scope (`*`) is the sum of the vendor scopes, field by field, so
- * `ALL = Σ vendors` holds for every number (its uniqueVisitors counts vendor-visitor pairs).
  * Every rollup uses the `day` stored on the event, never one recomputed from `ts`.
  */
 import { daysBetween, type BusinessDay } from './business-day.ts';
 import type { ClickEvent } from './click-event.ts';
+import { addBreakdown, breakdownInputs, unitBreakdown, type DayBreakdown } from './breakdown.ts';
+import { groupByUnit, judgeUnit, networkOfEvent, type JudgedClick, type QualificationRules } from './qualification.ts';
+import { addFigures, countsAreZero, figuresOf, sameFigures, subtractCounts, ZERO_FIGURES, type RollupFigures } from './rollup-figures.ts';
 import type { VendorCode } from './vendor-code.ts';
+
+export { addFigures, figuresOf, sameFigures, ZERO_FIGURES, type RollupFigures } from './rollup-figures.ts';
 
 export const ALL_VENDORS = '*';
 /** A vendor, or every vendor together. */
 export type RollupScope = VendorCode | typeof ALL_VENDORS;
 /** A business day, or the running total. */
 export type RollupPeriod = BusinessDay | 'TOTAL';
-
-export interface RollupCounts {
-  readonly clicks: number;
-  readonly botClicks: number;
-  readonly humanClicks: number;
-  readonly uniqueVisitors: number;
-  readonly qualifiedClicks: number;
-}
-
-export interface ClickWindow {
-  readonly firstClickAt: string | null;
-  readonly lastClickAt: string | null;
-}
-
-export type RollupFigures = RollupCounts & ClickWindow;
 
 export interface DailyRollup extends RollupFigures {
   readonly scope: RollupScope;
@@ -49,52 +36,10 @@ export interface VendorTotals extends RollupFigures {
   readonly scope: RollupScope;
 }
 
-/** A change to one projection (scope × period): counters to add, a click window to widen to. */
+/** The figures of one projection (scope × period). */
 export interface ProjectionDelta extends RollupFigures {
   readonly scope: RollupScope;
   readonly period: RollupPeriod;
-}
-
-export const COUNT_FIELDS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks'] as const satisfies ReadonlyArray<keyof RollupCounts>;
-
-export const ZERO_FIGURES: RollupFigures = Object.freeze({ clicks: 0, botClicks: 0, humanClicks: 0, uniqueVisitors: 0, qualifiedClicks: 0, firstClickAt: null, lastClickAt: null });
-
-/** A click finance may pay for: a person, not the business's own staff. */
-export function isQualifying(event: Pick<ClickEvent, 'bot' | 'internal'>): boolean {
-  return !event.bot.isBot && !event.internal;
-}
-
-function earlier(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a <= b ? a : b;
-}
-
-function later(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a >= b ? a : b;
-}
-
-/** Field-by-field sum; the click window widens. Order-independent (commutative and associative). */
-export function addFigures(a: RollupFigures, b: RollupFigures): RollupFigures {
-  return {
-    clicks: a.clicks + b.clicks,
-    botClicks: a.botClicks + b.botClicks,
-    humanClicks: a.humanClicks + b.humanClicks,
-    uniqueVisitors: a.uniqueVisitors + b.uniqueVisitors,
-    qualifiedClicks: a.qualifiedClicks + b.qualifiedClicks,
-    firstClickAt: earlier(a.firstClickAt, b.firstClickAt),
-    lastClickAt: later(a.lastClickAt, b.lastClickAt),
-  };
-}
-
-export function figuresOf(r: RollupFigures): RollupFigures {
-  return { clicks: r.clicks, botClicks: r.botClicks, humanClicks: r.humanClicks, uniqueVisitors: r.uniqueVisitors, qualifiedClicks: r.qualifiedClicks, firstClickAt: r.firstClickAt, lastClickAt: r.lastClickAt };
-}
-
-export function sameFigures(a: RollupFigures, b: RollupFigures): boolean {
-  return COUNT_FIELDS.every((f) => a[f] === b[f]) && a.firstClickAt === b.firstClickAt && a.lastClickAt === b.lastClickAt;
 }
 
 export function projectionId(scope: RollupScope, period: RollupPeriod): string {
@@ -102,127 +47,148 @@ export function projectionId(scope: RollupScope, period: RollupPeriod): string {
 }
 
 /**
- * A vendor-day's change fans out to the four projections it belongs to: the vendor's day
- * and TOTAL, the all-vendors day and TOTAL. Deltas for the same projection are summed.
+ * What the store remembers of one unit: the clicks applied (what the rules need of each)
+ * and the figures they gave, with a version for optimistic concurrency.
  */
-export function fanOut(vendorDays: ReadonlyArray<{ vendorCode: VendorCode; day: BusinessDay; figures: RollupFigures }>): ProjectionDelta[] {
+export interface StoredUnit {
+  readonly clicks: readonly JudgedClick[];
+  readonly figures: RollupFigures;
+  readonly version: number;
+}
+
+/** A unit after applying new clicks: its full click set and figures, written if `version` still holds. */
+export interface UnitWrite {
+  readonly unit: string;
+  readonly vendorCode: VendorCode;
+  readonly day: BusinessDay;
+  readonly network: string;
+  /** The projection item (write shard of the vendor-day) this unit adds into. */
+  readonly projection: string;
+  readonly clicks: readonly JudgedClick[];
+  readonly figures: RollupFigures;
+  /** The version read (0 = no unit yet); the write is conditional on it. */
+  readonly expectedVersion: number;
+}
+
+/** A change to one projection item: counters to ADD (possibly negative), a window to widen to. */
+export interface ProjectionItemDelta {
+  readonly projection: string;
+  readonly vendorCode: VendorCode;
+  readonly day: BusinessDay;
+  readonly delta: RollupFigures;
+  /** The breakdown counts to ADD (possibly negative), uncapped: the store folds them into the item's values. */
+  readonly breakdown: DayBreakdown;
+}
+
+export interface UnitPlan {
+  readonly writes: UnitWrite[];
+  readonly deltas: ProjectionItemDelta[];
+  /** New clicks counted by this plan. */
+  readonly applied: number;
+  /** Clicks the stored units already held. */
+  readonly duplicates: number;
+}
+
+export function judgedClick(e: ClickEvent): JudgedClick {
+  return { clickId: e.clickId, ts: e.ts, visitorHash: e.visitorHash, internal: e.internal, bot: { isBot: e.bot.isBot, reason: e.bot.reason }, dims: breakdownInputs(e) };
+}
+
+/**
+ * Plans applying `events` to the units as read (undefined = no unit yet). Pure.
+ * A unit whose click set and figures do not change is not written (a redelivery costs reads
+ * only). `projectionOf` names the projection item an event's unit adds into.
+ */
+export function planUnits(
+  events: readonly ClickEvent[],
+  stored: ReadonlyMap<string, StoredUnit | undefined>,
+  rules: QualificationRules,
+  projectionOf: (e: ClickEvent) => string,
+): UnitPlan {
+  const writes: UnitWrite[] = [];
+  const deltas = new Map<string, ProjectionItemDelta>();
+  let applied = 0;
+  let duplicates = 0;
+  for (const [unit, group] of groupByUnit(events)) {
+    const before = stored.get(unit);
+    const known = new Set(before?.clicks.map((c) => c.clickId));
+    const fresh = group.filter((e) => !known.has(e.clickId));
+    duplicates += group.length - fresh.length;
+    const clicks = [...(before?.clicks ?? []), ...fresh.map(judgedClick)];
+    const { figures, verdicts } = judgeUnit(clicks, rules);
+    const oldFigures = before?.figures ?? ZERO_FIGURES;
+    // Unchanged set and figures (a redelivery under the same rules): nothing to write.
+    if (fresh.length === 0 && sameFigures(figures, oldFigures)) continue;
+    applied += fresh.length;
+    const first = group[0]!;
+    const projection = projectionOf(first);
+    writes.push({ unit, vendorCode: first.vendorCode, day: first.day as BusinessDay, network: networkOfEvent(first), projection, clicks, figures, expectedVersion: before?.version ?? 0 });
+    const delta = subtractCounts(figures, oldFigures);
+    // The unit's breakdown is a function of its click set like its other figures: add the difference.
+    const oldBreakdown = before ? unitBreakdown(before.clicks, judgeUnit(before.clicks, rules).verdicts) : new Map();
+    const breakdown = addBreakdown(unitBreakdown(clicks, verdicts), oldBreakdown, -1);
+    const prev = deltas.get(projection);
+    deltas.set(projection, {
+      projection,
+      vendorCode: first.vendorCode,
+      day: first.day as BusinessDay,
+      delta: prev ? addFigures(prev.delta, delta) : delta,
+      breakdown: prev ? addBreakdown(prev.breakdown, breakdown) : breakdown,
+    });
+  }
+  return { writes, deltas: [...deltas.values()], applied, duplicates };
+}
+
+/** Exact figures of any clicks of one vendor-day (or any subset such as one write shard). */
+export function figuresOfClicks(events: readonly ClickEvent[], rules: QualificationRules): RollupFigures {
+  let sum = ZERO_FIGURES;
+  for (const unit of groupByUnit(events).values()) sum = addFigures(sum, judgeUnit(unit.map(judgedClick), rules).figures);
+  return sum;
+}
+
+/** Exact breakdown of any clicks (one write shard of a vendor-day, for the recount path), uncapped. */
+export function breakdownOfClicks(events: readonly ClickEvent[], rules: QualificationRules): DayBreakdown {
+  let sum: DayBreakdown = new Map();
+  for (const unit of groupByUnit(events).values()) {
+    const clicks = unit.map(judgedClick);
+    sum = addBreakdown(sum, unitBreakdown(clicks, judgeUnit(clicks, rules).verdicts));
+  }
+  return sum;
+}
+
+/**
+ * Exact rollups of an event log (duplicates by clickId ignored), keyed by projectionId:
+ * each vendor-day, each vendor's TOTAL, and the all-vendors `*` days and TOTAL.
+ */
+export function recount(events: readonly ClickEvent[], rules: QualificationRules): Map<string, ProjectionDelta> {
   const out = new Map<string, ProjectionDelta>();
   const add = (scope: RollupScope, period: RollupPeriod, figures: RollupFigures) => {
     const id = projectionId(scope, period);
     const prev = out.get(id);
-    out.set(id, { scope, period, ...(prev ? addFigures(prev, figures) : figures) });
+    out.set(id, { scope, period, ...(prev ? addFigures(figuresOf(prev), figures) : figures) });
   };
-  for (const { vendorCode, day, figures } of vendorDays) {
-    add(vendorCode, day, figures);
-    add(vendorCode, 'TOTAL', figures);
-    add(ALL_VENDORS, day, figures);
-    add(ALL_VENDORS, 'TOTAL', figures);
-  }
-  return [...out.values()];
-}
-
-/** What the store remembers about one visitor of one vendor on one day. */
-export interface VisitorMark {
-  /** The click that created the mark; its dedupe lives here instead of in a click marker. */
-  readonly firstClickId: string;
-  readonly qualified: boolean;
-}
-
-export function visitorId(event: Pick<ClickEvent, 'vendorCode' | 'day' | 'visitorHash'>): string {
-  return `${event.vendorCode}#${event.day}#${event.visitorHash}`;
-}
-
-/** A write to a visitor mark, decided from what was read; the store makes it conditional on that read. */
-export type VisitorWrite =
-  | { readonly kind: 'create'; readonly visitor: Pick<ClickEvent, 'vendorCode' | 'day' | 'visitorHash'>; readonly firstClickId: string; readonly qualifiedClickId: string | null }
-  | { readonly kind: 'qualify'; readonly visitor: Pick<ClickEvent, 'vendorCode' | 'day' | 'visitorHash'>; readonly qualifiedClickId: string };
-
-export interface ApplicationPlan {
-  /** Events the visitor marks prove were applied before. */
-  readonly duplicates: ClickEvent[];
-  /** Events whose dedupe is the visitor mark being created (no click marker needed). */
-  readonly viaVisitorMark: ClickEvent[];
-  /** Events that need their own click marker (the visitor existed already, or is created by a sibling). */
-  readonly needClickMarker: ClickEvent[];
-  readonly visitorWrites: VisitorWrite[];
-  /** Projection deltas if every write of the plan lands. */
-  readonly deltas: ProjectionDelta[];
-}
-
-/**
- * Plans applying `events` given the visitor marks as read (undefined = no mark). Pure.
- *
- * Why it is exact: a visitor mark is created in the same transaction as the first click of
- * that visitor ever applied, and only ever moves forward (absent → unqualified → qualified).
- * So an absent mark means none of the visitor's clicks was applied yet; a mark's
- * `firstClickId` is that one click's dedupe; every later click carries its own marker.
- * uniqueVisitors +1 exactly when a mark is created, qualifiedClicks +1 exactly when a mark
- * becomes qualified. The store makes each write conditional on the state read, so a stale
- * read fails the transaction instead of miscounting.
- */
-export function planApplication(events: readonly ClickEvent[], marks: ReadonlyMap<string, VisitorMark | undefined>): ApplicationPlan {
-  const byVisitor = new Map<string, ClickEvent[]>();
-  const seen = new Set<string>();
-  for (const e of events) {
-    if (seen.has(e.clickId)) continue;
-    seen.add(e.clickId);
-    const id = visitorId(e);
-    const list = byVisitor.get(id);
-    if (list) list.push(e);
-    else byVisitor.set(id, [e]);
-  }
-
-  const duplicates: ClickEvent[] = [];
-  const viaVisitorMark: ClickEvent[] = [];
-  const needClickMarker: ClickEvent[] = [];
-  const visitorWrites: VisitorWrite[] = [];
-  const vendorDays = new Map<string, { vendorCode: VendorCode; day: BusinessDay; figures: RollupFigures }>();
-  const addVendorDay = (e: ClickEvent, figures: RollupFigures) => {
-    const key = `${e.vendorCode}#${e.day}`;
-    const prev = vendorDays.get(key);
-    vendorDays.set(key, { vendorCode: e.vendorCode, day: e.day as BusinessDay, figures: prev ? addFigures(prev.figures, figures) : figures });
-  };
-
-  for (const [id, group] of byVisitor) {
-    group.sort((a, b) => (a.clickId < b.clickId ? -1 : a.clickId > b.clickId ? 1 : 0));
-    const mark = marks.get(id);
-    const fresh = mark ? group.filter((e) => e.clickId !== mark.firstClickId) : group;
-    if (mark) duplicates.push(...group.filter((e) => e.clickId === mark.firstClickId));
-    if (fresh.length === 0) continue;
-    const visitor = fresh[0]!;
-    const firstQualifying = fresh.find(isQualifying)?.clickId ?? null;
-    let uniqueVisitors = 0;
-    let qualifiedClicks = 0;
-    if (!mark) {
-      visitorWrites.push({ kind: 'create', visitor, firstClickId: visitor.clickId, qualifiedClickId: firstQualifying });
-      viaVisitorMark.push(visitor);
-      needClickMarker.push(...fresh.slice(1));
-      uniqueVisitors = 1;
-      qualifiedClicks = firstQualifying ? 1 : 0;
-    } else {
-      needClickMarker.push(...fresh);
-      if (!mark.qualified && firstQualifying) {
-        visitorWrites.push({ kind: 'qualify', visitor, qualifiedClickId: firstQualifying });
-        qualifiedClicks = 1;
-      }
+  for (const unit of groupByUnit(events).values()) {
+    const { figures } = judgeUnit(unit.map(judgedClick), rules);
+    const { vendorCode, day } = unit[0]!;
+    for (const scope of [vendorCode, ALL_VENDORS] as const) {
+      add(scope, day as BusinessDay, figures);
+      add(scope, 'TOTAL', figures);
     }
-    for (const e of fresh) {
-      addVendorDay(e, { ...ZERO_FIGURES, clicks: 1, botClicks: e.bot.isBot ? 1 : 0, humanClicks: e.bot.isBot ? 0 : 1, firstClickAt: e.ts, lastClickAt: e.ts });
-    }
-    addVendorDay(visitor, { ...ZERO_FIGURES, uniqueVisitors, qualifiedClicks });
   }
-  return { duplicates, viaVisitorMark, needClickMarker, visitorWrites, deltas: fanOut([...vendorDays.values()]) };
+  return out;
 }
 
-/** Exact rollups of an event log (duplicates by clickId ignored): what verify and replay compare against. */
-export function recount(events: readonly ClickEvent[]): Map<string, ProjectionDelta> {
-  const plan = planApplication(events, new Map());
-  return new Map(plan.deltas.map((d) => [projectionId(d.scope, d.period), d]));
+/** The sum of projection items of one vendor-day (its write shards), as a DailyRollup. */
+export function sumShards(scope: RollupScope, day: BusinessDay, shards: readonly RollupFigures[]): DailyRollup {
+  return { scope, day, ...shards.reduce<RollupFigures>((acc, s) => addFigures(acc, figuresOf(s)), ZERO_FIGURES) };
 }
 
 /** One row per day from `from` to `to`, zeros where nothing was counted. */
 export function zeroFilledDays(scope: RollupScope, from: BusinessDay, to: BusinessDay, found: ReadonlyArray<DailyRollup>): DailyRollup[] {
-  const byDay = new Map(found.map((r) => [r.day, r]));
+  const byDay = new Map<string, DailyRollup>();
+  for (const r of found) {
+    const prev = byDay.get(r.day);
+    byDay.set(r.day, prev ? { scope, day: r.day, ...addFigures(figuresOf(prev), figuresOf(r)) } : { ...r, scope });
+  }
   return daysBetween(from, to).map((day) => byDay.get(day) ?? { scope, day, ...ZERO_FIGURES });
 }
 
@@ -230,3 +196,5 @@ export function zeroFilledDays(scope: RollupScope, from: BusinessDay, to: Busine
 export function sumDays(scope: RollupScope, days: ReadonlyArray<DailyRollup>): VendorTotals {
   return { scope, ...days.reduce<RollupFigures>((acc, d) => addFigures(acc, figuresOf(d)), ZERO_FIGURES) };
 }
+
+export { countsAreZero };

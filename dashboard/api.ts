@@ -100,13 +100,34 @@ export async function call<T>(path: string, init: RequestInit = {}, token: strin
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   const body = (await res.json()) as T;
   const zone = (body as { timeZone?: unknown } | null)?.timeZone;
-  if (typeof zone === 'string') lastTimeZone = zone;
+  if (typeof zone === 'string' && zone !== businessTimeZone()) {
+    lastTimeZone = zone;
+    try {
+      localStorage.setItem(ZONE_KEY, zone);
+    } catch {
+      /* storage refused (private mode): remembered for this page only */
+    }
+  }
   return body;
 }
 
-/** The business time zone the API last named; every time on the page is shown in it. */
+/**
+ * The business time zone the API last named; every time on the page is shown in it. Kept in
+ * localStorage (it is the deployment's, not a secret), so a page opened again knows today's
+ * business day before the first answer and asks for everything at once.
+ */
+const ZONE_KEY = 'reftrack.timeZone';
 let lastTimeZone: string | undefined;
 export function businessTimeZone(): string | undefined {
+  if (lastTimeZone === undefined) {
+    try {
+      const stored = localStorage.getItem(ZONE_KEY) ?? undefined;
+      if (stored) new Intl.DateTimeFormat('en-US', { timeZone: stored }); // throws on a zone this browser does not know
+      lastTimeZone = stored;
+    } catch {
+      /* no storage, or a stored value that is no time zone: wait for the API's */
+    }
+  }
   return lastTimeZone;
 }
 
@@ -141,7 +162,21 @@ export interface BreakdownResponse {
 /** What a figures page reads: the analyst API (one vendor or all), or the vendor portal's own. */
 export interface FiguresSource {
   rollups(q: { from: string; to: string }): Promise<RollupsResponse>;
-  breakdown(q: { from: string; to: string; by: string }): Promise<BreakdownResponse>;
+  /** Several dimensions of one period in one request. */
+  breakdowns(q: { from: string; to: string; by: readonly string[] }): Promise<BreakdownResponse[]>;
+}
+
+/** The API's answer for several dimensions at once (`by=a,b,...`). */
+export interface BreakdownsResponse {
+  readonly breakdowns: BreakdownResponse[];
+}
+
+/** `by` as the API takes it; one dimension gets the single answer, wrapped the same way. */
+export function breakdownsQuery(q: { from: string; to: string; by: readonly string[] }): Record<string, string> {
+  return { from: q.from, to: q.to, by: q.by.join(',') };
+}
+export function breakdownsOf(answer: BreakdownResponse | BreakdownsResponse): BreakdownResponse[] {
+  return 'breakdowns' in answer ? answer.breakdowns : [answer];
 }
 
 /** The analyst API for one vendor, or all vendors when `vendor` is undefined. */
@@ -153,7 +188,7 @@ export function analystFigures(vendor?: string): FiguresSource {
   };
   return {
     rollups: (q) => call<RollupsResponse>(`/api/v1/rollups?${params(q)}`),
-    breakdown: (q) => call<BreakdownResponse>(`/api/v1/breakdowns?${params(q)}`),
+    breakdowns: async (q) => breakdownsOf(await call<BreakdownResponse | BreakdownsResponse>(`/api/v1/breakdowns?${params(breakdownsQuery(q))}`)),
   };
 }
 

@@ -4,10 +4,13 @@
  * last day's when nothing is hovered). Screen readers get the same facts as text: the
  * figure's caption sums the period up, and every page that shows a chart also has the
  * numbers in a table.
+ *
+ * uPlot is loaded on first use (its own chunk): the page's first render does not wait for it,
+ * and the plot box has a fixed height, so nothing moves when it is drawn.
  */
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { DayFigures } from './api.ts';
-import { h, setText } from './dom.ts';
+import { afterNextFrame, h, setText } from './dom.ts';
 import { count, dayToSeconds, plural, prettyDay } from './format.ts';
 
 export interface DailyChart {
@@ -25,6 +28,13 @@ const QUALIFIED = '#0b7a52';
 const EXCLUDED = '#b45309';
 
 type Mode = 'clicks' | 'stacked';
+type UPlot = typeof uPlot;
+
+let loading: Promise<UPlot> | undefined;
+function loadUPlot(): Promise<UPlot> {
+  loading ??= import('uplot').then((m) => m.default);
+  return loading;
+}
 
 export function dailyChart(opts: { id: string; title: string }): DailyChart {
   const headingId = `${opts.id}-title`;
@@ -59,7 +69,7 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
     setText(legend, `${prettyDay(d.day)}: ${plural(d.clicks, 'click')}, ${count(d.qualifiedClicks)} qualified, ${count(excluded)} excluded`);
   };
 
-  const series = (): uPlot.Series[] =>
+  const series = (uPlot: UPlot): uPlot.Series[] =>
     mode === 'clicks'
       ? [
           { label: 'Day' },
@@ -75,7 +85,14 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
 
   const data = (): uPlot.AlignedData => [days.map((d) => dayToSeconds(d.day)), days.map((d) => d.clicks), days.map((d) => d.qualifiedClicks)];
 
-  const build = () => {
+  let building = false;
+  let destroyed = false;
+  const build = async () => {
+    if (building) return;
+    building = true;
+    // After a rendered frame, so the plot box's width is read from a fresh layout, not forced.
+    const uPlot = await Promise.all([loadUPlot(), afterNextFrame()]).then(([u]) => u).finally(() => (building = false));
+    if (destroyed) return;
     plot?.destroy();
     plot = new uPlot(
       {
@@ -89,7 +106,7 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
           { stroke: '#4a5866', grid: { show: false }, ticks: { show: false } },
           { stroke: '#4a5866', incrs: INTEGER_STEPS, grid: { stroke: '#e4e7eb', width: 1 }, values: (_u, splits) => splits.map((n) => count(n)) },
         ],
-        series: series(),
+        series: series(uPlot),
         // Our own legend line (below) shows the hovered day, or the last day when nothing is hovered.
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
@@ -98,13 +115,14 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
       data(),
       plotBox,
     );
+    showLegend(plot.cursor.idx);
   };
 
   const setMode = (next: Mode) => {
     mode = next;
     modeButtons.clicks.setAttribute('aria-pressed', String(next === 'clicks'));
     modeButtons.stacked.setAttribute('aria-pressed', String(next === 'stacked'));
-    if (days.length) build();
+    if (days.length) void build();
   };
   modeButtons.clicks.addEventListener('click', () => setMode('clicks'));
   modeButtons.stacked.addEventListener('click', () => setMode('stacked'));
@@ -121,7 +139,7 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
       lastKey = key;
       days = next;
       if (plot && sameDays) plot.setData(data());
-      else build();
+      else void build();
       showLegend(plot?.cursor.idx);
       setText(caption, describe(next));
     },
@@ -129,6 +147,7 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
       setText(title, text);
     },
     destroy() {
+      destroyed = true;
       resize.disconnect();
       plot?.destroy();
       plot = undefined;

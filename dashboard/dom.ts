@@ -41,3 +41,47 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function idFor(prefix: string, code: string): string {
   return `${prefix}-${code.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 }
+
+/**
+ * Lets the browser paint and handle input before the next piece of work: the first render is
+ * done section by section, each in its own short task, instead of one long task a slow phone
+ * cannot interrupt. `scheduler.yield()` where the browser has it (it keeps the queue position), else a new task.
+ */
+export function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (scheduler?.yield) return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Resolves once the browser has had a chance to render what is on the page (style, layout,
+ * paint happen in that frame, not in one long task with everything after it). A hidden tab
+ * renders no frames: there a timer stands in.
+ */
+export function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(fallback);
+      resolve();
+    };
+    const fallback = setTimeout(done, 100);
+    requestAnimationFrame(() => setTimeout(done, 0));
+  });
+}
+
+/**
+ * Puts sections on the page in order as each one is filled, one section per frame on the
+ * first render, one per task on a refresh. Sections only ever join below what is already
+ * shown, so nothing on screen moves.
+ */
+export async function placeInOrder(parent: HTMLElement, steps: ReadonlyArray<readonly [HTMLElement, (() => void) | undefined]>): Promise<void> {
+  for (const [section, fill] of steps) {
+    fill?.();
+    if (section.parentNode === parent) {
+      if (fill) await yieldToMain();
+      continue;
+    }
+    parent.append(section);
+    await afterNextFrame();
+  }
+}

@@ -5,8 +5,8 @@
  * opens the same view.
  */
 import type { BreakdownDimension } from '../core/breakdown-dimensions.ts';
-import { periodFromParams, type PeriodChoice, type ResolvedPeriod } from '../core/period.ts';
-import type { FiguresSource } from './api.ts';
+import { periodFromParams, resolvePeriod, type PeriodChoice, type ResolvedPeriod } from '../core/period.ts';
+import type { BreakdownResponse, FiguresSource, RollupsResponse } from './api.ts';
 import { dailyChart } from './chart.ts';
 import { h } from './dom.ts';
 import { periodPicker, rangeText } from './period-picker.ts';
@@ -20,8 +20,19 @@ export interface FiguresSection {
   readonly daily: HTMLElement;
   /** Takes the period from route parameters. */
   setParams(params: URLSearchParams): void;
-  refresh(today: string): Promise<ResolvedPeriod>;
+  /** Fetches the chosen period's figures (no DOM work). */
+  load(today: string): Promise<LoadedFigures>;
+  /** What fills each section with loaded figures, for the page to run in its own order (see placeInOrder). */
+  fills(loaded: LoadedFigures): Map<HTMLElement, () => void>;
   destroy(): void;
+}
+
+export interface LoadedFigures {
+  readonly today: string;
+  readonly period: ResolvedPeriod;
+  readonly now: RollupsResponse;
+  readonly before: RollupsResponse;
+  readonly breakdowns: ReadonlyArray<{ readonly now: BreakdownResponse; readonly before: BreakdownResponse }>;
 }
 
 export function figuresSection(opts: {
@@ -40,25 +51,49 @@ export function figuresSection(opts: {
   let range = { from: '', to: '' };
   const daily = dailyTable({ id: `${opts.id}-daily`, caption: 'Daily figures', csvName: () => `rollups-${opts.fileScope}-${range.from}-to-${range.to}.csv` });
   const tilesBox = h('section', { class: 'tiles-box', 'aria-label': 'Headline numbers' }, tiles.element);
+  const pickerPanel = h('section', { class: 'panel picker-panel', 'aria-label': 'Period' }, picker.element);
+  const chartPanel = h('section', { class: 'panel chart-panel' }, chart.element);
+  const dailyPanel = h('details', { class: 'panel numbers' }, h('summary', {}, 'Daily figures (table)'), daily.element);
   return {
-    picker: h('section', { class: 'panel picker-panel', 'aria-label': 'Period' }, picker.element),
+    picker: pickerPanel,
     tiles: tilesBox,
-    chart: h('section', { class: 'panel chart-panel' }, chart.element),
+    chart: chartPanel,
     breakdowns: breakdowns.element,
-    daily: h('details', { class: 'panel numbers' }, h('summary', {}, 'Daily figures (table)'), daily.element),
+    daily: dailyPanel,
     setParams(params) {
       choice = periodFromParams(params);
     },
-    async refresh(today) {
-      const period = picker.show(choice, today);
-      range = period;
-      const [now, before] = await Promise.all([opts.source.rollups({ from: period.from, to: period.to }), opts.source.rollups({ from: period.previous.from, to: period.previous.to }), breakdowns.refresh(opts.source, period)]);
-      tiles.update(now.total, before.total);
-      chart.setTitle(`Daily clicks, ${opts.scopeLabel}, ${rangeText(period)}`);
-      chart.update(now.days);
-      daily.setCaption(`Daily figures, ${opts.scopeLabel}, ${rangeText(period)}`);
-      daily.update(now.days, now.total);
-      return period;
+    async load(today) {
+      const period = resolvePeriod(choice, today);
+      const [now, before, loadedBreakdowns] = await Promise.all([opts.source.rollups({ from: period.from, to: period.to }), opts.source.rollups({ from: period.previous.from, to: period.previous.to }), breakdowns.load(opts.source, period)]);
+      return { today, period, now, before, breakdowns: loadedBreakdowns };
+    },
+    fills({ today, period, now, before, breakdowns: loadedBreakdowns }) {
+      return new Map([
+        [
+          pickerPanel,
+          () => {
+            picker.show(period.choice, today);
+            range = period;
+          },
+        ],
+        [tilesBox, () => tiles.update(now.total, before.total)],
+        [
+          chartPanel,
+          () => {
+            chart.setTitle(`Daily clicks, ${opts.scopeLabel}, ${rangeText(period)}`);
+            chart.update(now.days);
+          },
+        ],
+        [breakdowns.element, () => breakdowns.update(period, loadedBreakdowns)],
+        [
+          dailyPanel,
+          () => {
+            daily.setCaption(`Daily figures, ${opts.scopeLabel}, ${rangeText(period)}`);
+            daily.update(now.days, now.total);
+          },
+        ],
+      ]);
     },
     destroy() {
       chart.destroy();

@@ -2,6 +2,15 @@
 
 const integer = new Intl.NumberFormat('en-US');
 
+/** Intl formatters are costly to build (a few ms each on a slow phone): one per zone and style, kept. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 export function count(n: number): string {
   return integer.format(n);
 }
@@ -14,7 +23,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** Today's business day (YYYY-MM-DD) in the deployment's time zone, as the API counts days. */
 export function businessToday(timeZone: string, now = new Date()): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return formatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** `day` moved by `delta` calendar days (pure date arithmetic, no time zone involved). */
@@ -40,10 +49,10 @@ export function prettyInstant(iso: string | null, timeZone: string): string {
   if (!iso) return '—';
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '—';
-  return new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return formatter('en-US', { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
 /** hh:mm:ss in the business time zone (the browser's own zone only until the API has named one). */
 export function clockTime(at = new Date(), timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', { ...(timeZone ? { timeZone } : {}), hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+  return formatter('en-GB', { ...(timeZone ? { timeZone } : {}), hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
 }

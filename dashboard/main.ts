@@ -6,7 +6,7 @@
 import { periodToParams, type PeriodChoice } from '../core/period.ts';
 import { ApiError, businessTimeZone, currentToken, MissingTokenError, tokens, useTokenSource } from './api.ts';
 import { chooseSignIn, localTokenSignIn, type SignIn } from './sign-in.ts';
-import { byId, h, setText } from './dom.ts';
+import { byId, h, setText, yieldToMain } from './dom.ts';
 import { clockTime } from './format.ts';
 import { outreachView } from './outreach-board.ts';
 import { overviewView } from './overview.ts';
@@ -59,7 +59,8 @@ function open(next: Route, userNavigated: boolean): void {
   document.title = `${view.title} · reftrack`;
   // After a click on a link, move focus to the new page's heading so a screen reader starts there.
   if (userNavigated) view.heading.focus();
-  void refreshNow();
+  // The page's heading is painted first; its figures are asked for in the next task.
+  void yieldToMain().then(refreshNow);
 }
 
 /** One refresh at a time: asking during one (a route change, a refused card move) runs another right after. */

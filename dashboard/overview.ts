@@ -1,9 +1,9 @@
 /** `#/`: every vendor at a glance, and the all-vendor figures for the chosen period. */
 import type { PeriodChoice } from '../core/period.ts';
 import { COUNT_COLUMNS, FIGURE_LABELS } from '../core/figure-columns.ts';
-import { analystFigures, api, type VendorSummary } from './api.ts';
+import { analystFigures, api, businessTimeZone, type VendorsResponse, type VendorSummary } from './api.ts';
 import { dataTable, type Column } from './data-table.ts';
-import { h, setText } from './dom.ts';
+import { h, placeInOrder, setText } from './dom.ts';
 import { businessToday, plural, prettyInstant } from './format.ts';
 import { figuresSection } from './figures.ts';
 import type { View } from './view.ts';
@@ -23,18 +23,13 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
   ];
   // By name by default: rows that jump while you read are worse than an unsorted table; sorting is one click away.
   const vendors = dataTable<VendorSummary>({ id: 'vendors-table', caption: 'Vendors, all-time totals', columns, rowKey: (v) => v.code, csvName: () => 'vendors-all-time.csv', sort: { key: 'name', dir: 'asc' } });
-  const content = h(
-    'div',
-    { class: 'page-body' },
-    figures.picker,
-    figures.tiles,
-    h('section', { class: 'panel vendors-panel', 'aria-label': 'Vendors' }, vendors.element),
-    figures.chart,
-    figures.breakdowns,
-    figures.daily,
-  );
-  // Everything below the heading is put in place with the first answer, so nothing shifts when the data arrives.
-  main.replaceChildren(h('div', { class: 'page-head' }, heading, zoneNote));
+  const vendorsPanel = h('section', { class: 'panel vendors-panel', 'aria-label': 'Vendors' }, vendors.element);
+  const body = h('div', { class: 'page-body' });
+  const zoneText = (zone: string) => `Days are business days in ${zone}. The vendor table shows all-time totals.`;
+  const knownZone = businessTimeZone();
+  if (knownZone) setText(zoneNote, zoneText(knownZone));
+  // The heading at once; the sections join below it in order as their figures arrive, so nothing shifts.
+  main.replaceChildren(h('div', { class: 'page-head' }, heading, zoneNote), body);
 
   const clicksSeen = new Map<string, number>();
   let firstLoad = true;
@@ -43,12 +38,25 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
     title: 'All vendors',
     setParams: (p) => figures.setParams(p),
     async refresh() {
-      const answer = await api.vendors();
+      // With the business zone known (remembered from an earlier answer) everything is asked at once;
+      // the first visit learns it from the vendor list first.
+      const zone = businessTimeZone();
+      let answer: VendorsResponse;
+      let loaded;
+      if (zone) [answer, loaded] = await Promise.all([api.vendors(), figures.load(businessToday(zone))]);
+      else answer = await api.vendors();
       timeZone = answer.timeZone;
-      await figures.refresh(businessToday(timeZone));
-      setText(zoneNote, `Days are business days in ${timeZone}. The vendor table shows all-time totals.`);
-      vendors.update(answer.vendors);
-      if (firstLoad) main.append(content);
+      if (!loaded || answer.timeZone !== zone) loaded = await figures.load(businessToday(timeZone));
+      setText(zoneNote, zoneText(timeZone));
+      const fills = figures.fills(loaded);
+      await placeInOrder(body, [
+        [figures.picker, fills.get(figures.picker)],
+        [figures.tiles, fills.get(figures.tiles)],
+        [vendorsPanel, () => vendors.update(answer.vendors)],
+        [figures.chart, fills.get(figures.chart)],
+        [figures.breakdowns, fills.get(figures.breakdowns)],
+        [figures.daily, fills.get(figures.daily)],
+      ]);
       const news: string[] = [];
       for (const v of answer.vendors) {
         const before = clicksSeen.get(v.code);

@@ -6,8 +6,8 @@
  */
 import { formatCents } from '../core/finance/money.ts';
 import { periodToParams, type PeriodChoice } from '../core/period.ts';
-import { ApiError, call, type BreakdownResponse, type FiguresSource, type RollupsResponse } from './api.ts';
-import { byId, h, setText } from './dom.ts';
+import { ApiError, breakdownsOf, breakdownsQuery, call, type BreakdownResponse, type BreakdownsResponse, type FiguresSource, type RollupsResponse } from './api.ts';
+import { byId, h, placeInOrder, setText } from './dom.ts';
 import { clockTime, count, prettyInstant } from './format.ts';
 import { figuresSection } from './figures.ts';
 import { sharePanel } from './vendor-page.ts';
@@ -36,7 +36,7 @@ const get = <T>(path: string) => call<T>(`/portal/api/v1/${path}`, {}, key);
 
 const source: FiguresSource = {
   rollups: (q) => get<RollupsResponse>(`rollups?${new URLSearchParams(q)}`),
-  breakdown: (q) => get<BreakdownResponse>(`breakdowns?${new URLSearchParams(q)}`),
+  breakdowns: async (q) => breakdownsOf(await get<BreakdownResponse | BreakdownsResponse>(`breakdowns?${new URLSearchParams(breakdownsQuery(q))}`)),
 };
 
 function choose(choice: PeriodChoice): void {
@@ -80,27 +80,23 @@ async function start(): Promise<void> {
   const estimateNote = h('p', { class: 'muted small' });
   const statements = h('ul', { class: 'statements' });
   const statementsNote = h('p', { class: 'muted small' }, 'Monthly statements appear here once they are issued.');
-  const body = h(
-    'div',
-    { class: 'page-body' },
-    h('section', { class: 'panel estimate', 'aria-labelledby': 'estimate-title' }, h('h2', { id: 'estimate-title' }, 'This month so far (estimate)'), estimateValue, estimateNote),
-    figures.picker,
-    figures.tiles,
-    figures.breakdowns,
-    figures.chart,
-    share.element,
-    h('section', { class: 'panel', 'aria-labelledby': 'statements-title' }, h('h2', { id: 'statements-title' }, 'Statements'), statements, statementsNote),
-    figures.daily,
-  );
+  const estimatePanel = h('section', { class: 'panel estimate', 'aria-labelledby': 'estimate-title' }, h('h2', { id: 'estimate-title' }, 'This month so far (estimate)'), estimateValue, estimateNote);
+  const statementsPanel = h('section', { class: 'panel', 'aria-labelledby': 'statements-title' }, h('h2', { id: 'statements-title' }, 'Statements'), statements, statementsNote);
+  const body = h('div', { class: 'page-body' });
+  // The heading at once; the sections join below it in order as their figures arrive, so nothing shifts.
   main.replaceChildren(
     h('div', { class: 'page-head' }, heading, h('p', { class: 'muted' }, `Your private, read-only page. Days are business days in ${me.timeZone}. This link works until ${prettyInstant(me.linkExpiresAt, me.timeZone)}; anyone who has it can see these numbers.`)),
+    body,
   );
-  let first = true;
+  // The first refresh uses the answer just read; later ones ask again (today moves at midnight).
+  let today: string | undefined = me.today;
 
   const refresh = async () => {
     try {
-      const today = (await get<Me>('me')).today;
-      const [estimate, list] = await Promise.all([get<Estimate>('estimate'), get<{ statements: Array<{ month: string; url: string }> }>('statements'), figures.refresh(today)]);
+      const day = today ?? (await get<Me>('me')).today;
+      today = undefined;
+      const [estimate, list, loaded] = await Promise.all([get<Estimate>('estimate'), get<{ statements: Array<{ month: string; url: string }> }>('statements'), figures.load(day)]);
+      const fills = figures.fills(loaded);
       if (estimate.estimate) {
         const e = estimate.estimate;
         setText(estimateValue, `${formatCents(e.amountCents)} ${e.currency}`);
@@ -118,8 +114,16 @@ async function start(): Promise<void> {
         statements.dataset.months = months;
         statements.replaceChildren(...list.statements.map((s) => h('li', {}, statementButton(s.month))));
       }
-      if (first) main.append(body);
-      first = false;
+      await placeInOrder(body, [
+        [estimatePanel, undefined],
+        [figures.picker, fills.get(figures.picker)],
+        [figures.tiles, fills.get(figures.tiles)],
+        [figures.breakdowns, fills.get(figures.breakdowns)],
+        [figures.chart, fills.get(figures.chart)],
+        [share.element, undefined],
+        [statementsPanel, undefined],
+        [figures.daily, fills.get(figures.daily)],
+      ]);
       problem.hidden = true;
       setText(updated, `updated ${clockTime()}`);
     } catch (error) {

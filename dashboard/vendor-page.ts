@@ -1,7 +1,7 @@
 /** `#/vendor/<code>`: one vendor's link, QR code and figures for the chosen period. */
 import type { PeriodChoice } from '../core/period.ts';
-import { analystFigures, api } from './api.ts';
-import { h, setText } from './dom.ts';
+import { analystFigures, api, businessTimeZone, type VendorsResponse } from './api.ts';
+import { h, placeInOrder, setText } from './dom.ts';
 import { businessToday, plural, prettyInstant } from './format.ts';
 import { figuresSection } from './figures.ts';
 import type { View } from './view.ts';
@@ -13,7 +13,8 @@ export function sharePanel(code: string) {
   const linkInput = h('input', { type: 'text', readonly: true, id: 'vendor-link', class: 'link-input', value: '', 'aria-describedby': 'copy-status' });
   const copyButton = h('button', { type: 'button', class: 'button', id: 'copy-link' }, 'Copy link');
   const copyStatus = h('span', { id: 'copy-status', class: 'muted', role: 'status' });
-  const qrImage = h('img', { class: 'qr', src: `/outreach/qr/${qs}.svg`, alt: '', width: 160, height: 160 });
+  // Below the fold on a phone: fetched and decoded when it is about to be seen.
+  const qrImage = h('img', { class: 'qr', src: `/outreach/qr/${qs}.svg`, alt: '', width: 160, height: 160, loading: 'lazy', decoding: 'async' });
   const element = h(
     'section',
     { class: 'panel share', 'aria-labelledby': 'share-title' },
@@ -64,12 +65,12 @@ export function vendorView(main: HTMLElement, code: string, params: URLSearchPar
   const figures = figuresSection({ id: 'vendor', scopeLabel: code, fileScope: code, source: analystFigures(code), onChoose: choose });
   figures.setParams(params);
   const missing = h('div', { class: 'panel', hidden: true });
-  const body = h('div', { class: 'page-body' }, figures.picker, figures.tiles, figures.breakdowns, figures.chart, share.element, figures.daily);
-  main.replaceChildren(h('p', { class: 'crumb' }, h('a', { href: '#/' }, '← All vendors')), h('div', { class: 'page-head' }, h('div', { class: 'title-row' }, heading, status), clickWindow), missing);
+  const body = h('div', { class: 'page-body' });
+  // The heading at once; the sections join below it in order as their figures arrive, so nothing shifts.
+  main.replaceChildren(h('p', { class: 'crumb' }, h('a', { href: '#/' }, '← All vendors')), h('div', { class: 'page-head' }, h('div', { class: 'title-row' }, heading, status), clickWindow), missing, body);
 
   let name = code;
   let lastClicks: number | undefined;
-  let firstLoad = true;
 
   return {
     heading,
@@ -78,7 +79,13 @@ export function vendorView(main: HTMLElement, code: string, params: URLSearchPar
     },
     setParams: (p) => figures.setParams(p),
     async refresh() {
-      const { timeZone, vendors } = await api.vendors();
+      // With the business zone known (remembered from an earlier answer) everything is asked at once.
+      const zone = businessTimeZone();
+      let answer: VendorsResponse;
+      let loaded;
+      if (zone) [answer, loaded] = await Promise.all([api.vendors(), figures.load(businessToday(zone))]);
+      else answer = await api.vendors();
+      const { timeZone, vendors } = answer;
       const vendor = vendors.find((v) => v.code === code);
       if (!vendor) {
         body.hidden = true;
@@ -95,9 +102,16 @@ export function vendorView(main: HTMLElement, code: string, params: URLSearchPar
       status.className = `badge badge-${vendor.status === 'active' ? 'ok' : 'muted'}`;
       share.update(vendor.name, vendor.link);
       setText(clickWindow, `First click ${prettyInstant(vendor.totals.firstClickAt, timeZone)} · last click ${prettyInstant(vendor.totals.lastClickAt, timeZone)} · days in ${timeZone}`);
-      await figures.refresh(businessToday(timeZone));
-      if (firstLoad) main.append(body);
-      firstLoad = false;
+      if (!loaded || timeZone !== zone) loaded = await figures.load(businessToday(timeZone));
+      const fills = figures.fills(loaded);
+      await placeInOrder(body, [
+        [figures.picker, fills.get(figures.picker)],
+        [figures.tiles, fills.get(figures.tiles)],
+        [figures.breakdowns, fills.get(figures.breakdowns)],
+        [figures.chart, fills.get(figures.chart)],
+        [share.element, undefined],
+        [figures.daily, fills.get(figures.daily)],
+      ]);
       if (lastClicks !== undefined && vendor.totals.clicks > lastClicks) announce(`${vendor.name}: ${plural(vendor.totals.clicks, 'click')}`);
       lastClicks = vendor.totals.clicks;
     },

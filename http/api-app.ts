@@ -5,6 +5,7 @@
  *   GET /api/v1/vendors                                   every vendor with its link and running totals
  *   GET /api/v1/rollups?vendor=&from=&to=[&format=csv]    zero-filled daily rollups and their total
  *   GET /api/v1/breakdowns?vendor=&from=&to=&by=[&format=csv]  one dimension's split of the period
+ *       (`by=placement,device,...`: several dimensions in one JSON answer, `{..., breakdowns: [one answer per dimension]}`)
  *
  * Every answer says which time zone its business days are in and is never cached.
  */
@@ -58,9 +59,27 @@ const RollupsQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const BreakdownsQuery = RollupsQuery.extend({
-  by: z.enum(BREAKDOWN_DIMENSIONS, { message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }).default('placement'),
-});
+/**
+ * `by`: one dimension, or several separated by commas (a page asks for all of them in one
+ * request instead of five). Several come back in one JSON answer; a CSV file holds one.
+ */
+export const BreakdownDimensionsParam = z
+  .string()
+  .default('placement')
+  .transform((s, ctx) => {
+    const dims = s.split(',');
+    if (!dims.every((d): d is BreakdownDimension => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d))) {
+      ctx.addIssue({ code: 'custom', message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')} (several separated by commas)` });
+      return z.NEVER;
+    }
+    if (new Set(dims).size !== dims.length) {
+      ctx.addIssue({ code: 'custom', message: 'names a dimension twice' });
+      return z.NEVER;
+    }
+    return dims;
+  });
+
+const BreakdownsQuery = RollupsQuery.extend({ by: BreakdownDimensionsParam });
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
   const result = schema.safeParse(query);
@@ -113,9 +132,7 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, businessDay(deps.clock.now(), deps.timeZone));
     const scope: RollupScope = (q.vendor ?? ALL_VENDORS) as RollupScope;
     if (scope !== ALL_VENDORS && !(await deps.vendors.get(scope))) throw new NotFoundError(`no vendor with code "${scope}"`);
-    const rows = await deps.rollups.breakdown(scope, from, to, q.by);
-    if (q.format === 'csv') return breakdownCsv(c, deps.timeZone, scope, q.by, from, to, rows);
-    return c.json(breakdownReport({ timeZone: deps.timeZone, scope, by: q.by, from, to, rows }));
+    return breakdownAnswer(c, { timeZone: deps.timeZone, scope, from, to, dims: q.by, format: q.format, rows: (by) => deps.rollups.breakdown(scope, from, to, by) });
   });
 
   app.notFound((c) => {
@@ -130,6 +147,19 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     return c.json(body, status);
   });
   return app;
+}
+
+/** One dimension as JSON or CSV, or several as one JSON answer (the analyst API and the portal answer alike). */
+export async function breakdownAnswer(
+  c: Context,
+  q: { timeZone: string; scope: RollupScope; from: BusinessDay; to: BusinessDay; dims: readonly BreakdownDimension[]; format: 'json' | 'csv'; rows: (by: BreakdownDimension) => Promise<BreakdownRow[]> },
+): Promise<Response> {
+  const { timeZone, scope, from, to, dims } = q;
+  if (dims.length > 1 && q.format === 'csv') throw new ValidationError('by: a CSV file holds one dimension; ask for one (e.g. by=placement)');
+  const answers = await Promise.all(dims.map(async (by) => breakdownReport({ timeZone, scope, by, from, to, rows: await q.rows(by) })));
+  if (q.format === 'csv') return breakdownCsv(c, timeZone, scope, dims[0]!, from, to, answers[0]!.rows);
+  if (dims.length === 1) return c.json(answers[0]!);
+  return c.json({ timeZone, vendor: scope, from, to, breakdowns: answers });
 }
 
 /** A breakdown as CSV, with the same headers as the rollups' CSV (time zone in a header and the file name). */

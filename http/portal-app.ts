@@ -6,14 +6,13 @@
  *
  *   GET /portal/api/v1/me                                   the vendor, its link and QR files, the link's expiry
  *   GET /portal/api/v1/rollups?from=&to=[&format=csv]       daily figures of the period
- *   GET /portal/api/v1/breakdowns?from=&to=&by=[&format=csv]
+ *   GET /portal/api/v1/breakdowns?from=&to=&by=[&format=csv]   one dimension, or several (`by=a,b`) in one JSON answer
  *   GET /portal/api/v1/estimate                             this month's earnings so far, from the payout rules (an estimate)
  *   GET /portal/api/v1/statements                           the months finance has published
  *   GET /portal/api/v1/statements/<YYYY-MM>                 one published statement (HTML)
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as z from 'zod';
-import { BREAKDOWN_DIMENSIONS } from '../core/breakdown.ts';
 import { businessDay, BusinessDayString, type BusinessDay } from '../core/business-day.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { multiplyCents } from '../core/finance/money.ts';
@@ -22,11 +21,11 @@ import { QR_PLACEMENT } from '../core/outreach/links.ts';
 import { presetRange } from '../core/period.ts';
 import { acceptPortalToken, PortalCredentialError, type PortalEpochs, type PortalGrant } from '../core/portal-credential.ts';
 import type { Clock } from '../core/ports.ts';
-import { breakdownReport, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
+import { rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { RollupScope } from '../core/rollup.ts';
 import { logger } from '../adapters/telemetry.ts';
 import { apiError } from './api-error.ts';
-import { breakdownCsv, resolveRange, type ApiRollups, type ApiVendors } from './api-app.ts';
+import { BreakdownDimensionsParam, breakdownAnswer, resolveRange, type ApiRollups, type ApiVendors } from './api-app.ts';
 
 /** Statements finance has published for vendors to read (`reftrack portal publish`). */
 export interface StatementShelf {
@@ -50,7 +49,7 @@ export interface PortalAppDeps {
 type Env = { Variables: { grant: PortalGrant } };
 
 const Range = z.object({ from: z.optional(BusinessDayString), to: z.optional(BusinessDayString), format: z.enum(['json', 'csv']).default('json') }).strict();
-const BreakdownRange = Range.extend({ by: z.enum(BREAKDOWN_DIMENSIONS, { message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')}` }).default('placement') }).strict();
+const BreakdownRange = Range.extend({ by: BreakdownDimensionsParam }).strict();
 
 function parse<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
   const result = schema.safeParse(query);
@@ -117,9 +116,7 @@ export function createPortalApp(deps: PortalAppDeps): Hono<Env> {
     const q = parse(BreakdownRange, c.req.query());
     const scope = c.get('grant').vendor as RollupScope;
     const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, today());
-    const rows = await deps.rollups.breakdown(scope, from, to, q.by);
-    if (q.format === 'csv') return breakdownCsv(c, deps.timeZone, scope, q.by, from, to, rows);
-    return c.json(breakdownReport({ timeZone: deps.timeZone, scope, by: q.by, from, to, rows }));
+    return breakdownAnswer(c, { timeZone: deps.timeZone, scope, from, to, dims: q.by, format: q.format, rows: (by) => deps.rollups.breakdown(scope, from, to, by) });
   });
 
   app.get('/portal/api/v1/estimate', async (c) => {

@@ -12,7 +12,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { awsConfig } from '../config/config.ts';
+import { awsConfig, qualificationRules } from '../config/config.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import type { ReftrackError } from '../core/errors.ts';
 import { dynamodb } from '../adapters/dynamodb-client.ts';
@@ -36,14 +36,17 @@ export function createAggregateHandler(deps: AggregateDeps) {
     const events = [...verdicts.values()].flatMap((v) => (v.kind === 'event' ? [v.event] : []));
     const failedWrites = new Map<string, ReftrackError>();
     if (events.length > 0) {
-      const generation = await deps.generations.current();
-      const outcome = await deps.store.apply(events, generation);
-      for (const f of outcome.failed) failedWrites.set(f.event.clickId, f.error);
-      count(MetricName.RollupEventApplied, outcome.applied);
-      count(MetricName.RollupEventDuplicate, outcome.duplicates);
-      if (outcome.retries > 0) count(MetricName.RollupTransactionRetry, outcome.retries);
-      if (outcome.failed.length > 0) count(MetricName.RollupWriteFailed, outcome.failed.length);
-      logger.info('rollups applied', { generation, records: event.Records.length, applied: outcome.applied, duplicates: outcome.duplicates, failed: outcome.failed.length, transactions: outcome.transactions, retries: outcome.retries });
+      // While a replay builds a generation, every click goes to it too (so the replay misses none).
+      const { live, building } = await deps.generations.targets();
+      for (const generation of building === null ? [live] : [live, building]) {
+        const outcome = await deps.store.apply(events, generation);
+        for (const f of outcome.failed) failedWrites.set(f.event.clickId, f.error);
+        count(MetricName.RollupEventApplied, outcome.applied);
+        count(MetricName.RollupEventDuplicate, outcome.duplicates);
+        if (outcome.retries > 0) count(MetricName.RollupTransactionRetry, outcome.retries);
+        if (outcome.failed.length > 0) count(MetricName.RollupWriteFailed, outcome.failed.length);
+        logger.info('rollups applied', { generation, records: event.Records.length, applied: outcome.applied, duplicates: outcome.duplicates, recounted: outcome.recounted, failed: outcome.failed.length, transactions: outcome.transactions, retries: outcome.retries });
+      }
     }
 
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
@@ -82,7 +85,7 @@ function judge(record: DynamoDBRecord): Verdict {
 /** The deployed wiring: module-scope client, tables from config. */
 export function wireAggregate(): AggregateDeps {
   const aws = awsConfig();
-  return { store: new DynamoRollupStore(dynamodb, aws.STATE_TABLE), generations: new RollupGenerations(dynamodb, aws.STATE_TABLE) };
+  return { store: new DynamoRollupStore(dynamodb, { state: aws.STATE_TABLE, events: aws.EVENTS_TABLE }, { rules: qualificationRules() }), generations: new RollupGenerations(dynamodb, aws.STATE_TABLE) };
 }
 
 export const handler = createAggregateHandler(wireAggregate());

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { awsConfig, businessConfig, outreachConfig } from '../../config/config.ts';
+import { awsConfig, businessConfig, outreachConfig, qualificationRules } from '../../config/config.ts';
 import { renderPayoutFiles, isComplete } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules } from '../../core/finance/payout-rules.ts';
 import { computePayouts, parseCarryIn, parseMonth, rollupDifferences } from '../../core/finance/payouts.ts';
@@ -95,7 +95,7 @@ export const payoutsCommand: Command = {
         console.error(`reftrack payouts: no export objects for ${month.id} (${month.from} to ${month.to}) under ${describeSource(source)}; nothing written`);
         return 1;
       }
-      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map([...rules.vendors].flatMap(([code, r]) => (r.name ? [[code, r.name] as const] : []))), conversions: [...history.conversions, ...read.conversions] });
+      const run = computePayouts({ month, rules, lines: read.records, carryIn, vendorNames: new Map([...rules.vendors].flatMap(([code, r]) => (r.name ? [[code, r.name] as const] : []))), conversions: [...history.conversions, ...read.conversions], qualification: qualificationRules() });
       const meta = {
         timeZone: TIME_ZONE,
         monthEnded: month.to < businessDay(new Date(), TIME_ZONE),
@@ -130,8 +130,8 @@ export const payoutsCommand: Command = {
       console.log(`${run.lines.read} lines, ${run.lines.unique} unique clicks (${run.lines.duplicateDeliveries} duplicate deliveries dropped)`);
       console.log(
         table(
-          ['vendor', 'clicks', 'bots', 'internal', 'dup visitors', 'qualified', 'rate', 'earned', 'bookings', 'commission', 'clawback', 'carried in', 'amount', 'carried fwd'],
-          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), v.bookings, formatCents(v.commissionCents), formatCents(v.clawbackCents), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
+          ['vendor', 'clicks', 'bots', 'subres', 'internal', 'suspicious', 'net-cap', 'repeat', 'qualified', 'rate', 'earned', 'bookings', 'commission', 'clawback', 'carried in', 'amount', 'carried fwd'],
+          run.vendors.map((v) => [v.code, v.clicks, v.botClicks, v.subresourceClicks, v.internalClicks, v.suspiciousClicks, v.networkCapClicks, v.duplicateVisitorClicks, v.qualifiedClicks, formatCents(v.rateCents), formatCents(v.earnedCents) + (v.capApplied ? ' (cap)' : ''), v.bookings, formatCents(v.commissionCents), formatCents(v.clawbackCents), formatCents(v.carriedInCents), formatCents(v.amountCents), formatCents(v.carriedForwardCents)]),
         ),
       );
       console.log(`total ${formatCents(run.vendors.reduce((n, v) => n + v.amountCents, 0))} ${run.currency}; ${isComplete(run, meta) ? 'complete' : meta.monthEnded ? 'INCOMPLETE' : 'DRAFT (month not ended)'}; written to ${flags.out}`);

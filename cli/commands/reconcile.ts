@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { awsConfig, businessConfig } from '../../config/config.ts';
+import { awsConfig, businessConfig, qualificationRules } from '../../config/config.ts';
 import { daysBetween, type BusinessDay } from '../../core/business-day.ts';
 import { parseGa4Csv } from '../../core/finance/ga4.ts';
 import { bookingReconcileCsv, parseGa4Purchases, reconcileBookings } from '../../core/finance/ga4-purchases.ts';
@@ -77,7 +77,7 @@ export const reconcileCommand: Command = {
           exit = 1;
         }
         conversions = read.conversions.map((c) => c.event).filter((e) => e.day >= from && e.day <= to);
-        const analysed = analyseClicks(read.records, days);
+        const analysed = analyseClicks(read.records, days, qualificationRules());
         const qualifiedIds = new Map<string, string[]>();
         for (const [vendor, list] of analysed.qualified) {
           for (const q of list) {

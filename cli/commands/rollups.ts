@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { awsConfig, businessConfig } from '../../config/config.ts';
+import { FIGURE_KEYS, FIGURE_LABELS } from '../../core/rollup-figures.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
 import { rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
@@ -24,10 +25,8 @@ const Flags = z.object({
   format: z.enum(['table', 'csv', 'json']).default('table'),
 });
 
-const COLUMNS = ['clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt'] as const;
-
 function cells(r: DailyRollup | VendorTotals): Array<string | number> {
-  return COLUMNS.map((c) => r[c] ?? '-');
+  return FIGURE_KEYS.map((c) => r[c] ?? '-');
 }
 
 export const rollupsCommand: Command = {
@@ -57,7 +56,7 @@ export const rollupsCommand: Command = {
       for (const line of rollupCsvLines(scope, days, total)) console.log(line);
     } else {
       console.log(`${scope === ALL_VENDORS ? 'all vendors' : scope}, ${from} to ${to} (business days, ${TIME_ZONE})`);
-      console.log(table(['day', 'clicks', 'bots', 'humans', 'unique', 'qualified', 'first click (UTC)', 'last click (UTC)'], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));
+      console.log(table(['day', ...FIGURE_LABELS], [...days.map((d) => [d.day, ...cells(d)]), ['TOTAL', ...cells(total)]]));
     }
     return 0;
   },

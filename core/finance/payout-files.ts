@@ -43,7 +43,7 @@ export interface PayoutMeta {
 export const SUMMARY_SCHEMA = 'reftrack.payouts/1';
 
 const STATEMENT_COLUMNS = [
-  'vendor', 'name', 'month', 'clicks', 'bot_clicks', 'internal_clicks', 'duplicate_visitor_clicks', 'qualified_clicks',
+  'vendor', 'name', 'month', 'clicks', 'bot_clicks', 'subresource_clicks', 'internal_clicks', 'suspicious_clicks', 'network_cap_clicks', 'duplicate_visitor_clicks', 'qualified_clicks',
   'rate', 'earned', 'monthly_cap', 'cap_applied', 'bookings', 'booking_value', 'commission', 'clawback', 'carried_in', 'minimum_payout', 'amount', 'carried_forward', 'currency',
 ];
 
@@ -88,7 +88,7 @@ export function renderPayoutFiles(run: PayoutRun, meta: PayoutMeta): Map<string,
       csvLine(STATEMENT_COLUMNS),
       ...run.vendors.map((v) =>
         csvLine([
-          v.code, v.name, run.month.id, v.clicks, v.botClicks, v.internalClicks, v.duplicateVisitorClicks, v.qualifiedClicks,
+          v.code, v.name, run.month.id, v.clicks, v.botClicks, v.subresourceClicks, v.internalClicks, v.suspiciousClicks, v.networkCapClicks, v.duplicateVisitorClicks, v.qualifiedClicks,
           money(v.rateCents), money(v.earnedCents), v.monthlyCapCents === null ? '' : money(v.monthlyCapCents), v.capApplied,
           v.bookings, money(v.bookingValueCents), money(v.commissionCents), money(v.clawbackCents), money(v.carriedInCents), money(v.minimumPayoutCents), money(v.amountCents), money(v.carriedForwardCents), run.currency,
         ]),
@@ -127,6 +127,7 @@ function summary(run: PayoutRun, meta: PayoutMeta) {
         .map((o) => ({ key: o.key, day: o.day, size: o.size, ...(o.etag ? { etag: o.etag } : {}), sha256: o.sha256, records: o.records })),
     },
     lines: run.lines,
+    qualificationRules: run.qualificationRules,
     problems: [...meta.problems]
       .sort((a, b) => byString(a.key, b.key) || (a.line ?? 0) - (b.line ?? 0) || byString(a.message, b.message))
       .map((p) => ({ key: p.key, ...(p.line !== undefined ? { line: p.line } : {}), message: p.message })),
@@ -138,7 +139,10 @@ function summary(run: PayoutRun, meta: PayoutMeta) {
       name: v.name,
       clicks: v.clicks,
       botClicks: v.botClicks,
+      subresourceClicks: v.subresourceClicks,
       internalClicks: v.internalClicks,
+      suspiciousClicks: v.suspiciousClicks,
+      networkCapClicks: v.networkCapClicks,
       duplicateVisitorClicks: v.duplicateVisitorClicks,
       qualifiedClicks: v.qualifiedClicks,
       rateCents: v.rateCents,
@@ -230,7 +234,10 @@ ${draft}
 <table>
 ${line('Clicks on your link', String(v.clicks))}
 ${line('Automated (bots, link previews, prefetches)', String(v.botClicks))}
+${line('Loaded by a page, not clicked (images, frames, scripts)', String(v.subresourceClicks))}
 ${line('Our own staff', String(v.internalClicks))}
+${line('Bursts from one network (more than the velocity limit in a minute)', String(v.suspiciousClicks))}
+${line('Beyond the paid clicks allowed per network per day', String(v.networkCapClicks))}
 ${line('Repeat clicks by a guest already counted that day', String(v.duplicateVisitorClicks))}
 ${line('Qualified clicks (paid)', String(v.qualifiedClicks), 'total')}
 </table>
@@ -247,7 +254,7 @@ ${v.carriedForwardCents < 0 ? `${line('Owed back, taken from next month (clawbac
 ${bookingsHtml(v, m)}
 <h2>Days with clicks</h2>
 ${rows ? `<table>\n<thead><tr><th scope="col">Day</th><th scope="col" class="n">Clicks</th><th scope="col" class="n">Qualified</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>` : '<p>No clicks this month.</p>'}
-<p class="muted">A qualified click is the first click of a guest (a person, not our staff) on your link on a business day. Every qualified click is listed by id in the audit file for this statement; the figures are computed from the click export, rules ${e(meta.rulesSha256.slice(0, 12))}.</p>
+<p class="muted">A qualified click is the first click of a guest (a person, not our staff, not in a burst) on your link on a business day, and at most a few per network per day (${e(run.qualificationRules)}). Every qualified click is listed by id in the audit file for this statement; the figures are computed from the click export, rules ${e(meta.rulesSha256.slice(0, 12))}.</p>
 </main>
 </body>
 </html>

@@ -2,12 +2,12 @@
  * Vendor payouts for one month, computed only from exported click lines. Pure: the same
  * lines, rules and carry-in always give the same result.
  *
- * Per vendor, every click of the month falls in exactly one column:
- *   bot (any bot verdict) | internal (a person on the business's own network)
- *   | duplicate visitor (a person already counted for that vendor that day) | qualified
- * "Qualified" is the rollups' definition (core/rollup.ts): per vendor per business day, the
- * first human, non-internal click of each visitor. It is computed by the very same planner
- * the aggregate consumer uses, so a statement and the dashboard cannot define it differently.
+ * Per vendor, every click of the month falls in exactly one column (core/qualification.ts):
+ *   bot | subresource (an image, iframe or script load of the link) | internal (the business's
+ *   own network) | suspicious (a burst from one network) | network cap (beyond N paid clicks
+ *   of one network that day) | repeat visitor (a person already counted that day) | qualified
+ * They are computed by the very same rules and planner the aggregate consumer uses, so a
+ * statement and the dashboard cannot define them differently.
  *
  * Amount: earned = qualified x rate, capped at the monthly cap; plus the commission on bookings
  * paid this month less clawbacks (core/finance/commission.ts); plus the balance carried in from
@@ -19,7 +19,8 @@ import { daysBetween, parseBusinessDay, type BusinessDay } from '../business-day
 import type { ClickEvent } from '../click-event.ts';
 import { ValidationError } from '../errors.ts';
 import { diffRollups, type RollupDifference } from '../rollup-diff.ts';
-import { isQualifying, planApplication, projectionId, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
+import { judgeAll, ruleLabel, type QualificationRules } from '../qualification.ts';
+import { projectionId, recount, type DailyRollup, type ProjectionDelta } from '../rollup.ts';
 import type { VendorCode } from '../vendor-code.ts';
 import { computeCommissions, type BookingLine, type CommissionRun, type ExportedConversion } from './commission.ts';
 import { clickEventOf, type ExportedClick } from './exported-click.ts';
@@ -93,8 +94,13 @@ export interface VendorStatement {
   readonly code: VendorCode;
   readonly name: string;
   readonly clicks: number;
+  /** Bot verdicts other than subresource. */
   readonly botClicks: number;
+  readonly subresourceClicks: number;
   readonly internalClicks: number;
+  readonly suspiciousClicks: number;
+  readonly networkCapClicks: number;
+  /** Repeat clicks of a visitor already counted that day. */
   readonly duplicateVisitorClicks: number;
   readonly qualifiedClicks: number;
   readonly rateCents: Cents;
@@ -130,6 +136,8 @@ export interface PayoutRun {
   readonly unpriced: ReadonlyArray<{ readonly code: VendorCode; readonly clicks: number; readonly qualifiedClicks: number }>;
   /** Vendor-day rollups recounted from the lines (for `--check-rollups`). */
   readonly vendorDays: ReadonlyMap<string, ProjectionDelta>;
+  /** The qualification rules and version every verdict comes from. */
+  readonly qualificationRules: string;
   /** Bookings of the month credited to no vendor, and bookings that could not be priced. */
   readonly unattributedBookings: CommissionRun['unattributed'];
   readonly bookingProblems: CommissionRun['problems'];
@@ -143,6 +151,8 @@ export interface PayoutInput {
   readonly carryIn: CarryIn | null;
   /** Display names of vendors without a click this month (the vendor list). */
   readonly vendorNames: ReadonlyMap<string, string>;
+  /** The qualification rules (the deployment's NETWORK_CAP, VELOCITY_PER_MINUTE). */
+  readonly qualification: QualificationRules;
   /** Exported conversions up to the month's end (earlier months too: reversals claw back). */
   readonly conversions?: readonly ExportedConversion[];
 }
@@ -164,6 +174,8 @@ export interface AnalysedClicks {
   readonly vendorDays: Map<string, ProjectionDelta>;
   /** Per vendor, its qualified clicks sorted by day, then clickId. */
   readonly qualified: Map<string, QualifiedClick[]>;
+  /** The rules and version the verdicts come from. */
+  readonly rules: string;
 }
 
 /**
@@ -171,7 +183,7 @@ export interface AnalysedClicks {
  * click ids, through the rollups' own planner (core/rollup.ts `planApplication`): the same
  * definition of "qualified" as the live counters, by construction.
  */
-export function analyseClicks(lines: readonly ExportedClick[], days: readonly BusinessDay[]): AnalysedClicks {
+export function analyseClicks(lines: readonly ExportedClick[], days: readonly BusinessDay[], qualification: QualificationRules): AnalysedClicks {
   const wanted = new Set<string>(days);
   // The dedupe rule of the export: the first line seen for a clickId wins.
   const seen = new Set<string>();
@@ -187,32 +199,28 @@ export function analyseClicks(lines: readonly ExportedClick[], days: readonly Bu
     unique.push(line);
   }
   const events = unique.map(clickEventOf);
-  const plan = planApplication(events, new Map());
-  const vendorDays = new Map(plan.deltas.filter((d) => d.scope !== '*' && d.period !== 'TOTAL').map((d) => [projectionId(d.scope, d.period), d]));
-  const byId = new Map(events.map((e) => [e.clickId, e]));
+  const vendorDays = new Map([...recount(events, qualification).values()].filter((d) => d.scope !== '*' && d.period !== 'TOTAL').map((d) => [projectionId(d.scope, d.period), d]));
+  const verdicts = judgeAll(events, qualification);
   const qualified = new Map<string, QualifiedClick[]>();
-  for (const w of plan.visitorWrites) {
-    if (w.kind !== 'create' || !w.qualifiedClickId) continue;
-    const e = byId.get(w.qualifiedClickId)!;
+  for (const e of events) {
+    if (verdicts.get(e.clickId)?.outcome !== 'qualified') continue;
     const list = qualified.get(e.vendorCode) ?? [];
     list.push({ clickId: e.clickId, day: e.day as BusinessDay, ts: e.ts });
     qualified.set(e.vendorCode, list);
   }
   for (const list of qualified.values()) list.sort((a, b) => byString(a.day, b.day) || byString(a.clickId, b.clickId));
-  return { events, lines: { read: lines.length, unique: seen.size, duplicateDeliveries: lines.length - seen.size, outsideMonth: outside }, vendorDays, qualified };
+  return { events, lines: { read: lines.length, unique: seen.size, duplicateDeliveries: lines.length - seen.size, outsideMonth: outside }, vendorDays, qualified, rules: ruleLabel(qualification) };
 }
 
 export function computePayouts(input: PayoutInput): PayoutRun {
-  const { events, lines, vendorDays, qualified: qualifiedIds } = analyseClicks(input.lines, input.month.days);
+  const { events, lines, vendorDays, qualified: qualifiedIds, rules: qualificationRules } = analyseClicks(input.lines, input.month.days, input.qualification);
   const commissionRules = new Map([...input.rules.vendors].flatMap(([code, r]) => (r.commission ? [[code, r.commission] as const] : [])));
   const commissions = computeCommissions({ month: input.month, currency: input.rules.currency, rules: commissionRules, conversions: input.conversions ?? [] });
 
-  const perVendor = new Map<string, { clicks: number; bots: number; qualifying: number; latestName: { ts: string; name: string } | null }>();
+  const perVendor = new Map<string, { clicks: number; latestName: { ts: string; name: string } | null }>();
   for (const e of events) {
-    const v = perVendor.get(e.vendorCode) ?? { clicks: 0, bots: 0, qualifying: 0, latestName: null };
+    const v = perVendor.get(e.vendorCode) ?? { clicks: 0, latestName: null };
     v.clicks++;
-    if (e.bot.isBot) v.bots++;
-    if (isQualifying(e)) v.qualifying++;
     // The name as of the vendor's latest click this month: derived from the input only.
     if (!v.latestName || e.ts > v.latestName.ts || (e.ts === v.latestName.ts && e.vendorName > v.latestName.name)) v.latestName = { ts: e.ts, name: e.vendorName };
     perVendor.set(e.vendorCode, v);
@@ -220,7 +228,10 @@ export function computePayouts(input: PayoutInput): PayoutRun {
 
   const vendors: VendorStatement[] = [];
   for (const [code, rule] of input.rules.vendors) {
-    const counted = perVendor.get(code) ?? { clicks: 0, bots: 0, qualifying: 0, latestName: null };
+    const counted = perVendor.get(code) ?? { clicks: 0, latestName: null };
+    // The excluded columns come from the same recount as the rollups, so they add up to the clicks.
+    const month = input.month.days.map((day) => vendorDays.get(projectionId(code, day)));
+    const sum = (f: (d: ProjectionDelta) => number) => month.reduce((n, d) => n + (d ? f(d) : 0), 0);
     const qualified = qualifiedIds.get(code) ?? [];
     const earnedCents = multiplyCents(qualified.length, rule.rateCents);
     const cappedCents = rule.monthlyCapCents === null ? earnedCents : Math.min(earnedCents, rule.monthlyCapCents);
@@ -232,9 +243,12 @@ export function computePayouts(input: PayoutInput): PayoutRun {
       code,
       name: counted.latestName?.name ?? input.vendorNames.get(code) ?? code,
       clicks: counted.clicks,
-      botClicks: counted.bots,
-      internalClicks: counted.clicks - counted.bots - counted.qualifying,
-      duplicateVisitorClicks: counted.qualifying - qualified.length,
+      botClicks: sum((d) => d.botClicks - d.subresourceClicks),
+      subresourceClicks: sum((d) => d.subresourceClicks),
+      internalClicks: sum((d) => d.internalClicks),
+      suspiciousClicks: sum((d) => d.suspiciousClicks),
+      networkCapClicks: sum((d) => d.networkCapClicks),
+      duplicateVisitorClicks: sum((d) => d.repeatVisitorClicks),
       qualifiedClicks: qualified.length,
       rateCents: rule.rateCents,
       earnedCents,
@@ -270,6 +284,7 @@ export function computePayouts(input: PayoutInput): PayoutRun {
     vendors,
     unpriced,
     vendorDays,
+    qualificationRules,
     unattributedBookings: commissions.unattributed,
     bookingProblems: commissions.problems,
   };
@@ -278,7 +293,10 @@ export function computePayouts(input: PayoutInput): PayoutRun {
 export interface PayoutTotals {
   readonly clicks: number;
   readonly botClicks: number;
+  readonly subresourceClicks: number;
   readonly internalClicks: number;
+  readonly suspiciousClicks: number;
+  readonly networkCapClicks: number;
   readonly duplicateVisitorClicks: number;
   readonly qualifiedClicks: number;
   readonly bookings: number;
@@ -293,7 +311,10 @@ export function payoutTotals(vendors: readonly VendorStatement[]): PayoutTotals 
   return {
     clicks: sum((v) => v.clicks),
     botClicks: sum((v) => v.botClicks),
+    subresourceClicks: sum((v) => v.subresourceClicks),
     internalClicks: sum((v) => v.internalClicks),
+    suspiciousClicks: sum((v) => v.suspiciousClicks),
+    networkCapClicks: sum((v) => v.networkCapClicks),
     duplicateVisitorClicks: sum((v) => v.duplicateVisitorClicks),
     qualifiedClicks: sum((v) => v.qualifiedClicks),
     bookings: sum((v) => v.bookings),

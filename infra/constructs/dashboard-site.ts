@@ -11,6 +11,9 @@ import { writeDashboardFilesSync } from '../dashboard-files.ts';
 import { acknowledge, arnInFinding, BASIC_EXECUTION_ROLE } from '../nag.ts';
 import { repoPath } from '../paths.ts';
 
+/** The build's content-named files (see http/dashboard-app.ts), as S3 sync filters. */
+const CONTENT_NAMED = ['assets/*.????????????.js', 'assets/*.????????????.css', 'assets/chunk-*.js'];
+
 export interface DashboardSiteProps {
   /** Server access logs of the dashboard bucket. */
   readonly accessLogs: s3.IBucket;
@@ -78,15 +81,29 @@ export class DashboardSite extends Construct {
         },
       },
     });
+    // Content-named files (`dashboard.<hash>.js`, `chunk-<hash>.js`) never change: browsers and
+    // CloudFront keep them for a year. They go up first, so a page never names a file not there yet.
+    const named = new s3deploy.BucketDeployment(this, 'DeployContentNamed', {
+      destinationBucket: this.bucket,
+      sources: [files],
+      exclude: ['*'],
+      include: CONTENT_NAMED,
+      cacheControl: [s3deploy.CacheControl.setPublic(), s3deploy.CacheControl.maxAge(Duration.days(365)), s3deploy.CacheControl.fromString('immutable')],
+      prune: true,
+      memoryLimit: 256,
+      logGroup: new logs.LogGroup(this, 'DeployContentNamedLogs', { retention: this.props.logRetention }),
+    });
     const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [files, s3deploy.Source.jsonData('dashboard-config.json', config)],
-      // Small files, few readers: CloudFront revalidates each time, so a deploy shows at once.
+      exclude: CONTENT_NAMED,
+      // The pages and the sign-in configuration: CloudFront revalidates each time, so a deploy shows at once.
       cacheControl: [s3deploy.CacheControl.noCache()],
       prune: true,
       memoryLimit: 256,
       logGroup: new logs.LogGroup(this, 'DeployLogs', { retention: this.props.logRetention }),
     });
+    deployment.node.addDependency(named);
     // CDK's BucketDeployment handler is one function per stack (a singleton at the stack's root).
     const handler = Stack.of(this).node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment')) ?? deployment;
     const copying = 'The BucketDeployment handler copies CDK-staged asset objects into the dashboard bucket and prunes old files (CDK grant); it runs only during deployments.';

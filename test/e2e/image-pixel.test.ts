@@ -107,7 +107,7 @@ describe('a hidden image pixel on someone else\'s page', () => {
     expect(navigations[0]!.fetch).toMatchObject({ mode: 'navigate', dest: 'document', user: true });
 
     // Through the real aggregate consumer, as the stream would deliver them.
-    const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
+    const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, { state: tables.state, events: tables.events }, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
     const result = await handler(streamEvent(all.map(insertRecord)));
     expect(result.batchItemFailures).toEqual([]);
     const [rollup] = await new RollupReader(dynamodb, tables.state, new RollupGenerations(dynamodb, tables.state, 0)).daily('smallgoods' as VendorCode, day, day);

@@ -52,7 +52,17 @@ describe('the dashboard on the distribution', () => {
   });
 
   it('uploads the built files and a sign-in configuration naming the Cognito endpoints and the distribution as callback', () => {
-    const deployment = only(built.appTemplate, 'Custom::CDKBucketDeployment');
+    const deployments = Object.entries(built.appTemplate.findResources('Custom::CDKBucketDeployment')) as Array<[string, Resource & { DependsOn?: string[] }]>;
+    expect(deployments).toHaveLength(2);
+    // Content-named files (dashboard.<hash>.js, the uPlot chunk) first, cached for a year; the pages after, revalidated every time.
+    const [namedId, named] = deployments.find(([, d]) => d.Properties.Include)!;
+    const [, deployment] = deployments.find(([, d]) => !d.Properties.Include)!;
+    expect(named.Properties).toMatchObject({ Exclude: ['*'], Include: expect.arrayContaining(['assets/chunk-*.js', 'assets/*.????????????.js']), Prune: true });
+    expect(named.Properties.SystemMetadata['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(named.Properties.SourceObjectKeys).toHaveLength(1);
+    expect(deployment.Properties.Exclude).toEqual(named.Properties.Include);
+    expect(deployment.Properties.SystemMetadata['cache-control']).toBe('no-cache');
+    expect(deployment.DependsOn).toContain(namedId);
     expect(deployment.Properties.Prune).toBe(true);
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2); // the dashboard asset, dashboard-config.json
     // dashboard-config.json is written at deploy time from these values: the client id, the sign-in domain, the distribution's name.

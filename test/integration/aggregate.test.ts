@@ -9,6 +9,7 @@ import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { verifyRollups } from '../../adapters/rollup-maintenance.ts';
 import { businessDay, startOfBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { createAggregateHandler } from '../../streams/aggregate.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { faultyClient, type Fault } from '../support/faulty-client.ts';
@@ -16,6 +17,8 @@ import { insertRecord, poisonRecord, streamEvent, streamRecord } from '../suppor
 import { freshTables } from '../support/tables.ts';
 
 const noSleep = async () => {};
+/** 18:00 UTC `daysAgo` days ago: recent clicks take the unit path (older than the horizon, the recount path). */
+const recent = (daysAgo: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - daysAgo, 18)).toISOString();
 
 describe('aggregate stream consumer against DynamoDB Local', () => {
   let tables: TableNames;
@@ -37,18 +40,18 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   }
 
   function consumer(client = dynamodb, opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}) {
-    const store = new DynamoRollupStore(client, tables.state, { sleep: noSleep, ...opts });
+    const store = new DynamoRollupStore(client, tables, { sleep: noSleep, ...opts });
     return { store, handle: createAggregateHandler({ store, generations: new RollupGenerations(client, tables.state, 0) }) };
   }
 
   async function expectExact(): Promise<void> {
-    const report = await verifyRollups({ client: dynamodb, tables, reader, generations });
+    const report = await verifyRollups({ client: dynamodb, tables, reader, generations, rules: DEFAULT_RULES });
     expect(report.events).toBeGreaterThan(0);
     expect(report.differences).toEqual([]);
   }
 
   /** A vendor-day's mix: repeat visitors, bots, prefetches, staff. */
-  const mixed = (vendor: string, n: number, at = '2026-11-10T18:00:00.000Z'): ClickSpec[] =>
+  const mixed = (vendor: string, n: number, at = recent(2)): ClickSpec[] =>
     Array.from({ length: n }, (_, i) => ({
       vendor,
       visitor: `${vendor}-v${i % Math.ceil(n / 3)}`,
@@ -63,7 +66,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
     const { handle } = consumer();
     expect(await handle(batch)).toEqual({ batchItemFailures: [] });
     expect(await handle(batch)).toEqual({ batchItemFailures: [] });
-    const day = (await reader.daily('solare' as never, '2026-11-10' as BusinessDay, '2026-11-10' as BusinessDay))[0]!;
+    const day = (await reader.daily('solare' as never, events[0]!.day as BusinessDay, events[0]!.day as BusinessDay))[0]!;
     expect(day.clicks).toBe(40);
     await expectExact();
   });
@@ -79,7 +82,8 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   });
 
   it('a crash after k of n chunks, then redelivery, ends exact; so does a write whose answer was lost', async () => {
-    const events = await logged(mixed('lola', 300, '2026-11-12T18:00:00.000Z'));
+    // One-click visitors: 300 units, so the batch needs 4 full transactions (98 units each).
+    const events = await logged(mixed('lola', 300, recent(3)).map((spec, i) => ({ ...spec, visitor: `lola-${i}` })));
     const batch = streamEvent(events.map(insertRecord));
     let transactions = 0;
     const crashAfter2: Fault = {
@@ -114,7 +118,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   });
 
   it('two consumers applying interleaved batches on the same vendor-day concurrently stay exact', async () => {
-    const events = await logged(mixed('tacos', 240, '2026-11-13T18:00:00.000Z'));
+    const events = await logged(mixed('tacos', 240, recent(4)));
     const records = events.map(insertRecord);
     const a = consumer(faultyClient({}));
     const b = consumer(faultyClient({}));
@@ -136,7 +140,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   });
 
   it('retries an injected TransactionConflict (thrown, and as a cancellation reason) with jittered backoff', async () => {
-    const events = await logged(mixed('banh', 30, '2026-11-14T18:00:00.000Z'));
+    const events = await logged(mixed('banh', 30, recent(5)));
     let injected = 0;
     const conflict: Fault = {
       before(name, input) {
@@ -161,7 +165,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   });
 
   it('gives up on endless conflicts and reports the records for redelivery', async () => {
-    const events = await logged(mixed('pho', 5, '2026-11-15T18:00:00.000Z'));
+    const events = await logged(mixed('pho', 5, recent(6)));
     const always: Fault = { before: (name) => { if (name === 'TransactWriteItemsCommand') throw new TransactionConflictException({ $metadata: {}, message: 'conflict' }); } };
     const records = events.map(insertRecord);
     const { handle } = consumer(faultyClient(always), { maxAttempts: 3 });
@@ -172,7 +176,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
   });
 
   it('a poison record mid-batch is reported alone while the valid records are counted; MODIFY/REMOVE are ignored', async () => {
-    const events = await logged(mixed('rosa', 10, '2026-11-16T18:00:00.000Z'));
+    const events = await logged(mixed('rosa', 10, recent(7)));
     const records = events.map(insertRecord);
     const poison = poisonRecord();
     const modify = streamRecord('MODIFY', records[0]!.dynamodb!.NewImage as never, records[0]!.dynamodb!.Keys as never);

@@ -78,10 +78,10 @@ describe('analyst API against DynamoDB Local', () => {
       name: 'Solare',
       status: 'active',
       link: 'https://refs.example.com/ref/solare',
-      totals: { clicks: 5, botClicks: 1, humanClicks: 4, uniqueVisitors: 4, qualifiedClicks: 2, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-06T07:30:00.000Z' },
+      totals: { clicks: 5, botClicks: 1, humanClicks: 4, uniqueVisitors: 4, qualifiedClicks: 2, subresourceClicks: 0, internalClicks: 1, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-06T07:30:00.000Z' },
     });
     const idle = body.vendors.find((v: { code: string }) => v.code === 'totalwine');
-    expect(idle.totals).toEqual({ clicks: 0, botClicks: 0, humanClicks: 0, uniqueVisitors: 0, qualifiedClicks: 0, firstClickAt: null, lastClickAt: null });
+    expect(idle.totals).toEqual({ clicks: 0, botClicks: 0, humanClicks: 0, uniqueVisitors: 0, qualifiedClicks: 0, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: null, lastClickAt: null });
   });
 
   it('GET /api/v1/rollups: zero-filled inclusive days, a total, the time zone stated', async () => {
@@ -98,8 +98,8 @@ describe('analyst API against DynamoDB Local', () => {
       ['2026-11-05', 2, 0, 2, 2, 1],
       ['2026-11-06', 0, 0, 0, 0, 0],
     ]);
-    expect(body.days[0]).toEqual({ day: '2026-11-02', clicks: 0, botClicks: 0, humanClicks: 0, uniqueVisitors: 0, qualifiedClicks: 0, firstClickAt: null, lastClickAt: null });
-    expect(body.total).toEqual({ clicks: 5, botClicks: 1, humanClicks: 4, uniqueVisitors: 4, qualifiedClicks: 2, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-06T07:30:00.000Z' });
+    expect(body.days[0]).toEqual({ day: '2026-11-02', clicks: 0, botClicks: 0, humanClicks: 0, uniqueVisitors: 0, qualifiedClicks: 0, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: null, lastClickAt: null });
+    expect(body.total).toEqual({ clicks: 5, botClicks: 1, humanClicks: 4, uniqueVisitors: 4, qualifiedClicks: 2, subresourceClicks: 0, internalClicks: 1, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-06T07:30:00.000Z' });
 
     const all = (await getJson('/api/v1/rollups?from=2026-11-05&to=2026-11-05')).body;
     expect(all.vendor).toBe('*');
@@ -135,7 +135,7 @@ describe('analyst API against DynamoDB Local', () => {
       const csv = await res.text();
       expect(csv).toBe(cliCsv.stdout);
       const lines = csv.trim().split('\n');
-      expect(lines[0]).toBe('vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,firstClickAt,lastClickAt');
+      expect(lines[0]).toBe('vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,subresourceClicks,internalClicks,suspiciousClicks,networkCapClicks,repeatVisitorClicks,firstClickAt,lastClickAt');
       expect(lines.at(-1)).toMatch(/,TOTAL,/);
     }
   }, 120_000); // four CLI processes: slow on a loaded machine

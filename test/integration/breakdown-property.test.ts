@@ -14,6 +14,9 @@ import { faultyClient } from '../support/faulty-client.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
 
+/** Just after the clicks' days, so they take the live path (within the lateness horizon). */
+const CLOCK = () => new Date('2026-11-14T00:00:00.000Z');
+
 const delivery = fc.record({ start: fc.nat(), length: fc.integer({ min: 1, max: 60 }), crashAfter: fc.option(fc.nat({ max: 2 }), { nil: undefined }), lostAnswer: fc.boolean() });
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Mobile/15E148';
@@ -58,7 +61,7 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
         const gen = ++generation;
         const events = specs.map((s) => click({ ...s, userAgent: s.bot ? 'Googlebot/2.1' : s.userAgent, at: new Date(Date.UTC(2026, 10, 10) + s.minute * 60_000) }));
         const records = events.map(insertRecord);
-        const generations = { current: async () => gen } as unknown as RollupGenerations;
+        const generations = { current: async () => gen, targets: async () => ({ live: gen, building: null }) } as unknown as RollupGenerations;
         for (const d of deliveries) {
           let transactions = 0;
           const client = faultyClient({
@@ -66,11 +69,11 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
             after: (name) => { if (name === 'TransactWriteItemsCommand' && d.lostAnswer && transactions === 1) throw new Error('answer lost'); },
           });
           const start = d.start % records.length;
-          const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables.state, { sleep: async () => {} }), generations });
+          const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: async () => {}, now: CLOCK }), generations });
           await handle(streamEvent(records.slice(start, start + d.length))).catch(() => undefined);
           client.destroy();
         }
-        await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state), generations })(streamEvent(records));
+        await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations })(streamEvent(records));
         const expected = recountBreakdowns(events);
         const stored = await readAll(new RollupReader(dynamodb, tables.state, generations), expected.keys());
         for (const [key, dims] of expected) {
@@ -85,10 +88,10 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
 
   it('past the cap, new values go to "other" and every dimension still adds up to the day', async () => {
     const gen = ++generation;
-    const generations = { current: async () => gen } as unknown as RollupGenerations;
+    const generations = { current: async () => gen, targets: async () => ({ live: gen, building: null }) } as unknown as RollupGenerations;
     const hosts = Array.from({ length: DIMENSION_CAPS.referrer + 15 }, (_, i) => `site${i}.example`);
     const events = hosts.map((host, i) => click({ vendor: 'solare', visitor: `v${i}`, refererHost: host, at: new Date(Date.UTC(2026, 10, 12, 18, 0, i)) }));
-    const handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state), generations });
+    const handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations });
     // Several batches, so the cap is applied against what the item already holds.
     for (let i = 0; i < events.length; i += 7) await handle(streamEvent(events.slice(i, i + 7).map(insertRecord)));
     await handle(streamEvent(events.map(insertRecord))); // a full redelivery changes nothing

@@ -89,13 +89,27 @@ describe('GET /api/v1/breakdowns against DynamoDB Local', () => {
     ]);
     expect(await q('reason')).toEqual([
       { value: 'qualified', clicks: 3, qualifiedClicks: 3 },
+      { value: 'bot', clicks: 1, qualifiedClicks: 0 },
       { value: 'internal', clicks: 1, qualifiedClicks: 0 },
-      { value: 'isbot', clicks: 1, qualifiedClicks: 0 },
       { value: 'repeat-visitor', clicks: 1, qualifiedClicks: 0 },
     ]);
     const all = await get('/api/v1/breakdowns?from=2026-11-01&to=2026-11-30&by=placement');
     expect(all.body.vendor).toBe('*');
     expect(all.body.rows[0]).toEqual({ value: 'qr', clicks: 4, qualifiedClicks: 3 });
+  });
+
+  it('several dimensions in one request: each answer exactly what its own request gives', async () => {
+    const dims = ['placement', 'referrer', 'country', 'device', 'reason'];
+    const both = await get(`/api/v1/breakdowns?vendor=solare&from=2026-11-01&to=2026-11-30&by=${dims.join(',')}`);
+    expect(both.res.status).toBe(200);
+    expect(both.body).toMatchObject({ vendor: 'solare', from: '2026-11-01', to: '2026-11-30', timeZone: expect.any(String) });
+    expect(both.body.breakdowns.map((b: { by: string }) => b.by)).toEqual(dims);
+    for (const [i, by] of dims.entries()) expect(both.body.breakdowns[i]).toEqual((await get(`/api/v1/breakdowns?vendor=solare&from=2026-11-01&to=2026-11-30&by=${by}`)).body);
+    const csv = await get('/api/v1/breakdowns?vendor=solare&by=placement,device&format=csv');
+    expect(csv.res.status).toBe(400);
+    expect(csv.body.error.message).toMatch(/^by: a CSV file holds one dimension/);
+    expect((await get('/api/v1/breakdowns?by=device,device')).body.error.message).toMatch(/^by: names a dimension twice/);
+    expect((await get('/api/v1/breakdowns?by=device,colour')).res.status).toBe(400);
   });
 
   it('CSV: header, rows, TOTAL; time zone in a header and the file name', async () => {

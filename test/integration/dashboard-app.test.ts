@@ -22,20 +22,31 @@ describe('dashboard static app', () => {
     }
   });
 
-  it('one build: minified bundles with uPlot inside, no source map, content-addressed copies cached for a year', async () => {
+  it('one build: minified bundles, uPlot in one lazily imported chunk, no source map, content-addressed copies cached for a year', async () => {
     const files = await buildDashboard();
-    const js = files.find((f) => f.path === '/assets/dashboard.js')!;
-    const text = new TextDecoder().decode(js.body);
-    expect(text).not.toContain('sourceMappingURL');
-    expect(text).not.toMatch(/\n {2}/); // minified: no indented lines
-    expect(text).toContain('u-legend'); // uPlot is bundled, not fetched separately
-    expect(text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
-    // The browser bundle carries no validation library (zod stays on the server).
-    expect(text).not.toContain('ZodError');
-    expect(js.body.length).toBeLessThan(150_000);
+    const chunks = files.filter((f) => /^\/assets\/chunk-[A-Z0-9]+\.js$/.test(f.path));
+    // Both pages import the same uPlot chunk (one build per page, so no shared chunk on the first render's path).
+    expect(chunks).toHaveLength(1);
+    const chunk = new TextDecoder().decode(chunks[0]!.body);
+    expect(chunk).toContain('u-legend');
+    for (const page of ['/assets/dashboard.js', '/assets/portal.js']) {
+      const text = new TextDecoder().decode(files.find((f) => f.path === page)!.body);
+      expect(text).not.toContain('sourceMappingURL');
+      expect(text).not.toMatch(/\n {2}/); // minified: no indented lines
+      expect(text).not.toContain('u-legend'); // uPlot is not in the page's own bundle...
+      expect(text).toContain(`import("./${chunks[0]!.path.slice('/assets/'.length)}")`); // ...but imported when a chart is drawn
+      expect(text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+      // The browser bundle carries no validation library (zod stays on the server).
+      expect(text).not.toContain('ZodError');
+      expect(text.length).toBeLessThan(50_000);
+    }
     const hashed = files.filter((f) => /\.[0-9a-f]{12}\.(js|css)$/.test(f.path));
     expect(hashed).toHaveLength(3);
-    for (const f of hashed) expect(f.cacheControl).toBe('public, max-age=31536000, immutable');
+    for (const f of [...hashed, ...chunks]) expect(f.cacheControl).toBe('public, max-age=31536000, immutable');
+    const served = await app.request(chunks[0]!.path, { headers: { 'accept-encoding': 'br' } });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('text/javascript');
+    expect(served.headers.get('content-encoding')).toBe('br');
   });
 
   it('compresses with brotli or gzip when the browser accepts it', async () => {
@@ -55,7 +66,7 @@ describe('dashboard static app', () => {
   });
 
   it('serves nothing else from disk', async () => {
-    for (const path of ['/assets/../package.json', '/assets/uplot/package.json', '/dashboard/main.ts', '/assets/main.ts', '/assets/nope.js', '/assets/dashboard.000000000000.js']) {
+    for (const path of ['/assets/../package.json', '/assets/uplot/package.json', '/dashboard/main.ts', '/assets/main.ts', '/assets/nope.js', '/assets/dashboard.000000000000.js', '/assets/chunk-AAAAAAAA.js']) {
       expect((await app.request(path)).status, path).toBe(404);
     }
   });

@@ -5,6 +5,7 @@
  * out equal to the live rollups, and the README's paid-clicks query must equal what
  * `reftrack payouts` pays. The table definition's columns must be the export's fields.
  */
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -119,7 +120,7 @@ describe('the README export SQL in DuckDB over the real local export', () => {
 
     const month = parseMonth('2026-11');
     const { rules } = parsePayoutRules(JSON.stringify({ currency: 'USD', vendors: Object.fromEntries(VENDORS.map((v) => [v, { rateCents: 1 }])) }), 'rules.json');
-    const run = computePayouts({ month, rules, lines: events.map(toExportRecord), carryIn: null, vendorNames: new Map() });
+    const run = computePayouts({ month, rules, lines: events.map(toExportRecord), carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
     const paidByPayouts = Object.fromEntries(run.vendors.map((v) => [v.code, v.qualifiedClicks]));
     expect(bySql).toEqual(paidByPayouts);
 

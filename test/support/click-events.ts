@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { monotonicFactory, ulid } from 'ulid';
 import { businessDay } from '../../core/business-day.ts';
 import { ClickEvent } from '../../core/click-event.ts';
-import { visitorHash } from '../../core/visitor.ts';
+import { networkHash, visitorHash } from '../../core/visitor.ts';
 
 const nextUlid = monotonicFactory();
 const KEY = 'test-visitor-hash-key-0123456789abcdef';
@@ -16,17 +16,22 @@ export interface ClickSpec {
   bot?: boolean | 'prefetch';
   internal?: boolean;
   timeZone?: string;
+  /** Stands for the guest's ip: clicks with the same network string share a networkHash (absent = a pre-network event). */
+  network?: string;
+  /** The User-Agent sent (default: a browser, or Googlebot for bots). */
+  userAgent?: string;
+  /** Sec-Fetch-Dest `image` etc.: a subresource load. */
+  subresource?: boolean;
   placement?: string | null;
   refererHost?: string | null;
   country?: string | null;
-  userAgent?: string;
 }
 
 export function click(spec: ClickSpec = {}): ClickEvent {
   const at = spec.at instanceof Date ? spec.at : new Date(spec.at ?? '2026-11-10T18:00:00.000Z');
   const day = businessDay(at, spec.timeZone ?? 'America/Los_Angeles');
   const vendor = spec.vendor ?? 'solare';
-  const reason = spec.bot === 'prefetch' ? 'prefetch' : spec.bot ? 'isbot' : 'human';
+  const reason = spec.subresource ? 'subresource' : spec.bot === 'prefetch' ? 'prefetch' : spec.bot ? 'isbot' : 'human';
   return ClickEvent.parse({
     schemaVersion: 1,
     clickId: nextUlid(at.getTime()),
@@ -35,7 +40,8 @@ export function click(spec: ClickSpec = {}): ClickEvent {
     ts: at.toISOString(),
     day,
     visitorHash: visitorHash(KEY, spec.visitor ?? `v-${Math.random()}`, 'ua', day),
-    bot: { isBot: spec.bot !== undefined && spec.bot !== false, reason, ruleVersion: 1 },
+    ...(spec.network === undefined ? {} : { networkHash: networkHash(KEY, spec.network, day) }),
+    bot: { isBot: spec.subresource === true || (spec.bot !== undefined && spec.bot !== false), reason, ruleVersion: spec.subresource ? 2 : 1 },
     internal: spec.internal ?? false,
     userAgent: spec.userAgent ?? (spec.bot ? 'Googlebot/2.1' : 'Mozilla/5.0'),
     refererHost: spec.refererHost ?? null,

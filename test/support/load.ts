@@ -17,19 +17,24 @@ const AGENTS = [
   'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
 ];
 
-/** Sends `total` clicks; `onProgress(done)` runs after each answer (fault injection hooks into it). */
+/**
+ * Sends `total` clicks; `onProgress(done)` runs after each answer (fault injection hooks into it).
+ * Each worker is its own guest network: it connects from its own loopback address (127.0.0.2,
+ * 127.0.0.3, ...; Linux routes all of 127/8 to lo), as concurrent guests come from many networks.
+ * One network flooding a vendor takes the recount path instead (test/integration/rollup-exactness).
+ */
 export async function clickLoad(baseUrl: string, total: number, concurrency: number, onProgress?: (done: number) => void | Promise<void>): Promise<LoadResult> {
-  const dispatcher = new Agent({ connections: concurrency, pipelining: 1, connect: { timeout: 5_000 } });
+  const dispatchers = Array.from({ length: concurrency }, (_, w) => new Agent({ connections: 1, pipelining: 1, connect: { timeout: 5_000, localAddress: `127.0.${Math.floor((w + 2) / 250)}.${((w + 2) % 250) + 1}` } }));
   const clickIds: string[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
   let done = 0;
   let connectionErrors = 0;
-  const worker = async () => {
+  const worker = async (dispatcher: Agent) => {
     while (next < total) {
       const i = next++;
       try {
-        const res = await request(`${baseUrl}/ref/${VENDORS[i % VENDORS.length]}?utm_content=load`, { dispatcher, headers: { 'user-agent': AGENTS[i % AGENTS.length]! }, headersTimeout: 10_000 });
+        const res = await request(`${baseUrl.replace("//localhost:", "//127.0.0.1:")}/ref/${VENDORS[i % VENDORS.length]}?utm_content=load`, { dispatcher, headers: { 'user-agent': AGENTS[i % AGENTS.length]! }, headersTimeout: 10_000 });
         await res.body.dump();
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         const location = res.headers.location;
@@ -43,7 +48,7 @@ export async function clickLoad(baseUrl: string, total: number, concurrency: num
       await onProgress?.(done);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  await dispatcher.close();
+  await Promise.all(dispatchers.map(worker));
+  await Promise.all(dispatchers.map((d) => d.close()));
   return { clickIds, statuses, connectionErrors };
 }

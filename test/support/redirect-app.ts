@@ -5,6 +5,7 @@ import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { CachedVendorDirectory } from '../../core/cached-vendor-directory.ts';
+import type { Clock } from '../../core/ports.ts';
 import type { RedirectSettings } from '../../core/record-click.ts';
 import { createRedirectApp } from '../../http/redirect-app.ts';
 import { systemClock, ulidGenerator } from '../../http/wiring.ts';
@@ -20,12 +21,12 @@ export const testSettings: RedirectSettings = {
   writeBudgetMs: 10_000,
 };
 
-export function testRedirectApp(tables: TableNames, opts: { client?: DynamoDBClient; settings?: Partial<RedirectSettings>; ip?: string } = {}) {
+export function testRedirectApp(tables: TableNames, opts: { client?: DynamoDBClient; settings?: Partial<RedirectSettings>; ip?: string; clock?: Clock } = {}) {
   const client = opts.client ?? dynamodb;
   return createRedirectApp({
     vendors: new CachedVendorDirectory(new DynamoVendorStore(client, tables.state), systemClock, 60_000),
     clicks: new DynamoClickLog(client, tables.events),
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     ids: ulidGenerator,
     settings: { ...testSettings, ...opts.settings },
     clientIp: () => opts.ip ?? '198.51.100.7',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BREAKDOWN_DIMENSIONS, capBreakdown, deviceClass, DIMENSION_CAPS, OTHER_VALUE, recountBreakdowns, summarizeBreakdown, type DayBreakdown } from '../../core/breakdown.ts';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { recount } from '../../core/rollup.ts';
 import { click } from '../support/click-events.ts';
 
@@ -28,7 +29,7 @@ describe('breakdowns', () => {
     fc.assert(
       fc.property(fc.array(spec, { minLength: 1, maxLength: 60 }), (specs) => {
         const events = specs.map((s) => click({ ...s, at: new Date(Date.UTC(2026, 10, 10) + s.minute * 60_000) }));
-        const rollups = recount(events);
+        const rollups = recount(events, DEFAULT_RULES);
         for (const [key, dims] of recountBreakdowns(events)) {
           const r = rollups.get(key)!;
           for (const dim of BREAKDOWN_DIMENSIONS) {

@@ -1,3 +1,4 @@
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { describe, expect, it } from 'vitest';
 import type { ConversionEvent } from '../../core/conversion-event.ts';
 import { addDays, commissionFor, computeCommissions, type CommissionRule, type ExportedConversion } from '../../core/finance/commission.ts';
@@ -136,7 +137,7 @@ describe('computePayouts with bookings', async () => {
   ];
 
   it('pays 10% of November bookings, less what was cancelled, and claws back October\'s refund', () => {
-    const run = computePayouts({ month, rules, lines: [], carryIn: null, vendorNames: new Map([['solare', 'Solare']]), conversions });
+    const run = computePayouts({ month, rules, lines: [], carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map([['solare', 'Solare']]), conversions });
     const solare = run.vendors[0]!;
     expect({ bookings: solare.bookings, value: solare.bookingValueCents, commission: solare.commissionCents, clawback: solare.clawbackCents, due: solare.dueCents, amount: solare.amountCents }).toEqual({
       bookings: 1, value: 120_000, commission: 12_000, clawback: 5_000, due: 7_000, amount: 7_000,
@@ -148,13 +149,13 @@ describe('computePayouts with bookings', async () => {
       `B1,paid,${CLICK},2026-11-03,2026-11-03,2026-11-03,1200.00,120.00,120.00,,,events/dt=2026-11-03/part-0001.gz,`,
       `B2,reversed-before-payment,${CLICK},2026-11-10,2026-11-10,2026-11-10,800.00,80.00,0.00,cancelled,2026-11-12,events/dt=2026-11-10/part-0001.gz,events/dt=2026-11-12/part-0001.gz`,
     ]);
-    expect(files.get('statements.csv')).toContain('solare,Solare,2026-11,0,0,0,0,0,0.00,0.00,,false,1,1200.00,120.00,50.00,0.00,10.00,70.00,0.00,USD');
+    expect(files.get('statements.csv')).toContain('solare,Solare,2026-11,0,0,0,0,0,0,0,0,0.00,0.00,,false,1,1200.00,120.00,50.00,0.00,10.00,70.00,0.00,USD');
     expect(files.get('statements/solare.html')).toContain('Commission on 1 booking');
   });
 
   it('a clawback larger than the month is carried forward as a negative balance, and read back as carry-in', async () => {
     const { parseCarryIn } = await import('../../core/finance/payouts.ts');
-    const run = computePayouts({ month, rules, lines: [], carryIn: null, vendorNames: new Map(), conversions: conversions.filter((c) => c.event.bookingId === 'B0') });
+    const run = computePayouts({ month, rules, lines: [], carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map(), conversions: conversions.filter((c) => c.event.bookingId === 'B0') });
     expect(run.vendors[0]).toMatchObject({ dueCents: -5_000, amountCents: 0, carriedForwardCents: -5_000 });
     const summary = renderPayoutFiles(run, { timeZone: 'America/Los_Angeles', monthEnded: true, issuer: 'JADA', rules, rulesSha256: sha256, carryIn: null, source: 's', objects: [], problems: [] }).get('summary.json')!;
     const carry = parseCarryIn(summary, 'summary.json', 'x', parseMonth('2026-12'), 'USD');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { describe, expect, it } from 'vitest';
 import { loadSeedVendors } from '../../config/seed-vendors.ts';
 import { toExportRecord } from '../../core/export-record.ts';
@@ -7,7 +8,7 @@ import type { ExportedClick } from '../../core/finance/exported-click.ts';
 import { formatCents, multiplyCents } from '../../core/finance/money.ts';
 import { isComplete, renderPayoutFiles, type PayoutMeta } from '../../core/finance/payout-files.ts';
 import { parsePayoutRules, PayoutRulesError } from '../../core/finance/payout-rules.ts';
-import { computePayouts, parseCarryIn, parseMonth, previousMonth } from '../../core/finance/payouts.ts';
+import { computePayouts, parseCarryIn, parseMonth, previousMonth, rollupDifferences } from '../../core/finance/payouts.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 
 const KNOWN = new Set(['solare', 'puesto', 'lola', 'boardbrew']);
@@ -93,37 +94,38 @@ describe('computePayouts (hand-computed)', () => {
   const all = [...solare, ...puesto, ...lola, ...board, solare[0]!, puesto[2]!, solare[6]!];
 
   it('applies rate, cap and minimum; dedupes on clickId; one column per click', () => {
-    const run = computePayouts({ month, rules, lines: all, carryIn: null, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: all, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
     expect(run.lines).toEqual({ read: 17, unique: 14, duplicateDeliveries: 3, outsideMonth: 1 });
     const day = (n: number) => `2026-11-${String(n).padStart(2, '0')}`;
     const days = (counts: Record<number, [number, number]>) =>
       Array.from({ length: 30 }, (_, i) => ({ day: day(i + 1), clicks: counts[i + 1]?.[0] ?? 0, qualifiedClicks: counts[i + 1]?.[1] ?? 0 }));
     const paid = (l: ExportedClick) => ({ clickId: l.clickId, day: l.day, ts: l.ts });
-    expect(run.vendors).toEqual([
+    // The exclusion columns of the qualification rules are checked by the sum below.
+    expect(run.vendors).toMatchObject([
       {
-        code: 'lola', name: 'Lola', clicks: 2, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 2,
+        code: 'lola', name: 'Lola', clicks: 2, botClicks: 0, internalClicks: 0, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 2,
         rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 80, minimumPayoutCents: 100,
         amountCents: 0, carriedForwardCents: 80, days: days({ 20: [2, 2] }), qualified: lola.map(paid),
       },
       {
-        code: 'puesto', name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
+        code: 'puesto', name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
         rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 500, minimumPayoutCents: 0,
         amountCents: 500, carriedForwardCents: 0, days: days({ 10: [3, 3] }), qualified: puesto.map(paid),
       },
       {
-        code: 'solare', name: 'Solare', clicks: 7, botClicks: 2, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 3,
+        code: 'solare', name: 'Solare', clicks: 7, botClicks: 2, internalClicks: 1, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 1, qualifiedClicks: 3,
         rateCents: 125, earnedCents: 375, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 375, minimumPayoutCents: 0,
         amountCents: 375, carriedForwardCents: 0, days: days({ 3: [4, 1], 4: [1, 1], 5: [2, 1] }), qualified: [solare[0]!, solare[2]!, solare[6]!].map(paid),
       },
     ]);
     expect(run.unpriced).toEqual([{ code: 'boardbrew', clicks: 1, qualifiedClicks: 1 }]);
-    for (const v of run.vendors) expect(v.botClicks + v.internalClicks + v.duplicateVisitorClicks + v.qualifiedClicks).toBe(v.clicks);
+    for (const v of run.vendors) expect(v.botClicks + v.subresourceClicks + v.internalClicks + v.suspiciousClicks + v.networkCapClicks + v.duplicateVisitorClicks + v.qualifiedClicks).toBe(v.clicks);
   });
 
   it('a carried-in balance is added after the cap and can lift a vendor over its minimum', () => {
     const prev = JSON.stringify({ schema: 'reftrack.payouts/1', month: '2026-10', currency: 'USD', vendors: [{ code: 'lola', carriedForwardCents: 30 }, { code: 'puesto', carriedForwardCents: 0 }] });
     const carryIn = parseCarryIn(prev, 'oct/summary.json', 'abc', month, 'USD');
-    const run = computePayouts({ month, rules, lines: all, carryIn, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: all, carryIn, qualification: DEFAULT_RULES, vendorNames: names });
     const lolaRun = run.vendors.find((v) => v.code === 'lola')!;
     expect([lolaRun.earnedCents, lolaRun.carriedInCents, lolaRun.dueCents, lolaRun.amountCents, lolaRun.carriedForwardCents]).toEqual([80, 30, 110, 110, 0]);
     // puesto carried in nothing (a zero balance), solare is absent from the carry-in: both unchanged.
@@ -134,16 +136,16 @@ describe('computePayouts (hand-computed)', () => {
 
   it('renders the same bytes whatever order the lines came in', () => {
     const meta: PayoutMeta = { timeZone: 'America/Los_Angeles', issuer: 'Queen of San Diego', rules, rulesSha256: 'f'.repeat(64), carryIn: null, source: 'exports', objects: [], problems: [], monthEnded: true };
-    const a = renderPayoutFiles(computePayouts({ month, rules, lines: all, carryIn: null, vendorNames: names }), meta);
-    const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, vendorNames: names }), meta);
+    const a = renderPayoutFiles(computePayouts({ month, rules, lines: all, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names }), meta);
+    const b = renderPayoutFiles(computePayouts({ month, rules, lines: [...all].reverse(), carryIn: null, qualification: DEFAULT_RULES, vendorNames: names }), meta);
     expect([...a.keys()].sort()).toEqual(['audit/lola.csv', 'audit/puesto.csv', 'audit/solare.csv', 'statements.csv', 'statements/lola.html', 'statements/puesto.html', 'statements/solare.html', 'summary.json']);
     expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
-    expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,1,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD');
+    expect(a.get('statements.csv')!.split('\n')[3]).toBe('solare,Solare,2026-11,7,2,0,1,0,0,1,3,1.25,3.75,,false,0,0.00,0.00,0.00,0.00,0.00,3.75,0.00,USD');
   });
 
   it('escapes vendor names in the HTML statement and CSV', () => {
     const hostile = lines([{ vendor: 'solare', visitor: 'h', at: '2026-11-08T20:00:00.000Z' }]).map((l) => ({ ...l, vendorName: '<script>alert("x")</script>, Inc' }));
-    const run = computePayouts({ month, rules, lines: hostile, carryIn: null, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: hostile, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
     const files = renderPayoutFiles(run, { timeZone: 'UTC', issuer: 'Q & Co', rules, rulesSha256: '0'.repeat(64), carryIn: null, source: 'x', objects: [], problems: [], monthEnded: true });
     const html = files.get('statements/solare.html')!;
     expect(html).not.toContain('<script>');
@@ -152,8 +154,15 @@ describe('computePayouts (hand-computed)', () => {
     expect(files.get('statements.csv')).toContain('"<script>alert(""x"")</script>, Inc"');
   });
 
+  it('--check-rollups: differences per vendor/day/field; none when rollups match', () => {
+    const run = computePayouts({ month, rules, lines: solare, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
+    const stored = [...run.vendorDays.values()].map((d) => ({ ...d, day: d.period as never }));
+    expect(rollupDifferences(run, stored)).toEqual([]);
+    const tampered = stored.map((d) => (d.period === '2026-11-04' ? { ...d, qualifiedClicks: d.qualifiedClicks + 1 } : d));
+    expect(rollupDifferences(run, tampered)).toEqual([{ scope: 'solare', period: '2026-11-04', fields: [{ field: 'qualifiedClicks', expected: 1, actual: 2 }] }]);
+  });
   it('a month that has not ended is a draft: summary, statements and the reason say so', () => {
-    const run = computePayouts({ month, rules, lines: solare, carryIn: null, vendorNames: names });
+    const run = computePayouts({ month, rules, lines: solare, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
     const base = { timeZone: 'America/Los_Angeles', issuer: 'Q', rules, rulesSha256: '0'.repeat(64), carryIn: null, source: 'x', objects: [], problems: [] };
     const ended = renderPayoutFiles(run, { ...base, monthEnded: true });
     expect(JSON.parse(ended.get('summary.json')!)).toMatchObject({ complete: true, monthEnded: true });

@@ -1,4 +1,5 @@
 /** Hostile text on its way out: CSV cells, terminal output, stored user agents, URLs and numbers. */
+import { FIGURE_KEYS } from '../../core/rollup-figures.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvLine, parseCsv } from '../../core/finance/csv.ts';
@@ -48,7 +49,7 @@ describe('CSV formula injection', () => {
 
   it('the rollup CSV goes through the same cell rule', () => {
     const lines = rollupCsvLines('solare' as never, [{ ...ZERO_FIGURES, day: '2026-11-03' } as never], ZERO_FIGURES as never);
-    expect(lines[0]).toBe(csvLine(['vendor', 'day', 'clicks', 'botClicks', 'humanClicks', 'uniqueVisitors', 'qualifiedClicks', 'firstClickAt', 'lastClickAt']));
+    expect(lines[0]).toBe(csvLine(['vendor', 'day', ...FIGURE_KEYS]));
     expect(lines.at(-1)).toMatch(/^solare,TOTAL,/);
   });
 });

@@ -3,6 +3,7 @@
  * values, so no field can drift unnoticed. The boundaries finance cares about (exactly the
  * minimum, exactly the cap) are tested on both sides.
  */
+import { DEFAULT_RULES } from '../../../core/qualification.ts';
 import { describe, expect, it } from 'vitest';
 import type { BusinessDay } from '../../../core/business-day.ts';
 import { toExportRecord } from '../../../core/export-record.ts';
@@ -37,6 +38,9 @@ function emptyStatement(code: string, name: string, rule: { rateCents: number; m
     clicks: 0,
     botClicks: 0,
     internalClicks: 0,
+    subresourceClicks: 0,
+    suspiciousClicks: 0,
+    networkCapClicks: 0,
     duplicateVisitorClicks: 0,
     qualifiedClicks: 0,
     rateCents: rule.rateCents,
@@ -116,7 +120,7 @@ describe('amounts at their boundaries', () => {
   it('a vendor due exactly its minimum payout is paid; one cent short carries it all forward', () => {
     const exact = twoGuests('lola');
     const short = twoGuests('puesto');
-    const run = computePayouts({ month: november, rules: rules({ lola: { rateCents: 40, minimumPayoutCents: 80 }, puesto: { rateCents: 40, minimumPayoutCents: 81 } }), lines: [...exact, ...short], carryIn: null, vendorNames: new Map() });
+    const run = computePayouts({ month: november, rules: rules({ lola: { rateCents: 40, minimumPayoutCents: 80 }, puesto: { rateCents: 40, minimumPayoutCents: 81 } }), lines: [...exact, ...short], carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
     expect(run.vendors).toEqual([
       {
         ...emptyStatement('lola', 'Lola', { rateCents: 40, minimumPayoutCents: 80 }),
@@ -134,7 +138,7 @@ describe('amounts at their boundaries', () => {
   it('earning exactly the cap is not capping; one click more is', () => {
     const atCap = twoGuests('lola');
     const over = ['x', 'y', 'z'].map((visitor) => line({ vendor: 'puesto', visitor, at: '2026-11-21T20:00:00.000Z' }));
-    const run = computePayouts({ month: november, rules: rules({ lola: { rateCents: 300, monthlyCapCents: 600 }, puesto: { rateCents: 300, monthlyCapCents: 600 } }), lines: [...atCap, ...over], carryIn: null, vendorNames: new Map() });
+    const run = computePayouts({ month: november, rules: rules({ lola: { rateCents: 300, monthlyCapCents: 600 }, puesto: { rateCents: 300, monthlyCapCents: 600 } }), lines: [...atCap, ...over], carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
     expect(run.vendors).toEqual([
       {
         ...emptyStatement('lola', 'Lola', { rateCents: 300, monthlyCapCents: 600 }),
@@ -157,6 +161,7 @@ describe('amounts at their boundaries', () => {
       rules: rules({ lola: { rateCents: 10 }, puesto: { rateCents: 300, monthlyCapCents: 600 }, solare: { rateCents: 125, minimumPayoutCents: 200 } }),
       lines: over,
       carryIn,
+      qualification: DEFAULT_RULES,
       vendorNames: new Map([['solare', 'Solare Ristorante']]),
     });
     expect(run.vendors).toEqual([
@@ -182,7 +187,7 @@ describe('columns: every click in exactly one', () => {
       line({ vendor: 'solare', visitor: 'c', at: '2026-11-04T18:00:00.000Z', internal: true }),
       line({ vendor: 'solare', visitor: 'c', at: '2026-11-04T18:01:00.000Z', internal: true }),
     ];
-    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 125 } }), lines: clicks, carryIn: null, vendorNames: new Map() });
+    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 125 } }), lines: clicks, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
     expect(run.vendors).toEqual([
       {
         ...emptyStatement('solare', 'Solare', { rateCents: 125 }),
@@ -200,7 +205,7 @@ describe('the statement name', () => {
     const lines = [named('Solare Ristorante', '2026-11-20T20:00:00.000Z'), named('Solare', '2026-11-03T20:00:00.000Z'), named('Solare Trattoria', '2026-11-10T20:00:00.000Z')];
     const names = new Map([['solare', 'From the vendor list']]);
     for (const order of [lines, [...lines].reverse()]) {
-      const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: order, carryIn: null, vendorNames: names });
+      const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: order, carryIn: null, qualification: DEFAULT_RULES, vendorNames: names });
       expect(run.vendors[0]!.name).toBe('Solare Ristorante');
     }
   });
@@ -209,7 +214,7 @@ describe('the statement name', () => {
     const a = named('Solare A', '2026-11-20T20:00:00.000Z');
     const b = { ...a, clickId: line({ vendor: 'solare', at: '2026-11-20T20:00:00.000Z' }).clickId, vendorName: 'Solare B' };
     for (const order of [[a, b], [b, a]]) {
-      const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: order, carryIn: null, vendorNames: new Map() });
+      const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: order, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
       expect(run.vendors[0]!.name).toBe('Solare B');
     }
   });
@@ -221,7 +226,7 @@ describe('lines and unpriced vendors', () => {
     const outside = line({ vendor: 'solare', visitor: 'b', at: '2026-10-31T20:00:00.000Z' });
     // A later copy claiming another vendor name does not change the first.
     const copy = { ...inside, vendorName: 'Forged' };
-    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: [inside, outside, outside, copy], carryIn: null, vendorNames: new Map() });
+    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: [inside, outside, outside, copy], carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
     expect(run.lines).toEqual({ read: 4, unique: 2, duplicateDeliveries: 2, outsideMonth: 1 });
     expect(run.vendors[0]).toEqual({
       ...emptyStatement('solare', 'Solare', { rateCents: 1 }),
@@ -236,7 +241,7 @@ describe('lines and unpriced vendors', () => {
       line({ vendor: 'boardbrew', visitor: 'c', at: '2026-11-10T20:00:00.000Z', bot: true }),
       line({ vendor: 'solare', visitor: 'd', at: '2026-11-10T20:00:00.000Z' }),
     ];
-    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, vendorNames: new Map() });
+    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
     expect(run.unpriced).toEqual([
       { code: 'boardbrew', clicks: 1, qualifiedClicks: 0 },
       { code: 'zeta', clicks: 2, qualifiedClicks: 1 },
@@ -256,10 +261,10 @@ describe('analyseClicks', () => {
     const la2 = line({ vendor: 'solare', visitor: 'm', at: '2026-11-04T06:00:00.000Z' });
     const puesto = line({ vendor: 'puesto', visitor: 'p', at: '2026-11-04T06:00:00.000Z', bot: true });
     expect([tokyo.day, la.day]).toEqual(['2026-11-04', '2026-11-03']);
-    const result = analyseClicks([la2, tokyo, puesto, la], november.days);
+    const result = analyseClicks([la2, tokyo, puesto, la], november.days, DEFAULT_RULES);
     expect([...result.vendorDays.keys()].sort()).toEqual(['puesto|2026-11-03', 'solare|2026-11-03', 'solare|2026-11-04']);
     expect(result.vendorDays.get('solare|2026-11-03')).toEqual({
-      scope: 'solare', period: '2026-11-03', clicks: 2, botClicks: 0, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 2, firstClickAt: la.ts, lastClickAt: la2.ts,
+      scope: 'solare', period: '2026-11-03', clicks: 2, botClicks: 0, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 2, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: la.ts, lastClickAt: la2.ts,
     });
     expect(result.qualified).toEqual(new Map([['solare', [qualifiedOf(la), qualifiedOf(la2), qualifiedOf(tokyo)]]]));
     expect(result.events.map((e) => e.clickId)).toEqual([la2.clickId, tokyo.clickId, puesto.clickId, la.clickId]);
@@ -270,8 +275,8 @@ describe('payoutTotals', () => {
   it('sums every column over the vendors', () => {
     const a = { ...emptyStatement('a', 'A', { rateCents: 1 }), clicks: 10, botClicks: 1, internalClicks: 2, duplicateVisitorClicks: 3, qualifiedClicks: 4, amountCents: 500, carriedForwardCents: 0 };
     const b = { ...emptyStatement('b', 'B', { rateCents: 1 }), clicks: 20, botClicks: 2, internalClicks: 4, duplicateVisitorClicks: 6, qualifiedClicks: 8, amountCents: 0, carriedForwardCents: 70 };
-    expect(payoutTotals([a, b])).toEqual({ clicks: 30, botClicks: 3, internalClicks: 6, duplicateVisitorClicks: 9, qualifiedClicks: 12, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 500, carriedForwardCents: 70 });
-    expect(payoutTotals([])).toEqual({ clicks: 0, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 0, carriedForwardCents: 0 });
+    expect(payoutTotals([a, b])).toEqual({ clicks: 30, botClicks: 3, subresourceClicks: 0, internalClicks: 6, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 9, qualifiedClicks: 12, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 500, carriedForwardCents: 70 });
+    expect(payoutTotals([])).toEqual({ clicks: 0, botClicks: 0, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 0, carriedForwardCents: 0 });
   });
 });
 
@@ -283,10 +288,10 @@ describe('--check-rollups', () => {
     line({ vendor: 'solare', visitor: 'b', at: '2026-11-03T18:00:00.000Z', bot: true }),
     line({ vendor: 'solare', visitor: 'c', at: '2026-11-04T18:00:00.000Z' }),
   ];
-  const payoutRun = () => computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, vendorNames: new Map() });
+  const payoutRun = () => computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
   const stored: DailyRollup[] = [
-    { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
-    { scope: 'solare' as VendorCode, day: '2026-11-04' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, firstClickAt: '2026-11-04T18:00:00.000Z', lastClickAt: '2026-11-04T18:00:00.000Z' },
+    { scope: 'solare' as VendorCode, day: '2026-11-03' as BusinessDay, clicks: 3, botClicks: 1, humanClicks: 2, uniqueVisitors: 2, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 1, firstClickAt: '2026-11-03T17:00:00.000Z', lastClickAt: '2026-11-03T18:00:00.000Z' },
+    { scope: 'solare' as VendorCode, day: '2026-11-04' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: '2026-11-04T18:00:00.000Z', lastClickAt: '2026-11-04T18:00:00.000Z' },
   ];
 
   it('no difference when the live rollups hold the hand-counted figures', () => {
@@ -296,7 +301,7 @@ describe('--check-rollups', () => {
   it('a tampered figure, a missing day and a day no click explains are each reported', () => {
     const tampered = [
       { ...stored[0]!, qualifiedClicks: 2 },
-      { scope: 'solare' as VendorCode, day: '2026-11-05' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, firstClickAt: '2026-11-05T18:00:00.000Z', lastClickAt: '2026-11-05T18:00:00.000Z' },
+      { scope: 'solare' as VendorCode, day: '2026-11-05' as BusinessDay, clicks: 1, botClicks: 0, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: '2026-11-05T18:00:00.000Z', lastClickAt: '2026-11-05T18:00:00.000Z' },
     ];
     expect(rollupDifferences(payoutRun(), tampered)).toEqual([
       { scope: 'solare', period: '2026-11-03', fields: [{ field: 'qualifiedClicks', expected: 1, actual: 2 }] },

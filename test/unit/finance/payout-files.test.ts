@@ -3,6 +3,7 @@
  * field and every row of the HTML statement, compared whole against hand-written values.
  * The run is built by hand too, so these tests judge only the rendering.
  */
+import { DEFAULT_RULES, ruleLabel } from '../../../core/qualification.ts';
 import { describe, expect, it } from 'vitest';
 import type { BusinessDay } from '../../../core/business-day.ts';
 import { isComplete, renderPayoutFiles, SUMMARY_SCHEMA, type PayoutMeta } from '../../../core/finance/payout-files.ts';
@@ -16,7 +17,7 @@ const days = (month: Month, counts: Record<string, [number, number]>) => month.d
 
 // lola: 2 qualified x 0.40 = 0.80, 0.30 carried in, due 1.10 >= minimum 1.00: paid.
 const lola: VendorStatement = {
-  code: 'lola' as VendorCode, name: 'Lola & Sons', clicks: 5, botClicks: 1, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 2,
+  code: 'lola' as VendorCode, name: 'Lola & Sons', clicks: 5, botClicks: 1, internalClicks: 1, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 1, qualifiedClicks: 2,
   rateCents: 40, earnedCents: 80, monthlyCapCents: null, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 30, dueCents: 110, minimumPayoutCents: 100,
   amountCents: 110, carriedForwardCents: 0,
   days: days(november, { [day(3)]: [3, 1], [day(20)]: [2, 1] }),
@@ -27,7 +28,7 @@ const lola: VendorStatement = {
 };
 // puesto: 3 x 3.00 = 9.00 capped at 5.00; below its minimum 6.00, so carried forward.
 const puesto: VendorStatement = {
-  code: 'puesto' as VendorCode, name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
+  code: 'puesto' as VendorCode, name: 'Puesto', clicks: 3, botClicks: 0, internalClicks: 0, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 3,
   rateCents: 300, earnedCents: 900, monthlyCapCents: 500, capApplied: true, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 500, minimumPayoutCents: 600,
   amountCents: 0, carriedForwardCents: 500,
   days: days(november, { [day(10)]: [3, 3] }),
@@ -39,7 +40,7 @@ const puesto: VendorStatement = {
 };
 // solare: no click, no cap, no minimum.
 const solare: VendorStatement = {
-  code: 'solare' as VendorCode, name: 'Solare', clicks: 0, botClicks: 0, internalClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0,
+  code: 'solare' as VendorCode, name: 'Solare', clicks: 0, botClicks: 0, internalClicks: 0, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 0, qualifiedClicks: 0,
   rateCents: 125, earnedCents: 0, monthlyCapCents: 1000, capApplied: false, bookings: 0, bookingValueCents: 0, commissionCents: 0, clawbackCents: 0, bookingLines: [], carriedInCents: 0, dueCents: 0, minimumPayoutCents: 0,
   amountCents: 0, carriedForwardCents: 0, days: days(november, {}), qualified: [],
 };
@@ -62,6 +63,7 @@ const run = (over: Partial<PayoutRun> = {}): PayoutRun => ({
   bookingProblems: [],
   unpriced: [],
   vendorDays: new Map(),
+  qualificationRules: ruleLabel(DEFAULT_RULES),
   ...over,
 });
 
@@ -102,10 +104,10 @@ describe('statements.csv and the audit files', () => {
     const withComma = { ...lola, name: 'Lola, "the" bar' };
     expect(renderPayoutFiles(run({ vendors: [withComma, puesto, solare] }), meta()).get('statements.csv')).toBe(
       [
-        'vendor,name,month,clicks,bot_clicks,internal_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
-        'lola,"Lola, ""the"" bar",2026-11,5,1,1,1,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.30,1.00,1.10,0.00,USD',
-        'puesto,Puesto,2026-11,3,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,6.00,0.00,5.00,USD',
-        'solare,Solare,2026-11,0,0,0,0,0,1.25,0.00,10.00,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
+        'vendor,name,month,clicks,bot_clicks,subresource_clicks,internal_clicks,suspicious_clicks,network_cap_clicks,duplicate_visitor_clicks,qualified_clicks,rate,earned,monthly_cap,cap_applied,bookings,booking_value,commission,clawback,carried_in,minimum_payout,amount,carried_forward,currency',
+        'lola,"Lola, ""the"" bar",2026-11,5,1,0,1,0,0,1,2,0.40,0.80,,false,0,0.00,0.00,0.00,0.30,1.00,1.10,0.00,USD',
+        'puesto,Puesto,2026-11,3,0,0,0,0,0,0,3,3.00,9.00,5.00,true,0,0.00,0.00,0.00,0.00,6.00,0.00,5.00,USD',
+        'solare,Solare,2026-11,0,0,0,0,0,0,0,0,1.25,0.00,10.00,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
         '',
       ].join('\n'),
     );
@@ -124,7 +126,8 @@ describe('summary.json', () => {
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.split('\n')[1]).toBe(`  "schema": "${SUMMARY_SCHEMA}",`);
     const vendorLine = (v: VendorStatement, amount: string) => ({
-      code: v.code, name: v.name, clicks: v.clicks, botClicks: v.botClicks, internalClicks: v.internalClicks, duplicateVisitorClicks: v.duplicateVisitorClicks,
+      code: v.code, name: v.name, clicks: v.clicks, botClicks: v.botClicks, subresourceClicks: v.subresourceClicks, internalClicks: v.internalClicks,
+      suspiciousClicks: v.suspiciousClicks, networkCapClicks: v.networkCapClicks, duplicateVisitorClicks: v.duplicateVisitorClicks,
       qualifiedClicks: v.qualifiedClicks, rateCents: v.rateCents, earnedCents: v.earnedCents, monthlyCapCents: v.monthlyCapCents, capApplied: v.capApplied,
       bookings: v.bookings, bookingValueCents: v.bookingValueCents, commissionCents: v.commissionCents, clawbackCents: v.clawbackCents,
       carriedInCents: v.carriedInCents, dueCents: v.dueCents, minimumPayoutCents: v.minimumPayoutCents, amountCents: v.amountCents, carriedForwardCents: v.carriedForwardCents, amount,
@@ -138,6 +141,7 @@ describe('summary.json', () => {
       currency: 'USD',
       complete: true,
       monthEnded: true,
+      qualificationRules: 'qualification v1 (cap 3/network/day, velocity 10/min)',
       rules: {
         sha256: '0123456789abcdef'.repeat(4),
         vendors: {
@@ -160,7 +164,7 @@ describe('summary.json', () => {
       unattributedBookings: [],
       bookingProblems: [],
       vendors: [vendorLine(lola, '1.10'), vendorLine(puesto, '0.00'), vendorLine(solare, '0.00')],
-      totals: { clicks: 8, botClicks: 1, internalClicks: 1, duplicateVisitorClicks: 1, qualifiedClicks: 5, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 110, carriedForwardCents: 500, amount: '1.10', carriedForward: '5.00' },
+      totals: { clicks: 8, botClicks: 1, internalClicks: 1, subresourceClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, duplicateVisitorClicks: 1, qualifiedClicks: 5, bookings: 0, commissionCents: 0, clawbackCents: 0, amountCents: 110, carriedForwardCents: 500, amount: '1.10', carriedForward: '5.00' },
     });
     // An object without an etag has no etag key at all (not "etag": null).
     expect(text).not.toContain('"etag": null');
@@ -230,7 +234,10 @@ describe('the HTML statement', () => {
     expect(tableRows(lolaHtml)).toEqual([
       ['Clicks on your link', '5'],
       ['Automated (bots, link previews, prefetches)', '1'],
+      ['Loaded by a page, not clicked (images, frames, scripts)', '0'],
       ['Our own staff', '1'],
+      ['Bursts from one network (more than the velocity limit in a minute)', '0'],
+      ['Beyond the paid clicks allowed per network per day', '0'],
       ['Repeat clicks by a guest already counted that day', '1'],
       ['.total', 'Qualified clicks (paid)', '2'],
       ['2 qualified clicks &times; 0.40 USD', '0.80 USD'],
@@ -271,7 +278,7 @@ describe('the HTML statement', () => {
   });
 
   it('a capped vendor below its minimum: the cap marked applied and the amount carried forward', () => {
-    expect(tableRows(statement('puesto')).slice(5)).toEqual([
+    expect(tableRows(statement('puesto')).slice(8)).toEqual([
       ['3 qualified clicks &times; 3.00 USD', '9.00 USD'],
       ['Monthly cap (applied)', '5.00 USD'],
       ['Carried over from last month', '0.00 USD'],
@@ -286,7 +293,7 @@ describe('the HTML statement', () => {
 
   it('a vendor without clicks: a cap not applied, no minimum row, and no day table', () => {
     const html = statement('solare');
-    expect(tableRows(html).slice(5)).toEqual([
+    expect(tableRows(html).slice(8)).toEqual([
       ['0 qualified clicks &times; 1.25 USD', '0.00 USD'],
       ['Monthly cap', '10.00 USD'],
       ['Carried over from last month', '0.00 USD'],

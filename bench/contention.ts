@@ -1,0 +1,50 @@
+/**
+ * A model of DynamoDB's transaction conflicts on top of DynamoDB Local (which never raises
+ * them): every item a TransactWriteItems touches is held from the moment it is sent until
+ * `holdMs` later (or until it answers, if that is later); another transaction touching a held
+ * item is cancelled with `TransactionConflict`, as DynamoDB does. The real store and handler
+ * run unchanged on the wrapped client, so what it measures is their own contention.
+ */
+import { DynamoDBClient, TransactionCanceledException, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+
+export interface ContentionStats {
+  commits: number;
+  cancels: number;
+}
+
+export function contendedClient(config: DynamoDBClientConfig, holdMs: number, now: () => number = () => performance.now()): { client: DynamoDBClient; stats: ContentionStats } {
+  const held = new Map<string, number>();
+  const stats: ContentionStats = { commits: 0, cancels: 0 };
+  const client = new DynamoDBClient(config);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+      const items = ((args.input as { TransactItems?: any[] }).TransactItems ?? []).map((a) => {
+        const op = a.Put ?? a.Update ?? a.Delete ?? a.ConditionCheck;
+        const key = op.Key ?? { pk: op.Item.pk, sk: op.Item.sk };
+        return `${op.TableName}|${key.pk?.S}|${key.sk?.S}`;
+      });
+      const t = now();
+      const busy = items.map((k) => (held.get(k) ?? -Infinity) > t);
+      if (busy.some(Boolean)) {
+        stats.cancels++;
+        throw new TransactionCanceledException({
+          $metadata: {},
+          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+          CancellationReasons: busy.map((b) => (b ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })),
+        });
+      }
+      for (const k of items) held.set(k, Infinity);
+      try {
+        const out = await next(args);
+        stats.commits++;
+        return out;
+      } finally {
+        const until = Math.max(t + holdMs, now());
+        for (const k of items) held.set(k, until);
+      }
+    },
+    { step: 'initialize', name: 'contentionModel' },
+  );
+  return { client, stats };
+}
