@@ -143,9 +143,9 @@ const outreachSchema = z.object({
 /** The qualification rules (core/qualification.ts): the consumer, replay, verify and payouts must agree. */
 const qualificationSchema = z.object({
   /** At most this many paid clicks per network (IPv4 address, IPv6 /64) per vendor per business day. */
-  NETWORK_CAP: z.coerce.number().int().min(1).max(1_000).default(3),
+  NETWORK_CAP: intDefault(1, 1_000, 3),
   /** More clicks than this from one network in one UTC minute are flagged suspicious (not paid). */
-  VELOCITY_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  VELOCITY_PER_MINUTE: intDefault(1, 100_000, 10),
 });
 
 const portalSchema = z.object({

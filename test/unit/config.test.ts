@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awsConfig, businessConfig, conversionConfig, exportConfig, localConfig, logsConfig, portalConfig, redirectConfig, spillConfig, telemetryConfig } from '../../config/config.ts';
+import { awsConfig, businessConfig, conversionConfig, exportConfig, localConfig, logsConfig, portalConfig, qualificationRules, redirectConfig, spillConfig, telemetryConfig } from '../../config/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 
 const KEY = 'k'.repeat(32);
@@ -33,6 +33,8 @@ describe('config sections: defaults', () => {
     expect(telemetryConfig({})).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'reftrack', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack' });
     expect(portalConfig({})).toEqual({ PAYOUT_RULES_FILE: 'config/payout-rules.json' });
     expect(logsConfig({})).toEqual({});
+    expect(qualificationRules({})).toEqual({ networkCap: 3, velocityPerMinute: 10 });
+    expect(qualificationRules({ NETWORK_CAP: '5', VELOCITY_PER_MINUTE: '60' })).toEqual({ networkCap: 5, velocityPerMinute: 60 });
     expect(exportConfig({})).toEqual({
       FIREHOSE_ENDPOINT: 'http://127.0.0.1:4573',
       DELIVERY_STREAM_NAME: 'reftrack-clicks',
@@ -68,6 +70,8 @@ describe('config sections: a bad value fails fast, naming the variable', () => {
     [() => awsConfig({ REFTRACK_TARGET: 'gcp' }), /REFTRACK_TARGET: .*"local"\|"aws"/],
     [() => spillConfig({ SPILL_STREAM_NAME: '' }), /SPILL_STREAM_NAME: /],
     [() => localConfig({ PORT: '70000' }), /PORT: .*65535/],
+    [() => qualificationRules({ NETWORK_CAP: '0' }), /NETWORK_CAP: /],
+    [() => qualificationRules({ VELOCITY_PER_MINUTE: '1.5' }), /VELOCITY_PER_MINUTE: /],
     [() => conversionConfig({ CONVERSION_SECRET: 'short' }), /CONVERSION_SECRET: must be at least 32 characters/],
     [() => conversionConfig({ CONVERSION_SECRET_ARN: 'arn:aws:s3:::bucket' }), /CONVERSION_SECRET_ARN: must be a Secrets Manager secret ARN/],
     [() => exportConfig({ DELIVERY_STREAM_NAME: 'has space' }), /DELIVERY_STREAM_NAME: must be a Firehose stream name/],
