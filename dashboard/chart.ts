@@ -5,8 +5,8 @@
  * figure's caption sums the period up, and every page that shows a chart also has the
  * numbers in a table.
  *
- * uPlot is loaded on first use (its own chunk): the page's first render does not wait for it,
- * and the plot box has a fixed height, so nothing moves when it is drawn.
+ * uPlot is loaded when the chart is about to be seen (its own chunk): the page's first render
+ * does not wait for it, and the plot box has a fixed height, so nothing moves when it is drawn.
  */
 import type uPlot from 'uplot';
 import type { DayFigures } from './api.ts';
@@ -87,8 +87,23 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
 
   let building = false;
   let destroyed = false;
+  // Drawn when it is about to scroll into view (a phone often never gets that far): the page's
+  // first render does not pay for uPlot. The caption and the legend line are text and always there.
+  let near = typeof IntersectionObserver === 'undefined';
+  const approach = near
+    ? undefined
+    : new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((e) => e.isIntersecting)) return;
+          near = true;
+          approach?.disconnect();
+          if (days.length) void build();
+        },
+        { rootMargin: '400px 0px' },
+      );
+  approach?.observe(plotBox);
   const build = async () => {
-    if (building) return;
+    if (building || !near) return;
     building = true;
     // After a rendered frame, so the plot box's width is read from a fresh layout, not forced.
     const uPlot = await Promise.all([loadUPlot(), afterNextFrame()]).then(([u]) => u).finally(() => (building = false));
@@ -148,6 +163,7 @@ export function dailyChart(opts: { id: string; title: string }): DailyChart {
     },
     destroy() {
       destroyed = true;
+      approach?.disconnect();
       resize.disconnect();
       plot?.destroy();
       plot = undefined;

@@ -5,7 +5,7 @@
  *   GET /portal                 dashboard/portal.html (a vendor's own page, opened with its private link)
  *   GET /assets/dashboard.js    dashboard/main.ts and its modules, minified
  *   GET /assets/portal.js       dashboard/portal-main.ts, the same way
- *   GET /assets/chunk-<hash>.js uPlot, loaded by the chart when it first has data (both pages)
+ *   GET /assets/chunk-<hash>.js uPlot, loaded by a chart when it comes near the viewport (both pages)
  *   GET /assets/dashboard.css   dashboard/dashboard.css with uPlot's stylesheet, minified
  *
  * `buildDashboard()` is the one build: it returns every file with its type and caching, so

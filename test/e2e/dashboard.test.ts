@@ -88,7 +88,8 @@ describe('dashboard in headless Chromium', () => {
     expect(codes.sort()).toEqual([...SEVEN].sort());
     // Data is text: the ampersand arrives as written, not as markup.
     expect(await page.locator('#vendors-table tr[data-key="boardbrew"] th a').textContent()).toBe('Board & Brew');
-    // The chart is uPlot on a canvas, with a text alternative.
+    // The chart is uPlot on a canvas, with a text alternative; it is drawn when it comes near the viewport.
+    await page.locator('#overview-chart').scrollIntoViewIfNeeded();
     await poll(() => page.locator('#overview-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#overview-chart figcaption').textContent()).toMatch(/no clicks yet|clicks/);
     expect(await page.locator('#overview-chart [role="img"]').getAttribute('aria-labelledby')).toBe('overview-chart-title');
