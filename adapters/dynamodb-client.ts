@@ -1,7 +1,8 @@
 import { Agent } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { awsConfig, type AwsConfig } from '../config/config.ts';
+import type { AwsConfig } from '../config/config.ts';
 import { awsClientConfig } from './aws-client-config.ts';
 
 export function dynamoClientConfig(cfg: AwsConfig): DynamoDBClientConfig {
@@ -17,5 +18,12 @@ export function dynamoClientConfig(cfg: AwsConfig): DynamoDBClientConfig {
   };
 }
 
-/** Created once per process (per Lambda container), reused by every request. */
-export const dynamodb = new DynamoDBClient(dynamoClientConfig(awsConfig()));
+/** One per process (per Lambda container), built by its composition root and reused by every request. */
+export function createDynamoClient(cfg: AwsConfig): DynamoDBClient {
+  return new DynamoDBClient(dynamoClientConfig(cfg));
+}
+
+/** Streams API client (the local poller uses it; in AWS, Lambda's event source mapping reads the stream). */
+export function createDynamoStreamsClient(cfg: AwsConfig): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient(dynamoClientConfig(cfg));
+}

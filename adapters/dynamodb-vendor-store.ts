@@ -5,8 +5,8 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { Vendor, type VendorStatus } from '../core/vendor.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
+import type { Log } from '../core/telemetry.ts';
 import { storeError } from './dynamodb-errors.ts';
-import { logger } from './telemetry.ts';
 import { queryAll } from './dynamodb-query.ts';
 
 const PK = 'VENDOR';
@@ -21,13 +21,13 @@ function fromItem(item: Record<string, any>): Vendor {
  * and logged, never allowed to fail the whole list: otherwise every click would go to the
  * fallback and the API and /outreach would answer 500 until someone fixed the item.
  */
-function validVendors(items: ReadonlyArray<Record<string, any>>): Vendor[] {
+function validVendors(items: ReadonlyArray<Record<string, any>>, log: Pick<Log, 'error'>): Vendor[] {
   const vendors: Vendor[] = [];
   for (const item of items) {
     const { pk: _pk, sk, updatedAt: _u, ...raw } = unmarshall(item);
     const parsed = Vendor.safeParse(raw);
     if (parsed.success) vendors.push(parsed.data);
-    else logger.error('malformed vendor item skipped', { sk: describeUntrusted(String(sk)), problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    else log.error('malformed vendor item skipped', { sk: describeUntrusted(String(sk)), problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
   }
   return vendors;
 }
@@ -37,18 +37,20 @@ export class DynamoVendorStore implements VendorSource {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    /** Where a skipped malformed item is reported: the process's logger (the CLI: stderr). */
+    private readonly log: Pick<Log, 'error'> = console,
   ) {}
 
   async list(): Promise<Vendor[]> {
     const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: marshall({ ':pk': PK }) }, 'list vendors');
-    return validVendors(items);
+    return validVendors(items, this.log);
   }
 
 
   async get(code: VendorCode): Promise<Vendor | undefined> {
     try {
       const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: PK, sk: code }), ConsistentRead: true }));
-      return out.Item ? validVendors([out.Item])[0] : undefined;
+      return out.Item ? validVendors([out.Item], this.log)[0] : undefined;
     } catch (error) {
       throw storeError('get vendor', error);
     }

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { awsConfig, exportConfig, type AwsConfig, type ExportConfig } from '../config/config.ts';
+import type { AwsConfig, ExportConfig } from '../config/config.ts';
 import { awsClientConfig } from './aws-client-config.ts';
 
 /**
@@ -22,5 +22,7 @@ export function firehoseClientConfig(aws: AwsConfig, cfg: Pick<ExportConfig, 'FI
   };
 }
 
-/** Created once per process (per Lambda container). */
-export const firehose = new FirehoseClient(firehoseClientConfig(awsConfig(), exportConfig()));
+/** One per process (per Lambda container), built by its composition root. */
+export function createFirehoseClient(aws: AwsConfig, cfg: Pick<ExportConfig, 'FIREHOSE_ENDPOINT'>): FirehoseClient {
+  return new FirehoseClient(firehoseClientConfig(aws, cfg));
+}

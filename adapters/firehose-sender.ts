@@ -6,7 +6,7 @@
  */
 import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import type { ExportConfig } from '../config/config.ts';
-import { count, logger, MetricName } from './telemetry.ts';
+import { MetricName, type Telemetry } from '../core/telemetry.ts';
 
 /** Firehose service limits (PutRecordBatch). */
 export const FIREHOSE_LIMITS = {
@@ -81,6 +81,7 @@ export class FirehoseSender {
     private readonly client: FirehoseClient,
     private readonly deliveryStreamName: string,
     private readonly budget: RetryBudget,
+    private readonly telemetry: Telemetry,
     private readonly timing: { sleep: (ms: number) => Promise<void>; random: () => number } = { sleep: sleepFor, random: Math.random },
   ) {}
 
@@ -101,7 +102,7 @@ export class FirehoseSender {
     for (let attempt = 1; attempt <= this.budget.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 1) {
         retried += pending.length;
-        count(MetricName.ExportRecordRetried, pending.length);
+        this.telemetry.count(MetricName.ExportRecordRetried, pending.length);
         await this.timing.sleep(backoffDelay(attempt - 1, this.budget, this.timing.random));
       }
       const stillFailing: ExportEntry[] = [];
@@ -116,10 +117,10 @@ export class FirehoseSender {
 
     for (const entry of pending) failed.push(lastError.get(entry.id)!);
     const sent = entries.length - failed.length;
-    count(MetricName.ExportRecordSent, sent);
+    this.telemetry.count(MetricName.ExportRecordSent, sent);
     if (failed.length > 0) {
-      count(MetricName.ExportRecordFailed, failed.length);
-      logger.warn('export records undelivered after retry budget', { deliveryStreamName: this.deliveryStreamName, failed: failed.length, attempts: this.budget.maxAttempts, sample: failed.slice(0, 5) });
+      this.telemetry.count(MetricName.ExportRecordFailed, failed.length);
+      this.telemetry.logger.warn('export records undelivered after retry budget', { deliveryStreamName: this.deliveryStreamName, failed: failed.length, attempts: this.budget.maxAttempts, sample: failed.slice(0, 5) });
     }
     return { sent, failed, retried };
   }
@@ -136,7 +137,7 @@ export class FirehoseSender {
       // After the SDK's own retries: throttling, 5xx, network, or a missing stream. Treat every
       // record of this call as failed; the budget decides whether it is tried again.
       const errorCode = error instanceof Error ? error.name : 'UnknownError';
-      logger.warn('PutRecordBatch call failed', { deliveryStreamName: this.deliveryStreamName, attempt, records: chunk.length, errorCode });
+      this.telemetry.logger.warn('PutRecordBatch call failed', { deliveryStreamName: this.deliveryStreamName, attempt, records: chunk.length, errorCode });
       return chunk.map((e) => ({ id: e.id, errorCode, errorMessage: error instanceof Error ? error.message : String(error) }));
     }
     if (failedPutCount === 0 && responses.length === chunk.length) return [];
@@ -147,7 +148,7 @@ export class FirehoseSender {
       return [{ id: entry.id, errorCode: response?.ErrorCode ?? 'MissingResponse', errorMessage: response?.ErrorMessage ?? 'no answer for this record' }];
     });
     if (failed.length !== failedPutCount) {
-      logger.warn('FailedPutCount disagrees with the per-record answers', { deliveryStreamName: this.deliveryStreamName, failedPutCount, failedEntries: failed.length });
+      this.telemetry.logger.warn('FailedPutCount disagrees with the per-record answers', { deliveryStreamName: this.deliveryStreamName, failedPutCount, failedEntries: failed.length });
     }
     return failed;
   }

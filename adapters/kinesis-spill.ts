@@ -2,31 +2,11 @@
  * The spill path: a click the event log could not take within its budget goes onto a Kinesis
  * data stream (on-demand in AWS, kinesalite locally) and is drained back into the log later.
  */
-import { Agent } from 'node:http';
-import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { awsConfig, spillConfig } from '../config/config.ts';
+import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ClickEvent } from '../core/click-event.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { ClickSpill } from '../core/ports.ts';
-import { awsClientConfig } from './aws-client-config.ts';
 import { storeError } from './dynamodb-errors.ts';
-
-const spill = spillConfig();
-
-/**
- * Plain HTTP/1.1 handler: kinesalite does not speak HTTP/2, and PutRecord/GetRecords do not
- * need it in AWS either (only SubscribeToShard does, which reftrack does not use).
- */
-export const kinesis = new KinesisClient({
-  ...awsClientConfig(awsConfig(), spill.KINESIS_ENDPOINT),
-  maxAttempts: 2,
-  requestHandler: new NodeHttpHandler({
-    connectionTimeout: spill.KINESIS_REQUEST_TIMEOUT_MS,
-    requestTimeout: spill.KINESIS_REQUEST_TIMEOUT_MS,
-    httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
-  }),
-});
 
 export class KinesisClickSpill implements ClickSpill {
   constructor(

@@ -2,10 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectSink } from '../core/outreach/ports.ts';
 import { StoreUnavailableError } from '../core/errors.ts';
 
-// The one S3 client (S3_ENDPOINT for an S3-compatible server); only used with REFTRACK_TARGET=aws.
-export { s3 } from './s3-client.ts';
-
-/** Writes to the assets bucket. Published templates are re-rendered often: short cache life. */
+/** Writes to the assets bucket (REFTRACK_TARGET=aws; locally the directory sink stands in). Published templates are re-rendered often: short cache life. */
 export class S3ObjectSink implements ObjectSink {
   constructor(
     private readonly client: S3Client,

@@ -1,19 +1,33 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { telemetryConfig } from '../config/config.ts';
-import type { MetricName } from './metric-names.ts';
+import type { TelemetryConfig } from '../config/config.ts';
+import type { MetricName, Telemetry } from '../core/telemetry.ts';
 
 /**
- * Structured JSON logs and CloudWatch EMF metrics. Service name, level and namespace come
- * from the standard POWERTOOLS_* variables the deployment sets per function.
+ * Structured JSON logs and CloudWatch EMF metrics (Powertools). Service name, level and
+ * namespace come from the standard POWERTOOLS_* variables, parsed by config/ and passed
+ * explicitly (a Powertools constructor option overrides its environment variable).
+ * One per process, built by its composition root.
  */
-// Passed explicitly because Powertools lets a constructor option override its env variable.
-const telemetry = telemetryConfig();
-export const logger = new Logger({ serviceName: telemetry.POWERTOOLS_SERVICE_NAME });
-export const metrics = new Metrics({ namespace: telemetry.POWERTOOLS_METRICS_NAMESPACE, serviceName: telemetry.POWERTOOLS_SERVICE_NAME });
+export class PowertoolsTelemetry implements Telemetry {
+  readonly logger: Logger;
+  private readonly metrics: Metrics;
+  private readonly metricsEnabled: boolean;
 
-export { MetricName } from './metric-names.ts';
+  constructor(cfg: TelemetryConfig) {
+    this.logger = new Logger({ serviceName: cfg.POWERTOOLS_SERVICE_NAME, ...(cfg.POWERTOOLS_LOG_LEVEL ? { logLevel: cfg.POWERTOOLS_LOG_LEVEL } : {}) });
+    this.metrics = new Metrics({ namespace: cfg.POWERTOOLS_METRICS_NAMESPACE, serviceName: cfg.POWERTOOLS_SERVICE_NAME });
+    this.metricsEnabled = !cfg.POWERTOOLS_METRICS_DISABLED;
+  }
 
-export function count(name: MetricName, value = 1): void {
-  metrics.addMetric(name, MetricUnit.Count, value);
+  count(name: MetricName, value = 1): void {
+    this.metrics.addMetric(name, MetricUnit.Count, value);
+  }
+
+  flush(): void {
+    if (!this.metrics.hasStoredMetrics()) return;
+    // Disabled (local runs, tests): what was counted is dropped, never printed as EMF.
+    if (this.metricsEnabled) this.metrics.publishStoredMetrics();
+    else this.metrics.clearMetrics();
+  }
 }

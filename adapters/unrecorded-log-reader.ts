@@ -3,7 +3,7 @@
  * (FilterLogEvents with a term filter, every page), so recovering a click needs no log export.
  */
 import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
-import { awsConfig } from '../config/config.ts';
+import type { AwsConfig } from '../config/config.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { storeError } from './dynamodb-errors.ts';
 
@@ -14,8 +14,8 @@ export interface LogLine {
 }
 
 /** The SDK's default chain and endpoint (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, the SDK's own setting, points it elsewhere). */
-export function createLogsClient(): CloudWatchLogsClient {
-  return new CloudWatchLogsClient({ region: awsConfig().AWS_REGION });
+export function createLogsClient(aws: Pick<AwsConfig, 'AWS_REGION'>): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({ region: aws.AWS_REGION });
 }
 
 export async function* unrecordedLogLines(client: CloudWatchLogsClient, logGroupName: string, window: { readonly start: Date; readonly end: Date }): AsyncGenerator<LogLine> {

@@ -7,7 +7,8 @@
 import { UpdateItemCommand, type DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { eventKey } from '../adapters/events-table.ts';
 import type { RollupGenerations } from '../adapters/rollup-generation.ts';
-import { createAggregateHandler } from '../streams/aggregate.ts';
+import { createAggregateHandler } from '../consumers/aggregate-consumer.ts';
+import type { Telemetry } from '../core/telemetry.ts';
 import { insertRecord } from '../test/support/stream-records.ts';
 import { contendedClient } from './contention.ts';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -43,6 +44,8 @@ export interface BenchContext {
   readonly clientConfig: DynamoDBClientConfig;
   /** A fresh, provisioned State table for this section. */
   readonly stateTable: () => Promise<string>;
+  /** The bench's quiet telemetry, handed to the consumer under test. */
+  readonly telemetry: Telemetry;
 }
 
 const VENDORS = ['solare', 'puesto', 'lola', 'tacos', 'banh', 'rosa', 'pho'];
@@ -225,7 +228,7 @@ export async function benchContention(ctx: BenchContext & { clientConfig: Dynamo
   for (const e of events) byPartition.set(eventKey(e).pk, [...(byPartition.get(eventKey(e).pk) ?? []), e]);
   const lanes = Array.from({ length: shards }, () => [] as ClickEvent[]);
   [...byPartition.keys()].sort().forEach((pk, i) => lanes[i % shards]!.push(...byPartition.get(pk)!));
-  const handler = createAggregateHandler({ store: new DynamoRollupStore(client, { state: table, events: table }), generations: { targets: async () => ({ live: 1, building: null }) } as unknown as RollupGenerations });
+  const handler = createAggregateHandler({ store: new DynamoRollupStore(client, { state: table, events: table }), generations: { targets: async () => ({ live: 1, building: null }) } as unknown as RollupGenerations, telemetry: ctx.telemetry });
   const batch = opts.batchSize ?? 100;
   const t0 = performance.now();
   const giveUps = await Promise.all(

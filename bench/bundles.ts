@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { FUNCTION_DEFAULTS } from '../infra/constructs/reftrack-function.ts';
+import { environment } from '../config/config.ts';
 import type { BenchRow } from './row.ts';
 import { median } from './stats.ts';
 import { measureColdStarts, type ColdStartEngines } from './coldstart.ts';
@@ -125,7 +126,7 @@ export async function benchBundles(engines: ColdStartEngines): Promise<BenchRow[
   const functions = bundledFunctions();
   const scratch = mkdtempSync(join(tmpdir(), 'reftrack-bundles-'));
   try {
-    const env = { PATH: process.env.PATH, ...DEPLOYED_ENV };
+    const env = { PATH: environment().PATH, ...DEPLOYED_ENV };
     const empty = join(scratch, 'empty.mjs');
     writeFileSync(empty, 'export {};\n');
     const baseline = median(initTimes(empty, env));

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { environment } from '../config/config.ts';
+import type { Log } from '../core/telemetry.ts';
 import { toEventItem } from '../adapters/dynamodb-click-log.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signConversion } from '../core/conversion-signature.ts';
 import { encodeSpilled } from '../adapters/kinesis-spill.ts';
@@ -26,6 +28,8 @@ import type { TemplateResource } from './synth.ts';
 export interface ColdStartEngines {
   readonly dynamodbEndpoint: string;
   readonly tables: { readonly events: string; readonly state: string };
+  /** The bench's log (the local Firehose the export function sends to reports through it). */
+  readonly log: Log;
 }
 
 export interface ColdStart {
@@ -115,7 +119,7 @@ function deployedVariables(resources: readonly TemplateResource[], service: stri
 export async function measureColdStarts(functions: readonly BundledFunction[], resources: readonly TemplateResource[], engines: ColdStartEngines, runs: number): Promise<ColdStart[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reftrack-coldstart-'));
   const apiToken = loadOrCreateSecrets(dataDir).apiToken;
-  const firehose = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', deliveryStreams: ['reftrack-clicks'], bufferingIntervalMs: 3_600_000 });
+  const firehose = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', deliveryStreams: ['reftrack-clicks'], bufferingIntervalMs: 3_600_000, logger: engines.log });
   try {
     const results: ColdStart[] = [];
     for (const f of functions) {
@@ -124,7 +128,7 @@ export async function measureColdStarts(functions: readonly BundledFunction[], r
         const invocation = invocationFor(f.service, run, apiToken);
         if (!invocation) throw new Error(`no first invocation defined for the ${f.service} function: add one to bench/coldstart.ts`);
         const env = {
-          PATH: process.env.PATH,
+          PATH: environment().PATH,
           // The deployed variables, NODE_OPTIONS (source maps) included; the engines' addresses below.
           ...deployedVariables(resources, f.service),
           REFTRACK_TARGET: 'local',

@@ -17,8 +17,10 @@ import { Hono } from 'hono';
 import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
 import { parseCidrs } from '../core/internal-traffic.ts';
 import { Vendor } from '../core/vendor.ts';
+import { environment } from '../config/config.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { systemClock, ulidGenerator } from '../adapters/clock.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
-import { systemClock, ulidGenerator } from '../http/wiring.ts';
 import { freePort } from '../local/free-port.ts';
 import type { BenchRow } from './row.ts';
 import { median, quantile, spread } from './stats.ts';
@@ -32,6 +34,7 @@ const USER_AGENT = 'Mozilla/5.0 (bench) Chrome/131.0';
 export interface RedirectBenchContext {
   readonly endpoint: string;
   readonly tables: { readonly events: string; readonly state: string };
+  readonly telemetry: Telemetry;
 }
 
 /** The child's process.cpuUsage(), in µs (both servers answer a 'cpu' message with it). */
@@ -104,7 +107,7 @@ async function cpuPerRequest(app: Hono, path: string, n: number): Promise<number
 
 export async function benchRedirect(ctx: RedirectBenchContext): Promise<BenchRow[]> {
   const env = (port: number): NodeJS.ProcessEnv => ({
-    ...process.env,
+    ...environment(),
     PORT: String(port),
     DYNAMODB_ENDPOINT: ctx.endpoint,
     EVENTS_TABLE: ctx.tables.events,
@@ -180,10 +183,11 @@ export async function benchRedirect(ctx: RedirectBenchContext): Promise<BenchRow
     vendors: new CachedVendorDirectory({ list: async () => [Vendor.parse({ code: 'solare', name: 'Solare' })] }, systemClock, 3_600_000),
     clicks: { append: async () => 'appended' },
     clock: systemClock,
-    ids: ulidGenerator,
+    ids: ulidGenerator(),
     settings: { defaultDestination: 'https://queenofsandiego.com/', fallbackUrl: 'https://queenofsandiego.com/', timeZone: 'America/Los_Angeles', utmPreset: 'ga4', visitorHashKey: 'k'.repeat(32), internalRanges: parseCidrs([]), writeBudgetMs: 1_000 },
     clientIp: () => '198.51.100.7',
     trustCloudFront: false,
+    telemetry: ctx.telemetry,
   });
   const bareHono = new Hono().get('/ref/:code', (c) => c.redirect('https://queenofsandiego.com/?utm_source=solare', 302));
   rows.push({

@@ -5,16 +5,17 @@
  * in the same run as it: on a shared 2-core machine only ratios within a run mean much. A figure
  * that misses its target makes the run exit 1; an unknown section name exits 2.
  */
-import './quiet.ts';
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { environment, quietLocalRuntime, telemetryConfig } from '../config/config.ts';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ensureTable, provision } from '../adapters/provision.ts';
 import { STATE_TABLE } from '../adapters/tables.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
 import { freePort } from '../local/free-port.ts';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { aggregateSection, syntheticClicks } from './aggregate.ts';
@@ -36,7 +37,10 @@ function exportLineSizes(): { line: number; gz: number } {
   return { line: Buffer.byteLength(lines) / 2_000, gz: gzipSync(lines).length / 2_000 };
 }
 
+/** The bench's composition root: a quiet local runtime, its own engine and clients. */
 async function main(): Promise<number> {
+  quietLocalRuntime();
+  const telemetry = new PowertoolsTelemetry(telemetryConfig(environment({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' })));
   let sections: SectionName[];
   try {
     sections = parseSections(process.argv.slice(2));
@@ -68,15 +72,15 @@ async function main(): Promise<number> {
       if (section === 'redirect') {
         const tables = { events: `bench-events-${randomUUID().slice(0, 8)}`, state: `bench-vendors-${randomUUID().slice(0, 8)}` };
         await provision(client!, tables, loadSeedVendors());
-        rows.push(...(await benchRedirect({ endpoint: engine!.endpoint, tables })));
+        rows.push(...(await benchRedirect({ endpoint: engine!.endpoint, tables, telemetry })));
       } else if (section === 'aggregate') {
         const c = client!;
-        rows.push(...(await aggregateSection({ client: c, clientConfig, stateTable: async () => { const name = `bench-state-${randomUUID().slice(0, 8)}`; await ensureTable(c, STATE_TABLE, name); return name; } })));
+        rows.push(...(await aggregateSection({ client: c, clientConfig, stateTable: async () => { const name = `bench-state-${randomUUID().slice(0, 8)}`; await ensureTable(c, STATE_TABLE, name); return name; }, telemetry })));
       } else if (section === 'bundles') {
         // The first invocations record real clicks and rollups: give them tables of their own.
         const tables = { events: `bench-cold-events-${randomUUID().slice(0, 8)}`, state: `bench-cold-state-${randomUUID().slice(0, 8)}` };
         await provision(client!, tables, loadSeedVendors());
-        rows.push(...(await benchBundles({ dynamodbEndpoint: engine!.endpoint, tables })));
+        rows.push(...(await benchBundles({ dynamodbEndpoint: engine!.endpoint, tables, log: telemetry.logger })));
       } else {
         const deployed = deployedFixed(synthesizeOnce().resources);
         const sizes = exportLineSizes();

@@ -5,6 +5,7 @@ import { resolveDayRange, type DayRange } from '../core/day-range.ts';
 import { ReftrackError } from '../core/errors.ts';
 import type { VendorCode } from '../core/vendor-code.ts';
 import { stripControls } from '../core/untrusted-text.ts';
+import type { CliContext } from './context.ts';
 
 /** A usage mistake: the CLI prints it with the command's usage and exits 2. */
 export class UsageError extends ReftrackError {}
@@ -13,8 +14,8 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
-  /** Resolves to the exit code. */
-  run(argv: string[]): Promise<number>;
+  /** Resolves to the exit code. Configuration and clients come from `ctx` (cli/context.ts). */
+  run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
 /**

@@ -1,8 +1,7 @@
-// First: finds the npm start this CLI belongs to before any command module builds a client.
-import { cliTarget } from './environment.ts';
-import { awsConfig } from '../config/config.ts';
+import { quietLocalRuntime } from '../config/config.ts';
 import { ReftrackError, StoreUnavailableError, ValidationError } from '../core/errors.ts';
 import { UsageError, type Command } from './command.ts';
+import { createCliContext, type CliContext } from './context.ts';
 import { clicksCommand } from './commands/clicks.ts';
 import { conversionsCommand } from './commands/conversions.ts';
 import { outreachCommand } from './commands/outreach.ts';
@@ -24,11 +23,11 @@ function help(): string {
 }
 
 /** Which endpoint the CLI used, why, and what to do about it. */
-function connectionHelp(): string {
-  const aws = awsConfig();
-  if (aws.REFTRACK_TARGET === 'aws') return `  target: ${cliTarget.origin}. Check AWS_REGION, EVENTS_TABLE, STATE_TABLE and your AWS credentials.`;
+function connectionHelp(ctx: CliContext): string {
+  const aws = ctx.aws();
+  if (aws.REFTRACK_TARGET === 'aws') return `  target: ${ctx.target.origin}. Check AWS_REGION, EVENTS_TABLE, STATE_TABLE and your AWS credentials.`;
   return [
-    `  DynamoDB endpoint: ${aws.DYNAMODB_ENDPOINT} (from ${cliTarget.origin}).`,
+    `  DynamoDB endpoint: ${aws.DYNAMODB_ENDPOINT} (from ${ctx.target.origin}).`,
     '  Start the pipeline with `npm start` in this folder (the CLI then finds it through its runtime file), or run the CLI',
     '  with the same REFTRACK_DATA_DIR / DYNAMODB_LOCAL_PORT as your npm start, or set DYNAMODB_ENDPOINT (REFTRACK_TARGET=aws for a deployment).',
   ].join('\n');
@@ -49,15 +48,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
+  let context: ReturnType<typeof createCliContext> | undefined;
   try {
-    return await command.run(rest);
+    context = createCliContext();
+    return await command.run(rest, context.ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError) {
       console.error(`reftrack ${command.name}: ${stripControlsKeepingLines(error.message)}\n\n${command.usage}`);
       return 2;
     }
     if (error instanceof StoreUnavailableError) {
-      console.error(`reftrack ${command.name}: ${error.message}\n${connectionHelp()}`);
+      console.error(`reftrack ${command.name}: ${error.message}\n${context ? connectionHelp(context.ctx) : ''}`);
       return 1;
     }
     if (error instanceof ReftrackError) {
@@ -65,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    await context?.close();
   }
 }
 
+quietLocalRuntime();
 process.exitCode = await main(process.argv.slice(2));

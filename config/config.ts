@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';
+import type { OutreachSettings } from '../core/outreach/outreach-kit.ts';
 import type { QualificationRules } from '../core/qualification.ts';
 import { httpsUrl } from '../core/vendor.ts';
 
@@ -162,6 +163,18 @@ const portalSchema = z.object({
 const telemetrySchema = z.object({
   POWERTOOLS_SERVICE_NAME: z._default(text(1), 'reftrack'),
   POWERTOOLS_METRICS_NAMESPACE: z._default(text(1), 'Reftrack'),
+  /** Unset = Powertools' own default (INFO). Local processes default to WARN (see localRuntimeEnv). */
+  POWERTOOLS_LOG_LEVEL: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s) => s.toUpperCase()),
+      ),
+      z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
+    ),
+  ),
+  /** `true` drops metrics instead of printing EMF lines (local runs, tests). */
+  POWERTOOLS_METRICS_DISABLED: flag,
 });
 
 const exportSchema = z.object({
@@ -207,6 +220,7 @@ export type SpillConfig = Omit<z.infer<typeof spillSchema>, 'KINESIS_ENDPOINT'> 
 export type LocalConfig = z.infer<typeof localSchema>;
 export type OutreachConfig = Omit<z.infer<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
 export type ExportConfig = z.infer<typeof exportSchema>;
+export type TelemetryConfig = z.infer<typeof telemetrySchema>;
 export type BusinessConfig = Omit<z.infer<typeof businessSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 export type RedirectConfig = Omit<z.infer<typeof redirectSchema>, 'INTERNAL_CIDRS'> & { INTERNAL_CIDRS: CidrList };
 
@@ -229,7 +243,7 @@ export function spillConfig(env: Env = process.env): SpillConfig {
   return { ...parsed, KINESIS_ENDPOINT: parsed.KINESIS_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).KINESALITE_PORT}` };
 }
 
-export function telemetryConfig(env: Env = process.env): z.infer<typeof telemetrySchema> {
+export function telemetryConfig(env: Env = process.env): TelemetryConfig {
   return parseSection(telemetrySchema, env);
 }
 
@@ -246,6 +260,11 @@ export function outreachConfig(env: Env = process.env): OutreachConfig {
   const parsed = parseSection(outreachSchema, { PUBLIC_BASE_URL: `http://localhost:${localConfig(env).PORT}`, ...definedOnly(env) });
   const base = parsed.PUBLIC_BASE_URL.replace(/\/+$/, '');
   return { ...parsed, PUBLIC_BASE_URL: base, OUTREACH_QR_BASE_URL: (parsed.OUTREACH_QR_BASE_URL ?? `${base}/outreach/qr`).replace(/\/+$/, '') };
+}
+
+/** What the outreach kit needs from its section (links, QR image base, sender name). */
+export function outreachSettings(cfg: Pick<OutreachConfig, 'PUBLIC_BASE_URL' | 'OUTREACH_QR_BASE_URL' | 'OUTREACH_BRAND_NAME'>): OutreachSettings {
+  return { publicBaseUrl: cfg.PUBLIC_BASE_URL, qrBaseUrl: cfg.OUTREACH_QR_BASE_URL, brandName: cfg.OUTREACH_BRAND_NAME };
 }
 
 function definedOnly(env: Env): Env {
@@ -281,17 +300,19 @@ function withCidrs<T extends { INTERNAL_CIDRS: string[] }>(parsed: T): Omit<T, '
 }
 
 /**
- * The local runtime (`npm start`, tests) fills in what a deployment would set, before
- * anything reads a section. Values already in the environment win.
+ * The environment a local process reads its sections from: `defaults` fill in what a
+ * deployment would set (the engines `npm start` runs, its generated key), and values already
+ * in the process environment win. Nothing is written to process.env.
  */
-export function applyLocalDefaults(values: Record<string, string>, env: Env = process.env): void {
-  for (const [key, value] of Object.entries(values)) env[key] ??= value;
+export function environment(defaults: Readonly<Record<string, string>> = {}, env: Env = process.env): Env {
+  return { ...defaults, ...definedOnly(env) };
 }
 
 /**
- * Local processes run on Node 20, which the AWS SDK warns about on every start; Lambda runs
- * nodejs22.x. Silence that one warning here (the SDK's own switch), nothing else.
+ * Local processes run on Node 20, which the AWS SDK warns about when a client is created (it
+ * reads this variable itself); Lambda runs nodejs22.x. Each local composition root calls this
+ * first. It silences that one warning, nothing else.
  */
 export function quietLocalRuntime(env: Env = process.env): void {
-  applyLocalDefaults({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, env);
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
-import { applyLocalDefaults, localConfig } from './config.ts';
+import { environment, localConfig } from './config.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -75,25 +75,26 @@ export interface CliTarget {
   readonly instance?: RuntimeInfo;
   /** Where the CLI's local endpoints come from, for error messages. */
   readonly origin: string;
+  /** The environment the CLI reads its configuration from: the instance's endpoints as defaults. */
+  readonly env: Env;
 }
 
 /**
  * The CLI's view of "its" `npm start`: unless an endpoint is set explicitly, it talks to the
  * engines the running instance of the same data folder wrote down; without one, the endpoints
  * follow the same port settings `npm start` uses. Nothing changes with REFTRACK_TARGET=aws.
+ * Nothing is written to process.env: the endpoints are defaults of the returned `env`.
  */
 export function adoptRunningInstance(env: Env = process.env): CliTarget {
-  if (env.REFTRACK_TARGET === 'aws') return { origin: 'REFTRACK_TARGET=aws: the AWS SDK\'s endpoints and credentials' };
+  if (env.REFTRACK_TARGET === 'aws') return { origin: 'REFTRACK_TARGET=aws: the AWS SDK\'s endpoints and credentials', env: environment({}, env) };
   const dataDir = resolve(localConfig(env).REFTRACK_DATA_DIR);
   const explicit = env.DYNAMODB_ENDPOINT !== undefined;
   const info = runningInstance(dataDir);
-  if (info) {
-    applyLocalDefaults(
-      { DYNAMODB_ENDPOINT: info.endpoints.dynamodb, KINESIS_ENDPOINT: info.endpoints.kinesis, FIREHOSE_ENDPOINT: info.endpoints.firehose, PORT: String(info.ports.PORT) },
-      env,
-    );
-  }
-  if (explicit) return { ...(info ? { instance: info } : {}), origin: 'DYNAMODB_ENDPOINT' };
-  if (info) return { instance: info, origin: `the npm start running on ${dataDir} (${describeInstance(info)})` };
-  return { origin: `no npm start is running on ${dataDir} (no live ${runtimeFilePath(dataDir)}); DYNAMODB_LOCAL_PORT or its default` };
+  const adopted = environment(
+    info ? { DYNAMODB_ENDPOINT: info.endpoints.dynamodb, KINESIS_ENDPOINT: info.endpoints.kinesis, FIREHOSE_ENDPOINT: info.endpoints.firehose, PORT: String(info.ports.PORT) } : {},
+    env,
+  );
+  if (explicit) return { ...(info ? { instance: info } : {}), origin: 'DYNAMODB_ENDPOINT', env: adopted };
+  if (info) return { instance: info, origin: `the npm start running on ${dataDir} (${describeInstance(info)})`, env: adopted };
+  return { origin: `no npm start is running on ${dataDir} (no live ${runtimeFilePath(dataDir)}); DYNAMODB_LOCAL_PORT or its default`, env: adopted };
 }

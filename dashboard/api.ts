@@ -131,12 +131,11 @@ export function businessTimeZone(): string | undefined {
   return lastTimeZone;
 }
 
-/** Both error shapes the API uses: `{error: {code, message}}` and `{error: "Name", message}`. */
+/** The API's error shape (http/errors.ts): `{error: {code, message}}`. */
 async function errorMessage(res: Response): Promise<string> {
   try {
-    const body = (await res.json()) as { error?: unknown; message?: unknown };
-    if (body.error && typeof body.error === 'object' && typeof (body.error as { message?: unknown }).message === 'string') return (body.error as { message: string }).message;
-    if (typeof body.message === 'string') return body.message;
+    const body = (await res.json()) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string') return body.error.message;
   } catch {
     /* not JSON: fall through to the status text */
   }

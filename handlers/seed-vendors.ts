@@ -6,17 +6,19 @@
  * distribution serves under /outreach/. Delete does nothing: vendors are data.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { awsConfig, outreachConfig } from '../config/config.ts';
-import { dynamodb } from '../adapters/dynamodb-client.ts';
+import { awsConfig, exportConfig, outreachConfig, outreachSettings } from '../config/config.ts';
+import { createDynamoClient } from '../adapters/dynamodb-client.ts';
 import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
-import { s3, S3ObjectSink } from '../adapters/s3-object-sink.ts';
+import { createS3Client } from '../adapters/s3-client.ts';
+import { S3ObjectSink } from '../adapters/s3-object-sink.ts';
 import { buildOutreachKit, publishOutreachKit } from '../core/outreach/outreach-kit.ts';
 import { VendorList } from '../core/vendor.ts';
 import { importVendors } from '../core/vendor-import.ts';
-import { outreachSettings } from '../http/outreach-wiring.ts';
 
-const store = new DynamoVendorStore(dynamodb, awsConfig().STATE_TABLE);
-const assets = new S3ObjectSink(s3, outreachConfig().ASSETS_BUCKET);
+const aws = awsConfig();
+const outreach = outreachConfig();
+const store = new DynamoVendorStore(createDynamoClient(aws), aws.STATE_TABLE);
+const assets = new S3ObjectSink(createS3Client(aws, exportConfig()), outreach.ASSETS_BUCKET);
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data: Record<string, string> }> {
   const PhysicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : 'reftrack-vendor-seed';
@@ -24,7 +26,7 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   // A bad list fails the deployment with zod's message (CloudFormation shows it) before anything is written.
   const { added, kept } = await importVendors(store, VendorList.parse(JSON.parse(String(event.ResourceProperties.Vendors))));
   const active = (await store.list()).filter((v) => v.status === 'active');
-  for (const vendor of active) await publishOutreachKit(await buildOutreachKit(vendor, outreachSettings()), assets);
+  for (const vendor of active) await publishOutreachKit(await buildOutreachKit(vendor, outreachSettings(outreach)), assets);
   console.log(JSON.stringify({ message: 'vendors seeded, outreach published', added, kept, published: active.map((v) => v.code) }));
   return { PhysicalResourceId, Data: { Added: added.join(','), Kept: kept.join(','), Published: String(active.length) } };
 }

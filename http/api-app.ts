@@ -21,8 +21,8 @@ import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } fr
 import { breakdownCsvFileName, breakdownReport, figuresJson, rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { Vendor } from '../core/vendor.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../core/vendor-code.ts';
-import { logger } from '../adapters/telemetry.ts';
-import { apiError } from './api-error.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { jsonErrorHandler, jsonNotFound } from './errors.ts';
 
 /** What the API reads; RollupReader and DynamoVendorStore in practice. */
 export interface ApiRollups {
@@ -46,6 +46,7 @@ export interface ApiAppDeps {
   readonly publicBaseUrl: string;
   /** Bearer token locally, "API Gateway already authorized" in AWS (http/api-wiring.ts). */
   readonly auth: MiddlewareHandler;
+  readonly telemetry: Telemetry;
 }
 
 const RollupsQuery = z.object({
@@ -137,17 +138,8 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     return breakdownAnswer(c, { timeZone: deps.timeZone, scope, from, to, dims: q.by, format: q.format, rows: (by) => deps.rollups.breakdown(scope, from, to, by) });
   });
 
-  app.notFound((c) => {
-    const { status, body } = apiError(new NotFoundError(`no such route: ${c.req.method} ${c.req.path.slice(0, 100)}`));
-    return c.json(body, status);
-  });
-
-  app.onError((error, c) => {
-    const { status, body } = apiError(error);
-    if (status >= 500) logger.error('api request failed', { error, path: c.req.path });
-    c.header('Cache-Control', 'no-store');
-    return c.json(body, status);
-  });
+  app.notFound(jsonNotFound(deps.telemetry));
+  app.onError(jsonErrorHandler(deps.telemetry));
   return app;
 }
 

@@ -1,15 +1,15 @@
 /**
  * Authentication of the JSON API (`/api/v1/*`, outreach included). Which middleware runs is
- * chosen in wiring (http/api-wiring.ts) from REFTRACK_TARGET; the apps only take "some
- * middleware", so the routes are written once.
+ * chosen by the composition root (handlers/api.ts: API Gateway; local/start.ts: the bearer
+ * token); the apps only take "some middleware", so the routes are written once.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { UnauthorizedError } from '../core/errors.ts';
-import { apiError } from './api-error.ts';
+import { errorResponse } from './errors.ts';
 
 function refuse(c: Context, message: string): Response {
-  const { status, body } = apiError(new UnauthorizedError(message));
+  const { status, body } = errorResponse(new UnauthorizedError(message));
   c.header('WWW-Authenticate', 'Bearer realm="reftrack"');
   c.header('Cache-Control', 'no-store');
   return c.json(body, status);

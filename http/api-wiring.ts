@@ -1,34 +1,38 @@
-/** The analyst API's composition root: config + adapters -> the API app's dependencies. */
+/**
+ * The analyst API's dependencies from configuration and the process's DynamoDB client. Who
+ * authenticates callers is the root's choice, passed in as middleware: on Lambda API Gateway
+ * (IAM / Cognito JWT, `apiGatewayAuthorized`), locally the bearer token from
+ * `<REFTRACK_DATA_DIR>/secrets.json` (`bearerTokenAuth`, local/start.ts).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareHandler } from 'hono';
-import { awsConfig, businessConfig, localConfig, outreachConfig } from '../config/config.ts';
-import { dynamodb } from '../adapters/dynamodb-client.ts';
+import type { AwsConfig, BusinessConfig, OutreachConfig } from '../config/config.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { RollupReader } from '../adapters/dynamodb-rollup-reader.ts';
 import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
 import { RollupGenerations } from '../adapters/rollup-generation.ts';
-import { loadOrCreateSecrets } from '../local/secrets.ts';
-import { apiGatewayAuthorized, bearerTokenAuth } from './api-auth.ts';
 import type { ApiAppDeps } from './api-app.ts';
-import { systemClock } from './wiring.ts';
 
-/**
- * REFTRACK_TARGET decides who authenticates API callers: in AWS, API Gateway (IAM / Cognito
- * JWT) before the function runs; locally, this process, with the bearer token kept in
- * `<REFTRACK_DATA_DIR>/secrets.json` (printed by npm start).
- */
-export function apiAuth(): MiddlewareHandler {
-  if (awsConfig().REFTRACK_TARGET === 'aws') return apiGatewayAuthorized;
-  return bearerTokenAuth(loadOrCreateSecrets(localConfig().REFTRACK_DATA_DIR).apiToken);
+export interface ApiWiring {
+  readonly aws: Pick<AwsConfig, 'STATE_TABLE'>;
+  readonly business: Pick<BusinessConfig, 'TIME_ZONE'>;
+  readonly outreach: Pick<OutreachConfig, 'PUBLIC_BASE_URL'>;
+  readonly dynamodb: DynamoDBClient;
+  readonly auth: MiddlewareHandler;
+  readonly telemetry: Telemetry;
 }
 
-export function wireApi(auth: MiddlewareHandler = apiAuth()): ApiAppDeps {
-  const { STATE_TABLE } = awsConfig();
+export function wireApi(w: ApiWiring): ApiAppDeps {
+  const { STATE_TABLE } = w.aws;
   return {
-    vendors: new DynamoVendorStore(dynamodb, STATE_TABLE),
+    vendors: new DynamoVendorStore(w.dynamodb, STATE_TABLE),
     // Same 5 s generation cache as the consumers: a replay's switch shows within seconds.
-    rollups: new RollupReader(dynamodb, STATE_TABLE, new RollupGenerations(dynamodb, STATE_TABLE)),
+    rollups: new RollupReader(w.dynamodb, STATE_TABLE, new RollupGenerations(w.dynamodb, STATE_TABLE)),
     clock: systemClock,
-    timeZone: businessConfig().TIME_ZONE,
-    publicBaseUrl: outreachConfig().PUBLIC_BASE_URL,
-    auth,
+    timeZone: w.business.TIME_ZONE,
+    publicBaseUrl: w.outreach.PUBLIC_BASE_URL,
+    auth: w.auth,
+    telemetry: w.telemetry,
   };
 }

@@ -12,12 +12,14 @@ import { Hono } from 'hono';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyConversionSignature } from '../core/conversion-signature.ts';
 import { ValidationError } from '../core/errors.ts';
 import { parseConversionReport, recordConversion, type ConversionDeps } from '../core/record-conversion.ts';
-import { apiError } from './api-error.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { jsonErrorHandler, jsonNotFound } from './errors.ts';
 
 export interface ConversionsAppDeps extends ConversionDeps {
   /** The source's signing secret (`conversionSecret` locally, Secrets Manager in AWS). */
   readonly secret: string;
-  readonly onError?: (error: unknown) => void;
+  /** Where a failure of ours (a 5xx) is logged, by the one error handler (http/errors.ts). */
+  readonly telemetry: Telemetry;
 }
 
 /** A booking report is a few hundred bytes; anything far larger is not one. */
@@ -39,11 +41,7 @@ export function createConversionsApp(deps: ConversionsAppDeps): Hono {
     const outcome = await recordConversion(parseConversionReport(body), 'api', deps);
     return c.json({ stored: outcome.kind === 'stored', conversion: outcome.event }, outcome.kind === 'stored' ? 201 : 200);
   });
-  app.onError((error, c) => {
-    const { status, body } = apiError(error);
-    if (status >= 500) deps.onError?.(error);
-    c.header('Cache-Control', 'no-store');
-    return c.json(body, status);
-  });
+  app.notFound(jsonNotFound(deps.telemetry));
+  app.onError(jsonErrorHandler(deps.telemetry));
   return app;
 }

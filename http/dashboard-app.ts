@@ -21,8 +21,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { Hono, type Context } from 'hono';
+import type { Telemetry } from '../core/telemetry.ts';
 import type { DashboardConfig } from '../dashboard/sign-in-config.ts';
-import { logger } from '../adapters/telemetry.ts';
+import { jsonErrorHandler } from './errors.ts';
 
 const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 
@@ -50,6 +51,8 @@ export const LOCAL_DASHBOARD_CONFIG: DashboardConfig = { signIn: { kind: 'local-
 export interface DashboardAppOptions {
   /** The sign-in adapter the page is told to use (`/dashboard-config.json`). @default the local token */
   readonly config?: DashboardConfig;
+  /** Where a failed build is logged (through the one error handler, http/errors.ts). */
+  readonly telemetry: Telemetry;
 }
 
 export interface DashboardFile {
@@ -145,18 +148,13 @@ export async function dashboardBundle(): Promise<string> {
   return new TextDecoder().decode(js.body);
 }
 
-export function createDashboardApp(opts: DashboardAppOptions = {}): Hono {
+export function createDashboardApp(opts: DashboardAppOptions): Hono {
   const app = new Hono();
   const config = opts.config ?? LOCAL_DASHBOARD_CONFIG;
   const csp = dashboardCsp(config.signIn.kind === 'oidc' ? new URL(config.signIn.tokenUrl).origin : undefined);
   const serve = (match: (path: string) => boolean) => async (c: Context) => {
-      let f: DashboardFile | undefined;
-      try {
-        f = (await dashboardFiles()).find((x) => match(x.path) && x.path === c.req.path);
-      } catch (error) {
-        logger.error('dashboard bundle failed to build', { error });
-        return c.text('dashboard bundle failed to build; see the server log', 500);
-      }
+      // A bundle that fails to build is a 500 through onError, logged with esbuild's messages.
+      const f = (await dashboardFiles()).find((x) => match(x.path) && x.path === c.req.path);
       if (!f) return c.notFound();
       const accepts = c.req.header('accept-encoding') ?? '';
       const [body, encoding] = /\bbr\b/.test(accepts) ? [f.brotli, 'br'] : /\bgzip\b/.test(accepts) ? [f.gzip, 'gzip'] : [f.body, null];
@@ -174,5 +172,6 @@ export function createDashboardApp(opts: DashboardAppOptions = {}): Hono {
   // Which sign-in adapter the page uses; in AWS the deployment writes this file with Cognito's endpoints.
   app.get('/dashboard-config.json', (c) => c.json(config, 200, { 'Cache-Control': 'no-store' }));
   app.get('/assets/:file{([a-z-]+(\\.[0-9a-f]{12})?|chunk-[A-Z0-9]+)\\.(js|css)}', serve((p) => p.startsWith('/assets/')));
+  app.onError(jsonErrorHandler(opts.telemetry));
   return app;
 }

@@ -11,8 +11,8 @@ import type { ApprovalCardStore } from '../core/outreach/ports.ts';
 import type { Clock } from '../core/ports.ts';
 import type { Vendor } from '../core/vendor.ts';
 import { parseVendorCode } from '../core/vendor-code.ts';
-import { logger } from '../adapters/telemetry.ts';
-import { statusFor } from './error-status.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { jsonErrorHandler } from './errors.ts';
 
 export interface OutreachAppDeps {
   readonly vendors: VendorSource;
@@ -25,11 +25,12 @@ export interface OutreachAppDeps {
    * images stay public: they are what vendors and e-mail clients load.
    */
   readonly apiAuth: MiddlewareHandler;
+  readonly telemetry: Telemetry;
 }
 
 /**
  * No authentication: for tests of the routes themselves. The local server and a deployment
- * pass the analyst API's middleware (http/api-wiring.ts `apiAuth()`).
+ * pass the analyst API's middleware (chosen by their composition root, see http/api-wiring.ts).
  */
 export const localOnlyOpenAccess: MiddlewareHandler = async (_c, next) => {
   await next();
@@ -115,12 +116,7 @@ export function createOutreachApp(deps: OutreachAppDeps): Hono {
     return c.json({ card });
   });
 
-  app.onError((error, c) => {
-    const status = statusFor(error);
-    if (status >= 500) logger.error('outreach request failed', { error, path: c.req.path });
-    const message = status >= 500 ? 'internal error' : error.message;
-    return c.req.path.startsWith('/api/') ? c.json({ error: error.name, message }, status) : c.text(message, status);
-  });
+  app.onError(jsonErrorHandler(deps.telemetry));
   return app;
 }
 

@@ -1,26 +1,30 @@
-/** Outreach's composition root: config + adapters -> the outreach app's dependencies. */
+/** Outreach's dependencies from configuration and the process's DynamoDB client (the local server). */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareHandler } from 'hono';
-import { awsConfig, outreachConfig } from '../config/config.ts';
-import type { OutreachSettings } from '../core/outreach/outreach-kit.ts';
-import { dynamodb } from '../adapters/dynamodb-client.ts';
+import { outreachSettings, type AwsConfig, type OutreachConfig } from '../config/config.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { DynamoApprovalCardStore } from '../adapters/dynamodb-outreach-store.ts';
 import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
 import type { OutreachAppDeps } from './outreach-app.ts';
-import { systemClock } from './wiring.ts';
 
-export function outreachSettings(): OutreachSettings {
-  const cfg = outreachConfig();
-  return { publicBaseUrl: cfg.PUBLIC_BASE_URL, qrBaseUrl: cfg.OUTREACH_QR_BASE_URL, brandName: cfg.OUTREACH_BRAND_NAME };
+export interface OutreachWiring {
+  readonly aws: Pick<AwsConfig, 'STATE_TABLE'>;
+  readonly outreach: OutreachConfig;
+  readonly dynamodb: DynamoDBClient;
+  readonly apiAuth: MiddlewareHandler;
+  readonly telemetry: Telemetry;
 }
 
-export function wireOutreach(apiAuth: MiddlewareHandler): OutreachAppDeps {
-  const { STATE_TABLE } = awsConfig();
+export function wireOutreach(w: OutreachWiring): OutreachAppDeps {
+  const { STATE_TABLE } = w.aws;
   return {
     // Read per request (no cache): the preview must show a vendor added a second ago.
-    vendors: new DynamoVendorStore(dynamodb, STATE_TABLE),
-    cards: new DynamoApprovalCardStore(dynamodb, STATE_TABLE),
+    vendors: new DynamoVendorStore(w.dynamodb, STATE_TABLE),
+    cards: new DynamoApprovalCardStore(w.dynamodb, STATE_TABLE),
     clock: systemClock,
-    settings: outreachSettings(),
-    apiAuth,
+    settings: outreachSettings(w.outreach),
+    apiAuth: w.apiAuth,
+    telemetry: w.telemetry,
   };
 }

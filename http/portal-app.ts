@@ -23,9 +23,9 @@ import { acceptPortalToken, PortalCredentialError, type PortalEpochs, type Porta
 import type { Clock } from '../core/ports.ts';
 import { rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { RollupScope } from '../core/rollup.ts';
-import { logger } from '../adapters/telemetry.ts';
-import { apiError } from './api-error.ts';
+import type { Telemetry } from '../core/telemetry.ts';
 import { BreakdownDimensionsParam, breakdownAnswer, resolveRange, type ApiRollups, type ApiVendors } from './api-app.ts';
+import { jsonNotFound, respondWithError } from './errors.ts';
 
 /** Statements finance has published for vendors to read (`reftrack portal publish`). */
 export interface StatementShelf {
@@ -44,6 +44,7 @@ export interface PortalAppDeps {
   /** The payout rules, read when an estimate is asked for (null: no rules file). */
   readonly payoutRules: () => Promise<PayoutRules | null>;
   readonly statements: StatementShelf;
+  readonly telemetry: Telemetry;
 }
 
 type Env = { Variables: { grant: PortalGrant } };
@@ -152,17 +153,11 @@ export function createPortalApp(deps: PortalAppDeps): Hono<Env> {
     return c.html(html);
   });
 
-  app.notFound((c) => {
-    const { status, body } = apiError(new NotFoundError('no such route'));
-    return c.json(body, status);
-  });
+  app.notFound(jsonNotFound(deps.telemetry));
   app.onError((error, c) => {
-    const { status, body } = apiError(error);
-    if (status >= 500) logger.error('portal request failed', { error, path: c.req.path });
     // Why a link was refused goes to the log, never the vendor's data; the answer is the same 401 shape.
-    if (error instanceof PortalCredentialError) logger.info('portal link refused', { reason: error.reason });
-    c.header('Cache-Control', 'no-store');
-    return c.json(body, status);
+    if (error instanceof PortalCredentialError) deps.telemetry.logger.info('portal link refused', { reason: error.reason });
+    return respondWithError(c, error, deps.telemetry);
   });
   return app;
 }

@@ -1,35 +1,44 @@
-/** The vendor portal's composition root: config + adapters -> the portal app's dependencies. */
+/**
+ * The vendor portal's dependencies from configuration and the process's DynamoDB client. The
+ * signing key is the root's to resolve (PORTAL_SIGNING_KEY, or locally the generated one).
+ */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { awsConfig, businessConfig, localConfig, outreachConfig, portalConfig } from '../config/config.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AwsConfig, BusinessConfig, LocalConfig, OutreachConfig, PortalConfig } from '../config/config.ts';
 import { parsePayoutRules } from '../core/finance/payout-rules.ts';
-import { dynamodb } from '../adapters/dynamodb-client.ts';
+import type { Telemetry } from '../core/telemetry.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { DynamoPortalEpochs } from '../adapters/dynamodb-portal-epochs.ts';
 import { RollupReader } from '../adapters/dynamodb-rollup-reader.ts';
 import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
 import { RollupGenerations } from '../adapters/rollup-generation.ts';
 import { LocalStatementShelf } from '../adapters/statement-shelf.ts';
-import { loadOrCreateSecrets } from '../local/secrets.ts';
 import type { PortalAppDeps } from './portal-app.ts';
-import { systemClock } from './wiring.ts';
 
-/** PORTAL_SIGNING_KEY, or locally the key generated into secrets.json. */
-export function portalSigningKey(): string {
-  return portalConfig().PORTAL_SIGNING_KEY ?? loadOrCreateSecrets(localConfig().REFTRACK_DATA_DIR).portalSigningKey;
+export interface PortalWiring {
+  readonly aws: Pick<AwsConfig, 'STATE_TABLE'>;
+  readonly business: Pick<BusinessConfig, 'TIME_ZONE'>;
+  readonly outreach: Pick<OutreachConfig, 'PUBLIC_BASE_URL' | 'ASSETS_BUCKET'>;
+  readonly portal: Pick<PortalConfig, 'PAYOUT_RULES_FILE'>;
+  readonly local: Pick<LocalConfig, 'REFTRACK_DATA_DIR'>;
+  readonly dynamodb: DynamoDBClient;
+  readonly portalSigningKey: string;
+  readonly telemetry: Telemetry;
 }
 
-export function wirePortal(): PortalAppDeps {
-  const { STATE_TABLE } = awsConfig();
-  const { PAYOUT_RULES_FILE } = portalConfig();
-  const vendors = new DynamoVendorStore(dynamodb, STATE_TABLE);
+export function wirePortal(w: PortalWiring): PortalAppDeps {
+  const { STATE_TABLE } = w.aws;
+  const { PAYOUT_RULES_FILE } = w.portal;
+  const vendors = new DynamoVendorStore(w.dynamodb, STATE_TABLE);
   return {
     vendors,
-    rollups: new RollupReader(dynamodb, STATE_TABLE, new RollupGenerations(dynamodb, STATE_TABLE)),
-    epochs: new DynamoPortalEpochs(dynamodb, STATE_TABLE),
-    signingKey: portalSigningKey(),
+    rollups: new RollupReader(w.dynamodb, STATE_TABLE, new RollupGenerations(w.dynamodb, STATE_TABLE)),
+    epochs: new DynamoPortalEpochs(w.dynamodb, STATE_TABLE),
+    signingKey: w.portalSigningKey,
     clock: systemClock,
-    timeZone: businessConfig().TIME_ZONE,
-    publicBaseUrl: outreachConfig().PUBLIC_BASE_URL,
+    timeZone: w.business.TIME_ZONE,
+    publicBaseUrl: w.outreach.PUBLIC_BASE_URL,
     // Read per estimate, so a changed rate shows without a restart; a missing file means "no rate yet".
     payoutRules: async () => {
       let text: string;
@@ -40,6 +49,7 @@ export function wirePortal(): PortalAppDeps {
       }
       return parsePayoutRules(text, PAYOUT_RULES_FILE, new Set((await vendors.list()).map((v) => v.code))).rules;
     },
-    statements: new LocalStatementShelf(join(localConfig().REFTRACK_DATA_DIR, 's3'), outreachConfig().ASSETS_BUCKET),
+    statements: new LocalStatementShelf(join(w.local.REFTRACK_DATA_DIR, 's3'), w.outreach.ASSETS_BUCKET),
+    telemetry: w.telemetry,
   };
 }

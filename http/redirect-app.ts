@@ -5,7 +5,7 @@ import { recordClick, type RedirectDeps, type RedirectOutcome } from '../core/re
 import { VENDOR_PREVIEW } from '../core/outreach/links.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
-import { count, logger, metrics, MetricName } from '../adapters/telemetry.ts';
+import { MetricName, type Telemetry } from '../core/telemetry.ts';
 import type { RedirectRequestHeader } from './redirect-headers.ts';
 
 /**
@@ -19,6 +19,7 @@ export interface RedirectAppDeps extends RedirectDeps {
   readonly clientIp: (c: Context) => string | undefined;
   /** Behind CloudFront the guest's address is in CloudFront-Viewer-Address, not the connection. */
   readonly trustCloudFront: boolean;
+  readonly telemetry: Telemetry;
   /**
    * Called, before the guest is answered, with a click neither the log nor the spill took. Locally
    * a durable file that `npm start` re-appends from (local/unrecorded-journal.ts); on Lambda the
@@ -46,10 +47,11 @@ const REDIRECT_HEADERS = {
  */
 export function createRedirectApp(deps: RedirectAppDeps): Hono {
   const app = new Hono();
+  const { telemetry } = deps;
   // Lambda's metrics leave with each response (one EMF line per invocation).
   app.use(async (_c, next) => {
     await next();
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    telemetry.flush();
   });
 
   const redirect = (c: Context, location: string) => {
@@ -63,7 +65,7 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
       {
         rawCode: rawCode(c.req.path),
         method: c.req.method === 'HEAD' ? 'HEAD' : 'GET',
-        ip: (viaCloudFront ? viewerIp(c) : undefined) ?? deps.clientIp(c),
+        ip: (viaCloudFront ? viewerIp(c, telemetry) : undefined) ?? deps.clientIp(c),
         userAgent: header(c, 'user-agent'),
         referer: header(c, 'referer'),
         purpose: header(c, 'sec-purpose') ?? header(c, 'purpose') ?? header(c, 'x-purpose') ?? header(c, 'x-moz'),
@@ -78,12 +80,12 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
       },
       deps,
     );
-    observe(outcome, c.req.path);
+    observe(outcome, c.req.path, telemetry);
     if (outcome.kind === 'unrecorded' && deps.keepUnrecorded) {
       try {
         deps.keepUnrecorded(outcome);
       } catch (error) {
-        logger.error('could not keep an unrecorded click; its log line is the only copy', { clickId: outcome.event.clickId, error });
+        telemetry.logger.error('could not keep an unrecorded click; its log line is the only copy', { clickId: outcome.event.clickId, error });
       }
     }
     return redirect(c, outcome.location);
@@ -98,13 +100,13 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   // The URL parser folds dot segments (`/ref/%2e%2e` arrives as `/`), so a hostile path can miss
   // the /ref routes entirely; on the redirect function that is still a guest, sent to the fallback.
   app.notFound((c) => {
-    count(MetricName.OrphanVisit);
-    logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
+    telemetry.count(MetricName.OrphanVisit);
+    telemetry.logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
     return redirect(c, deps.settings.fallbackUrl);
   });
   app.onError((error, c) => {
-    logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
-    count(MetricName.OrphanVisit);
+    telemetry.logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
+    telemetry.count(MetricName.OrphanVisit);
     return redirect(c, deps.settings.fallbackUrl);
   });
   return app;
@@ -121,9 +123,9 @@ function rawCode(path: string): string {
 }
 
 /** The guest's address from CloudFront; without it every guest of one edge would share the edge's address (one visitor): counted and alarmed. */
-function viewerIp(c: Context): string | undefined {
+function viewerIp(c: Context, telemetry: Telemetry): string | undefined {
   const ip = viewerAddress(header(c, 'cloudfront-viewer-address'));
-  if (ip === undefined) count(MetricName.ViewerAddressMissing);
+  if (ip === undefined) telemetry.count(MetricName.ViewerAddressMissing);
   return ip;
 }
 
@@ -137,28 +139,28 @@ function fromCloudFront(c: Context, deps: RedirectAppDeps): boolean {
   return timingSafeEqual(digest(sent), digest(deps.originSecret));
 }
 
-function observe(outcome: RedirectOutcome, path: string): void {
+function observe(outcome: RedirectOutcome, path: string, telemetry: Telemetry): void {
   switch (outcome.kind) {
     case 'recorded':
-      count(MetricName.ClickRecorded);
-      if (outcome.event.bot.isBot) count(MetricName.BotClick);
-      logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
+      telemetry.count(MetricName.ClickRecorded);
+      if (outcome.event.bot.isBot) telemetry.count(MetricName.BotClick);
+      telemetry.logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
       return;
     case 'not-counted':
-      count(outcome.reason === 'head' ? MetricName.HeadRequest : MetricName.VendorPreview);
+      telemetry.count(outcome.reason === 'head' ? MetricName.HeadRequest : MetricName.VendorPreview);
       return;
     case 'orphan':
-      count(MetricName.OrphanVisit);
-      logger.info('orphan visit', { reason: outcome.reason, path: describeUntrusted(path), error: outcome.cause });
+      telemetry.count(MetricName.OrphanVisit);
+      telemetry.logger.info('orphan visit', { reason: outcome.reason, path: describeUntrusted(path), error: outcome.cause });
       return;
     case 'spilled':
-      count(MetricName.ClickSpilled);
-      logger.warn('click spilled', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode, error: outcome.cause });
+      telemetry.count(MetricName.ClickSpilled);
+      telemetry.logger.warn('click spilled', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode, error: outcome.cause });
       return;
     case 'unrecorded':
-      count(MetricName.ClickUnrecorded);
+      telemetry.count(MetricName.ClickUnrecorded);
       // The whole event in one line, so it can be re-ingested from the logs.
-      logger.error(UNRECORDED_MESSAGE, { clickEvent: outcome.event, error: outcome.cause });
+      telemetry.logger.error(UNRECORDED_MESSAGE, { clickEvent: outcome.event, error: outcome.cause });
       return;
   }
 }

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../core/errors.ts';
-import { logger } from '../adapters/telemetry.ts';
+import type { Log } from '../core/telemetry.ts';
 
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
@@ -49,20 +49,21 @@ function javaRunsSourceFiles(): boolean {
  * with no authentication). A JRE without the compiler module cannot run the launcher: then the
  * plain jar runs, and a warning says the engine is reachable from the network.
  */
-function spawnEngine(port: number, path: string | null): ChildProcess {
+function spawnEngine(port: number, path: string | null, log: Pick<Log, 'warn'>): ChildProcess {
   const dist = distribution();
   const args = ['-port', String(port), ...(path ? ['-dbPath', path] : ['-inMemory']), '-sharedDb', '-disableTelemetry'];
   const library = `-Djava.library.path=${join(dist, 'DynamoDBLocal_lib')}`;
   if (javaRunsSourceFiles()) return spawn('java', [library, '-cp', join(dist, 'DynamoDBLocal.jar'), LAUNCHER, ...args], { cwd: dist, stdio: 'pipe' });
-  logger.warn('Java has no compiler module (a JRE, not a JDK): DynamoDB Local listens on all interfaces. Install a JDK (openjdk-17-jdk-headless) to bind it to 127.0.0.1.');
+  log.warn('Java has no compiler module (a JRE, not a JDK): DynamoDB Local listens on all interfaces. Install a JDK (openjdk-17-jdk-headless) to bind it to 127.0.0.1.');
   return spawn('java', [library, '-jar', join(dist, 'DynamoDBLocal.jar'), ...args], { cwd: dist, stdio: 'pipe' });
 }
 
-export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }): Promise<RunningDynamoDbLocal> {
+/** `log` gets the one start-up warning (a JRE without the compiler module); the terminal by default. */
+export async function startDynamoDbLocal(opts: { port: number; dbPath?: string; log?: Pick<Log, 'warn'> }): Promise<RunningDynamoDbLocal> {
   assertJava();
   const path = opts.dbPath ? resolve(opts.dbPath) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = spawnEngine(opts.port, path);
+  const child = spawnEngine(opts.port, path, opts.log ?? console);
   let output = '';
   child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));

@@ -4,15 +4,17 @@
  * everything buffered before exiting (and the journal covers a harder kill).
  * LOCAL_FIREHOSE_INTERVAL_SECONDS overrides the buffering interval hint.
  */
-import { exportConfig, localConfig, quietLocalRuntime } from '../config/config.ts';
+import { exportConfig, localConfig, telemetryConfig } from '../config/config.ts';
 import { ReftrackError } from '../core/errors.ts';
-import { startConfiguredLocalFirehose } from './firehose-server.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
+import { configuredLocalFirehose, startLocalFirehose } from './firehose-server.ts';
 
+/** This process's composition root. */
 async function main(): Promise<void> {
-  quietLocalRuntime();
   const cfg = exportConfig();
   const local = localConfig();
-  const firehose = await startConfiguredLocalFirehose();
+  const { logger } = new PowertoolsTelemetry(telemetryConfig());
+  const firehose = await startLocalFirehose({ ...configuredLocalFirehose(cfg, local), logger });
   console.log(`local Firehose ${firehose.endpoint} stream ${cfg.DELIVERY_STREAM_NAME} -> ${local.REFTRACK_DATA_DIR}/s3/${cfg.EXPORT_BUCKET}/ (ready)`);
   const stop = () => {
     firehose.stop().then(() => {

@@ -6,7 +6,8 @@
  * (EXPORT_DELIVERY), and written as gzip objects under `<dataDir>/s3/<bucket>/<prefix>`.
  * Acknowledged records are journaled first (see firehose-journal.ts), so none is lost.
  */
-import { exportConfig, localConfig } from '../config/config.ts';
+import type { ExportConfig, LocalConfig } from '../config/config.ts';
+import type { Log } from '../core/telemetry.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,7 +16,6 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EXPORT_DELIVERY } from '../adapters/export-settings.ts';
 import { FIREHOSE_LIMITS } from '../adapters/firehose-sender.ts';
-import { logger } from '../adapters/telemetry.ts';
 import { Journal, leftovers, release, type JournaledRecord } from './firehose-journal.ts';
 import { evaluatePrefix, objectName, partitionKeys, PartitioningError } from './firehose-prefix.ts';
 
@@ -33,6 +33,7 @@ export interface LocalFirehoseOptions {
   /** Fraction of well-formed records answered ServiceUnavailableException (not stored), to exercise retries. */
   readonly failRate?: number;
   readonly random?: () => number;
+  readonly logger: Log;
 }
 
 export interface LocalFirehoseStats {
@@ -87,6 +88,7 @@ export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<Ru
   const journalDir = join(opts.dataDir, 'firehose');
   const stats: LocalFirehoseStats = { accepted: 0, injectedFailures: 0, malformed: 0, objectsWritten: 0 };
   const createdAt = Math.floor(Date.now() / 1000);
+  const { logger } = opts;
 
   /** Groups records by the S3 prefix Firehose would evaluate for each, one gzip object per prefix. */
   function writeObjects(stream: string, records: readonly JournaledRecord[]): void {
@@ -354,15 +356,13 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The local Firehose as the configuration describes it (npm start and `local/firehose-main.ts` share this). */
-export function startConfiguredLocalFirehose(overrides: Partial<LocalFirehoseOptions> = {}): Promise<RunningLocalFirehose> {
-  const cfg = exportConfig();
-  return startLocalFirehose({
+export function configuredLocalFirehose(cfg: ExportConfig, local: Pick<LocalConfig, 'REFTRACK_DATA_DIR'>): Omit<LocalFirehoseOptions, 'logger'> {
+  return {
     port: Number(new URL(cfg.FIREHOSE_ENDPOINT).port),
-    dataDir: localConfig().REFTRACK_DATA_DIR,
+    dataDir: local.REFTRACK_DATA_DIR,
     bucket: cfg.EXPORT_BUCKET,
     deliveryStreams: [cfg.DELIVERY_STREAM_NAME],
     failRate: cfg.LOCAL_FIREHOSE_FAIL_RATE,
     ...(cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS !== undefined ? { bufferingIntervalMs: cfg.LOCAL_FIREHOSE_INTERVAL_SECONDS * 1000 } : {}),
-    ...overrides,
-  });
+  };
 }

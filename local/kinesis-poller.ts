@@ -10,8 +10,7 @@
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { logger } from '../adapters/telemetry.ts';
-import { localConfig } from '../config/config.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { writeJsonAtomic } from './atomic-file.ts';
 import { CheckpointStore, type PollerPosition } from './poller-checkpoint.ts';
 
@@ -23,23 +22,25 @@ export interface KinesisPollerOptions {
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   readonly maxRetries?: number;
-  readonly region?: string;
-  readonly dataDir?: string;
+  readonly region: string;
+  /** The checkpoint goes to <dataDir>/pollers/<name>.json, dead letters to <dataDir>/dlq/<name>/. */
+  readonly dataDir: string;
+  readonly logger: Logger;
 }
 
 export class KinesisPoller {
   private readonly store: CheckpointStore;
   private readonly deadLetterDir: string;
-  private readonly log = logger.createChild({ persistentKeys: { component: 'kinesis-poller' } });
+  private readonly log: Logger;
   private position: PollerPosition = { streamArn: '', shards: {} };
   private tasks: Promise<void>[] = [];
   private stopping = false;
   private idleSince = new Map<string, number>();
 
   constructor(private readonly opts: KinesisPollerOptions) {
-    const dataDir = opts.dataDir ?? localConfig().REFTRACK_DATA_DIR;
-    this.store = new CheckpointStore(join(dataDir, 'pollers', `${opts.name}.json`));
-    this.deadLetterDir = join(dataDir, 'dlq', opts.name);
+    this.store = new CheckpointStore(join(opts.dataDir, 'pollers', `${opts.name}.json`));
+    this.deadLetterDir = join(opts.dataDir, 'dlq', opts.name);
+    this.log = opts.logger.createChild({ persistentKeys: { component: 'kinesis-poller' } });
   }
 
   async start(): Promise<void> {
@@ -66,7 +67,7 @@ export class KinesisPoller {
   }
 
   private get region(): string {
-    return this.opts.region ?? 'us-east-1';
+    return this.opts.region;
   }
 
   private async readShard(shardId: string): Promise<void> {

@@ -30,3 +30,8 @@ export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   }
   return secrets;
 }
+
+/** PORTAL_SIGNING_KEY when set (required in AWS), else the key generated into secrets.json. */
+export function portalSigningKey(cfg: { readonly PORTAL_SIGNING_KEY?: string | undefined }, dataDir: string): string {
+  return cfg.PORTAL_SIGNING_KEY ?? loadOrCreateSecrets(dataDir).portalSigningKey;
+}

@@ -1,15 +1,19 @@
 /** The local HTTP server: the very apps the Lambdas run, served by @hono/node-server. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
-import { createDashboardApp } from '../http/dashboard-app.ts';
+import type { AwsConfig, BusinessConfig, ConversionConfig, LocalConfig, OutreachConfig, PortalConfig, RedirectConfig, SpillConfig } from '../config/config.ts';
+import type { Telemetry } from '../core/telemetry.ts';
 import { createApiApp } from '../http/api-app.ts';
+import { bearerTokenAuth } from '../http/api-auth.ts';
+import { wireApi } from '../http/api-wiring.ts';
 import { createConversionsApp } from '../http/conversions-app.ts';
 import { wireConversions } from '../http/conversions-wiring.ts';
-import { conversionConfig, localConfig } from '../config/config.ts';
-import { loadOrCreateSecrets } from './secrets.ts';
-import { apiAuth, wireApi } from '../http/api-wiring.ts';
+import { createDashboardApp } from '../http/dashboard-app.ts';
+import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
 import { createOutreachApp } from '../http/outreach-app.ts';
 import { createPortalApp } from '../http/portal-app.ts';
 import { wirePortal } from '../http/portal-wiring.ts';
@@ -19,13 +23,36 @@ import { wireRedirect } from '../http/wiring.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import type { UnrecordedJournal } from './unrecorded-journal.ts';
 
-export function createLocalApp(opts: { readonly unrecorded?: UnrecordedJournal } = {}): Hono {
+/** What the local server is built from; local/start.ts parses and builds these once. */
+export interface LocalAppWiring {
+  readonly aws: AwsConfig;
+  readonly redirect: RedirectConfig;
+  readonly spill: SpillConfig;
+  readonly business: BusinessConfig;
+  readonly outreach: OutreachConfig;
+  readonly conversion: ConversionConfig;
+  readonly portal: PortalConfig;
+  readonly local: LocalConfig;
+  readonly dynamodb: DynamoDBClient;
+  readonly kinesis: KinesisClient;
+  readonly visitorHashKey: string;
+  /** Guards every JSON route (analyst API and outreach board): `Authorization: Bearer <token>`. */
+  readonly apiToken: string;
+  /** What booking reports are signed with (CONVERSION_SECRET, or the generated one in secrets.json). */
+  readonly conversionSecret: string;
+  /** What vendor portal links are signed with (PORTAL_SIGNING_KEY, or the generated one). */
+  readonly portalSigningKey: string;
+  /** Where a click neither engine took is kept until it is re-appended (local/unrecorded-journal.ts). */
+  readonly unrecorded?: UnrecordedJournal | undefined;
+  readonly telemetry: Telemetry;
+}
+
+export function createLocalApp(w: LocalAppWiring): Hono {
   const root = new Hono();
-  // One middleware guards every JSON route: the bearer token locally (REFTRACK_TARGET decides).
-  const auth = apiAuth();
-  const journal = opts.unrecorded;
+  const auth = bearerTokenAuth(w.apiToken);
+  const journal = w.unrecorded;
   const redirectApp = createRedirectApp({
-    ...wireRedirect(),
+    ...wireRedirect(w),
     clientIp: (c) => getConnInfo(c).remote.address,
     ...(journal ? { keepUnrecorded: (outcome: { event: ClickEvent }) => journal.keep(outcome.event) } : {}),
   });
@@ -42,13 +69,16 @@ export function createLocalApp(opts: { readonly unrecorded?: UnrecordedJournal }
   root.use('/api/*', compress());
   root.use('/portal/api/*', compress());
   root.route('/', redirectApp);
-  root.route('/', createOutreachApp(wireOutreach(auth)));
+  root.route('/', createOutreachApp(wireOutreach({ ...w, apiAuth: auth })));
   // Signed by the booking system, not by an analyst: before the API's /api/v1/* credentials check.
-  root.route('/', createConversionsApp(wireConversions({ secret: conversionConfig().CONVERSION_SECRET ?? loadOrCreateSecrets(localConfig().REFTRACK_DATA_DIR).conversionSecret })));
-  root.route('/', createApiApp(wireApi(auth)));
+  root.route('/', createConversionsApp(wireConversions({ ...w, secret: w.conversionSecret })));
+  root.route('/', createApiApp(wireApi({ ...w, auth })));
   // The vendor portal: its own signed, vendor-scoped credential, never the analyst token.
-  root.route('/', createPortalApp(wirePortal()));
-  root.route('/', createDashboardApp());
+  root.route('/', createPortalApp(wirePortal(w)));
+  root.route('/', createDashboardApp({ telemetry: w.telemetry }));
+  // What no app routes (an unknown /api/... path, say) answers like the API does on Lambda.
+  root.notFound(jsonNotFound(w.telemetry));
+  root.onError(jsonErrorHandler(w.telemetry));
   return root;
 }
 

@@ -6,13 +6,30 @@
  * start resumes every consumer from its checkpoint and still has every click.
  */
 import { join, resolve } from 'node:path';
-import { applyLocalDefaults, awsConfig, exportConfig, localConfig, quietLocalRuntime, spillConfig } from '../config/config.ts';
+import { awsConfig, businessConfig, conversionConfig, environment, exportConfig, localConfig, outreachConfig, portalConfig, qualificationRules, quietLocalRuntime, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
 import { describeInstance, runningInstance, writeRuntimeFile, type RuntimeInfo } from '../config/runtime-file.ts';
+import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { ReftrackError } from '../core/errors.ts';
+import { createDynamoClient, createDynamoStreamsClient } from '../adapters/dynamodb-client.ts';
+import { DynamoClickLog } from '../adapters/dynamodb-click-log.ts';
+import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
+import { createFirehoseClient } from '../adapters/firehose-client.ts';
+import { createKinesisClient } from '../adapters/kinesis-client.ts';
+import { provision } from '../adapters/provision.ts';
+import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
+import { resolveVisitorHashKey, secretsManagerReader } from '../adapters/visitor-key.ts';
+import { aggregateDeps, createAggregateHandler } from '../consumers/aggregate-consumer.ts';
+import { createExportHandler, exportDeps } from '../consumers/export-consumer.ts';
+import { createSpillDrainHandler, spillDrainDeps } from '../consumers/spill-drain-consumer.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { configuredLocalFirehose, startLocalFirehose } from './firehose-server.ts';
 import { portInUse } from './free-port.ts';
 import { ensureSpillStream, startKinesalite } from './kinesalite.ts';
-import { loadOrCreateSecrets } from './secrets.ts';
+import { KinesisPoller } from './kinesis-poller.ts';
+import { loadOrCreateSecrets, portalSigningKey } from './secrets.ts';
+import { createLocalApp, startServer } from './server.ts';
+import { eventNames, StreamPoller } from './stream-poller.ts';
+import { UnrecordedJournal } from './unrecorded-journal.ts';
 
 /** A start that must not go ahead (another instance, a taken port): said plainly, exit 2. */
 class StartRefusedError extends ReftrackError {}
@@ -55,9 +72,34 @@ interface Stoppable {
   stop(): Promise<unknown>;
 }
 
+/** This process's composition root: configuration parsed once, every client and consumer built here. */
 async function main(): Promise<void> {
   quietLocalRuntime();
   const local = localConfig();
+  const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
+  // What a deployment would set, filled in for this machine: the engines started below, the
+  // generated key, a quiet terminal (one line per problem), and a 10 s Firehose buffer so a click
+  // shows up in `reftrack exports` soon. Values set in the environment win.
+  const env = environment({
+    REFTRACK_TARGET: 'local',
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${local.DYNAMODB_LOCAL_PORT}`,
+    KINESIS_ENDPOINT: `http://127.0.0.1:${local.KINESALITE_PORT}`,
+    VISITOR_HASH_KEY: secrets.visitorHashKey,
+    CONVERSION_SECRET: secrets.conversionSecret,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    LOCAL_FIREHOSE_INTERVAL_SECONDS: '10',
+  });
+  const aws = awsConfig(env);
+  const spill = spillConfig(env);
+  const exportCfg = exportConfig(env);
+  const redirect = redirectConfig(env);
+  const business = businessConfig(env);
+  const outreach = outreachConfig(env);
+  const conversion = conversionConfig(env);
+  const portal = portalConfig(env);
+  const telemetry = new PowertoolsTelemetry(telemetryConfig(env));
+
   const running: Stoppable[] = [];
   const stopAll = async () => {
     for (const part of running.reverse()) {
@@ -69,11 +111,10 @@ async function main(): Promise<void> {
     PORT: local.PORT,
     DYNAMODB_LOCAL_PORT: local.DYNAMODB_LOCAL_PORT,
     KINESALITE_PORT: local.KINESALITE_PORT,
-    FIREHOSE_PORT: Number(new URL(exportConfig().FIREHOSE_ENDPOINT).port),
+    FIREHOSE_PORT: Number(new URL(exportCfg.FIREHOSE_ENDPOINT).port),
   };
   await assertCanStart(dataDir, ports);
   try {
-    const secrets = loadOrCreateSecrets(local.REFTRACK_DATA_DIR);
     const engine = await startDynamoDbLocal({ port: local.DYNAMODB_LOCAL_PORT, dbPath: join(local.REFTRACK_DATA_DIR, 'dynamodb') });
     running.push({ name: 'DynamoDB Local', stop: () => engine.stop() });
     const spillStream = await startKinesalite({ port: local.KINESALITE_PORT, path: join(local.REFTRACK_DATA_DIR, 'kinesis') }).catch((error: unknown) => {
@@ -82,54 +123,31 @@ async function main(): Promise<void> {
       throw error;
     });
     running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
-    // Before anything creates the Powertools logger: a quiet terminal, one line per problem.
-    applyLocalDefaults({ POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' });
-    // Locally a 10 s buffer, so a click shows up in `reftrack exports` soon (the deployed stream uses EXPORT_DELIVERY's).
-    applyLocalDefaults({ LOCAL_FIREHOSE_INTERVAL_SECONDS: '10' });
-    const { startConfiguredLocalFirehose } = await import('./firehose-server.ts');
-    const exportCfg = exportConfig();
-    const firehose = await startConfiguredLocalFirehose();
+    const firehose = await startLocalFirehose({ ...configuredLocalFirehose(exportCfg, local), logger: telemetry.logger });
     running.push({ name: 'local Firehose', stop: () => firehose.stop() });
-    applyLocalDefaults({
-      REFTRACK_TARGET: 'local',
-      DYNAMODB_ENDPOINT: engine.endpoint,
-      KINESIS_ENDPOINT: spillStream.endpoint,
-      VISITOR_HASH_KEY: secrets.visitorHashKey,
-      CONVERSION_SECRET: secrets.conversionSecret,
-    });
 
-    // Imported only now: these modules build their clients from the configuration just completed.
-    const { dynamodb } = await import('../adapters/dynamodb-client.ts');
-    const { kinesis } = await import('../adapters/kinesis-spill.ts');
-    const { provision } = await import('../adapters/provision.ts');
-    const { loadSeedVendors } = await import('../config/seed-vendors.ts');
-    const { createLocalApp, startServer } = await import('./server.ts');
-    const { KinesisPoller } = await import('./kinesis-poller.ts');
-    const { StreamPoller, eventNames } = await import('./stream-poller.ts');
-    const aggregate = await import('../streams/aggregate.ts');
-    const exporter = await import('../streams/export.ts');
-    const spillDrain = await import('../streams/spill-drain.ts');
-    running.push({ name: 'AWS clients', stop: async () => (dynamodb.destroy(), kinesis.destroy()) });
+    const dynamodb = createDynamoClient(aws);
+    const streams = createDynamoStreamsClient(aws);
+    const kinesis = createKinesisClient(aws, spill);
+    const firehoseClient = createFirehoseClient(aws, exportCfg);
+    running.push({ name: 'AWS clients', stop: async () => [dynamodb, streams, kinesis, firehoseClient].forEach((c) => c.destroy()) });
 
-    const { DynamoVendorStore } = await import('../adapters/dynamodb-vendor-store.ts');
-    const aws = awsConfig();
     const { seeded } = await provision(dynamodb, { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE }, loadSeedVendors());
-    await ensureSpillStream(kinesis, spillConfig().SPILL_STREAM_NAME);
+    await ensureSpillStream(kinesis, spill.SPILL_STREAM_NAME);
 
     // The event source mappings of the deployed stack, played locally (INSERT-only, partial batch failures).
-    const aggregator = new StreamPoller({ name: 'aggregate', tableName: aws.EVENTS_TABLE, handler: aggregate.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES });
+    const streamMapping = { tableName: aws.EVENTS_TABLE, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES, dataDir: local.REFTRACK_DATA_DIR, region: aws.AWS_REGION, dynamodb, streams, logger: telemetry.logger };
+    const aggregator = new StreamPoller({ ...streamMapping, name: 'aggregate', handler: createAggregateHandler(aggregateDeps(aws, qualificationRules(env), dynamodb, telemetry)) });
     await aggregator.start();
     running.push({ name: 'aggregate consumer', stop: () => aggregator.stop() });
-    const exportPoller = new StreamPoller({ name: 'export', tableName: aws.EVENTS_TABLE, handler: exporter.handler, filter: eventNames('INSERT'), batchSize: 500, batchingWindowMs: 300, maxRetries: CONSUMER_RETRIES });
+    const exportPoller = new StreamPoller({ ...streamMapping, name: 'export', handler: createExportHandler(exportDeps(exportCfg, firehoseClient, telemetry)) });
     await exportPoller.start();
     running.push({ name: 'export consumer', stop: () => exportPoller.stop() });
-    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spillConfig().SPILL_STREAM_NAME, client: kinesis, handler: spillDrain.handler, region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES });
+    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spill.SPILL_STREAM_NAME, client: kinesis, handler: createSpillDrainHandler(spillDrainDeps(aws, dynamodb, telemetry)), region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES, dataDir: local.REFTRACK_DATA_DIR, logger: telemetry.logger });
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
 
     // Clicks neither engine took are kept on disk and re-appended from there, without a human.
-    const { DynamoClickLog } = await import('../adapters/dynamodb-click-log.ts');
-    const { UnrecordedJournal } = await import('./unrecorded-journal.ts');
     const unrecorded = new UnrecordedJournal(local.REFTRACK_DATA_DIR);
     const clickLog = new DynamoClickLog(dynamodb, aws.EVENTS_TABLE);
     const reappend = async () => {
@@ -141,7 +159,26 @@ async function main(): Promise<void> {
     const reappendTimer = setInterval(() => void reappend(), UNRECORDED_RETRY_MS);
     running.push({ name: 'unrecorded clicks', stop: async () => (clearInterval(reappendTimer), reappend()) });
 
-    const server = await startServer(createLocalApp({ unrecorded }), local.PORT);
+    const visitorHashKey = await resolveVisitorHashKey(redirect, secretsManagerReader(aws));
+    const app = createLocalApp({
+      aws,
+      redirect,
+      spill,
+      business,
+      outreach,
+      conversion,
+      portal,
+      local,
+      dynamodb,
+      kinesis,
+      visitorHashKey,
+      apiToken: secrets.apiToken,
+      conversionSecret: conversion.CONVERSION_SECRET ?? secrets.conversionSecret,
+      portalSigningKey: portalSigningKey(portal, local.REFTRACK_DATA_DIR),
+      unrecorded,
+      telemetry,
+    });
+    const server = await startServer(app, local.PORT);
     running.push({ name: 'HTTP server', stop: () => new Promise((r) => server.close(r)) });
 
     const base = `http://localhost:${local.PORT}`;

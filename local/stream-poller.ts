@@ -42,11 +42,7 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { dynamodb as defaultDynamodb } from '../adapters/dynamodb-client.ts';
 import { storeError } from '../adapters/dynamodb-errors.ts';
-import { dynamodbStreams as defaultStreams } from '../adapters/dynamodb-streams-client.ts';
-import { logger } from '../adapters/telemetry.ts';
-import { awsConfig, localConfig } from '../config/config.ts';
 import { ConfigError, ReftrackError } from '../core/errors.ts';
 import { writeDeadLetter } from './dead-letter.ts';
 import { firstFailedIndex, localLambdaContext, sequenceOf, toLambdaRecord } from './lambda-stream-event.ts';
@@ -69,9 +65,8 @@ export interface StreamPollerOptions {
   readonly batchingWindowMs?: number;
   readonly maxRetries?: number;
   readonly bisectOnError?: boolean;
-  /** Defaults: <REFTRACK_DATA_DIR>/pollers/<name>.json and <REFTRACK_DATA_DIR>/dlq/<name>/. */
-  readonly checkpointFile?: string;
-  readonly deadLetterDir?: string;
+  /** The checkpoint goes to <dataDir>/pollers/<name>.json, dead letters to <dataDir>/dlq/<name>/. */
+  readonly dataDir: string;
   /** How often a shard at its end is polled again (Lambda polls each shard about 4 times a second). */
   readonly pollIntervalMs?: number;
   /** How often DescribeStream looks for new shards (a finished parent triggers a look at once). */
@@ -82,9 +77,11 @@ export interface StreamPollerOptions {
   /** What `context.getRemainingTimeInMillis()` counts down from. */
   readonly functionTimeoutMs?: number;
   /** `awsRegion` in the records; DynamoDB Local says `ddblocal`, Lambda says the real region. */
-  readonly region?: string;
-  readonly streams?: DynamoDBStreamsClient;
-  readonly dynamodb?: DynamoDBClient;
+  readonly region: string;
+  readonly streams: DynamoDBStreamsClient;
+  /** Finds the table's latest stream (with `tableName`). */
+  readonly dynamodb: DynamoDBClient;
+  readonly logger: Logger;
 }
 
 const Settings = z.object({
@@ -140,13 +137,12 @@ export class StreamPoller {
     if (!parsed.success) throw new ConfigError(`stream poller options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (!options.tableName && !options.streamArn) throw new ConfigError('stream poller options: give tableName or streamArn');
     this.settings = parsed.data;
-    const dataDir = options.checkpointFile && options.deadLetterDir ? '' : localConfig().REFTRACK_DATA_DIR;
-    this.store = new CheckpointStore(options.checkpointFile ?? join(dataDir, 'pollers', `${options.name}.json`));
-    this.deadLetterDir = options.deadLetterDir ?? join(dataDir, 'dlq', options.name);
-    this.streams = options.streams ?? defaultStreams;
-    this.region = options.region ?? awsConfig().AWS_REGION;
+    this.store = new CheckpointStore(join(options.dataDir, 'pollers', `${options.name}.json`));
+    this.deadLetterDir = join(options.dataDir, 'dlq', options.name);
+    this.streams = options.streams;
+    this.region = options.region;
     this.filter = options.filter ?? (() => true);
-    this.log = logger.createChild({ persistentKeys: { component: 'stream-poller', consumer: options.name } });
+    this.log = options.logger.createChild({ persistentKeys: { component: 'stream-poller', consumer: options.name } });
   }
 
   /** Finds the stream, loads the checkpoint and starts reading. Resolves once reading has begun. */
@@ -198,7 +194,7 @@ export class StreamPoller {
   }
 
   private async latestStreamArn(tableName: string): Promise<string> {
-    const client = this.options.dynamodb ?? defaultDynamodb;
+    const client = this.options.dynamodb;
     let arn: string | undefined;
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

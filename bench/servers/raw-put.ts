@@ -4,14 +4,14 @@
  * with the same SDK client configuration) and answers a 302, and nothing else.
  */
 import { createServer } from 'node:http';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { awsConfig, localConfig } from '../../config/config.ts';
-import { dynamoClientConfig } from '../../adapters/dynamodb-client.ts';
+import { createDynamoClient } from '../../adapters/dynamodb-client.ts';
 
 const aws = awsConfig();
-const client = new DynamoDBClient(dynamoClientConfig(aws));
+const client = createDynamoClient(aws);
 const location = 'https://queenofsandiego.com/?utm_source=solare&utm_medium=referral&utm_campaign=vendor-referral&ref_cid=01M89F3BDQJTPWEVZD4P6K8KVC';
 // The same attributes and sizes as a stored click event.
 const template = {

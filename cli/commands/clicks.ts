@@ -1,10 +1,8 @@
 import * as z from 'zod';
 import { subDays } from 'date-fns';
-import { awsConfig, businessConfig } from '../../config/config.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { toExportRecord } from '../../core/export-record.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { parseFlags, requireKnownVendor, table, type Command } from '../command.ts';
@@ -30,13 +28,14 @@ export const clicksCommand: Command = {
   name: 'clicks',
   summary: 'print the latest click events',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { vendor: { type: 'string' }, limit: { type: 'string' }, days: { type: 'string' }, json: { type: 'boolean' } }, Flags);
-    const aws = awsConfig();
-    const { TIME_ZONE } = businessConfig();
+    const aws = ctx.aws();
+    const { TIME_ZONE } = ctx.business();
+    const dynamodb = ctx.dynamodb();
     const log = new DynamoClickLog(dynamodb, aws.EVENTS_TABLE);
     const vendorStore = new DynamoVendorStore(dynamodb, aws.STATE_TABLE);
-    if (flags.vendor) await requireKnownVendor(vendorStore, flags.vendor).catch((error: unknown) => (dynamodb.destroy(), Promise.reject(error)));
+    if (flags.vendor) await requireKnownVendor(vendorStore, flags.vendor);
     const codes = flags.vendor ? [flags.vendor] : (await vendorStore.list()).map((v) => v.code);
 
     // Walk back day by day (one Query per vendor-day partition) until enough events are found.
@@ -62,7 +61,6 @@ export const clicksCommand: Command = {
         ),
       );
     }
-    dynamodb.destroy();
     return 0;
   },
 };

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { awsConfig, businessConfig, conversionConfig } from '../../config/config.ts';
+import * as z from 'zod';
 import { CONVERSION_STATUSES, type ConversionReport } from '../../core/conversion-event.ts';
 import { parseCsv } from '../../core/finance/csv.ts';
-import { parseConversionReport, recordConversion, type ConversionDeps } from '../../core/record-conversion.ts';
+import { parseConversionReport, recordConversion } from '../../core/record-conversion.ts';
 import { ConflictError, ValidationError } from '../../core/errors.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
-import { DynamoClickLookup, DynamoConversionLog } from '../../adapters/dynamodb-conversion-log.ts';
-import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
+import { wireConversionDeps } from '../../adapters/conversion-deps.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 
 const usage = `usage: reftrack conversions <add|import> [flags]
@@ -20,18 +17,6 @@ click of its ref_cid, exactly like a signed POST /api/v1/conversions. Safe to ru
   import FILE.csv    header: bookingId,refCid,valueCents,currency,bookedAt,tripDate,status
                      (snake_case names too); every row is checked, bad rows are reported by line
                      and skipped, the good ones stored (exit 1 when any row was bad)`;
-
-function wire(): ConversionDeps {
-  const aws = awsConfig();
-  const vendors = new DynamoVendorStore(dynamodb, aws.STATE_TABLE);
-  const timeZone = businessConfig().TIME_ZONE;
-  return {
-    clicks: new DynamoClickLookup({ client: dynamodb, tableName: aws.EVENTS_TABLE, timeZone, vendorCodes: async () => (await vendors.list()).map((v) => v.code) }),
-    conversions: new DynamoConversionLog(dynamodb, aws.EVENTS_TABLE),
-    clock: { now: () => new Date() },
-    settings: { timeZone, attributionWindowDays: conversionConfig().ATTRIBUTION_WINDOW_DAYS },
-  };
-}
 
 const HEADER: Readonly<Record<string, keyof ConversionReport>> = {
   bookingid: 'bookingId', refcid: 'refCid', valuecents: 'valueCents', currency: 'currency', bookedat: 'bookedAt', tripdate: 'tripDate', status: 'status',
@@ -67,7 +52,7 @@ export const conversionsCommand: Command = {
   name: 'conversions',
   summary: 'report bookings (add one, or import a CSV)',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const [action, ...rest] = argv;
     if (action !== 'add' && action !== 'import') throw new UsageError(action ? `unknown action "${action}"` : 'an action is required (add or import)');
     let reports: Array<{ line: number | null; report: ConversionReport }>;
@@ -104,23 +89,19 @@ export const conversionsCommand: Command = {
       }
       ({ reports, problems } = reportsFromCsv(text));
     }
-    const deps = wire();
+    const deps = wireConversionDeps({ aws: ctx.aws(), business: ctx.business(), conversion: ctx.conversion(), dynamodb: ctx.dynamodb() });
     const rows: Array<[string, string, string, string, string]> = [];
-    try {
-      for (const { line, report } of reports) {
-        let out;
-        try {
-          out = await recordConversion(report, 'cli', deps);
-        } catch (error) {
-          if (!(error instanceof ConflictError)) throw error;
-          problems.push({ line: line ?? 0, message: error.message });
-          continue;
-        }
-        const a = out.event.attribution;
-        rows.push([report.bookingId, report.status, out.kind, a.kind === 'attributed' ? a.vendorCode : '-', a.kind === 'attributed' ? a.clickId : a.reason]);
+    for (const { line, report } of reports) {
+      let out;
+      try {
+        out = await recordConversion(report, 'cli', deps);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        problems.push({ line: line ?? 0, message: error.message });
+        continue;
       }
-    } finally {
-      dynamodb.destroy();
+      const a = out.event.attribution;
+      rows.push([report.bookingId, report.status, out.kind, a.kind === 'attributed' ? a.vendorCode : '-', a.kind === 'attributed' ? a.clickId : a.reason]);
     }
     for (const p of problems) console.error(file ? `${file}:${p.line}: ${p.message}` : p.message);
     if (rows.length > 0) console.log(table(['booking', 'status', 'result', 'vendor', 'click / why unattributed'], rows));

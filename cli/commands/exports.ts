@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import * as z from 'zod';
-import { awsConfig, businessConfig, exportConfig, localConfig } from '../../config/config.ts';
 import type { BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { dedupeByClickId, toExportLine } from '../../core/export-record.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
+import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
+import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { describeSource, ExportReader, parseExportSource, type ExportSource } from '../../adapters/export-reader.ts';
 import { FailedBatchReader, parseFailedBatchSource, type FailedBatchSource } from '../../adapters/failed-batches.ts';
-import { s3 } from '../../adapters/s3-client.ts';
 import { clickEventFromRecord, PoisonRecordError } from '../../adapters/stream-image.ts';
 import { dayArg } from '../args.ts';
 import { flagRange, parseFlags, table, UsageError, type Command } from '../command.ts';
+import type { CliContext } from '../context.ts';
 import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
 
 const usage = `usage: reftrack exports ls [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--source DIR|s3://bucket/prefix]
@@ -39,16 +40,16 @@ const source = z.string().min(1).refine((s) => !s.startsWith('s3://') || /^s3:\/
 const LsFlags = z.object({ from: day.optional(), to: day.optional(), source });
 const CatFlags = z.object({ day, dedupe: z.boolean().default(false), source });
 
-export function resolveSource(raw: string | undefined): ExportSource {
+export function resolveSource(raw: string | undefined, ctx: CliContext): ExportSource {
   if (raw) return parseExportSource(raw);
-  return { kind: 'dir', root: join(localConfig().REFTRACK_DATA_DIR, 's3', exportConfig().EXPORT_BUCKET) };
+  return { kind: 'dir', root: join(ctx.local().REFTRACK_DATA_DIR, 's3', ctx.exports().EXPORT_BUCKET) };
 }
 
-async function ls(argv: string[]): Promise<number> {
+async function ls(argv: string[], ctx: CliContext): Promise<number> {
   const { flags } = parseFlags(argv, { from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' } }, LsFlags);
-  const { from, to } = flagRange(flags, businessConfig().TIME_ZONE);
-  const src = resolveSource(flags.source);
-  const objects = await new ExportReader(s3).list(src, from, to);
+  const { from, to } = flagRange(flags, ctx.business().TIME_ZONE);
+  const src = resolveSource(flags.source, ctx);
+  const objects = await new ExportReader(await ctx.s3()).list(src, from, to);
   if (objects.length === 0) {
     console.log(`no export objects from ${from} to ${to} under ${describeSource(src)}`);
     return 0;
@@ -59,10 +60,10 @@ async function ls(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function cat(argv: string[]): Promise<number> {
+async function cat(argv: string[], ctx: CliContext): Promise<number> {
   const { flags } = parseFlags(argv, { day: { type: 'string' }, dedupe: { type: 'boolean' }, source: { type: 'string' } }, CatFlags);
-  const src = resolveSource(flags.source);
-  const read = await new ExportReader(s3).read(src, flags.day, flags.day);
+  const src = resolveSource(flags.source, ctx);
+  const read = await new ExportReader(await ctx.s3()).read(src, flags.day, flags.day);
   const records = flags.dedupe ? dedupeByClickId(read.records) : read.records;
   // One write: thousands of console.log calls on a pipe are slow.
   if (records.length > 0) process.stdout.write(records.map((r) => `${terminalJson(r)}\n`).join(''));
@@ -75,34 +76,32 @@ async function cat(argv: string[]): Promise<number> {
   return 0;
 }
 
-function failedBatchSource(raw: string | undefined): FailedBatchSource {
+function failedBatchSource(raw: string | undefined, ctx: CliContext): FailedBatchSource {
   if (raw) return parseFailedBatchSource(raw);
-  if (awsConfig().REFTRACK_TARGET === 'aws') {
-    const bucket = exportConfig().FAILED_BATCHES_BUCKET;
+  if (ctx.aws().REFTRACK_TARGET === 'aws') {
+    const bucket = ctx.exports().FAILED_BATCHES_BUCKET;
     if (!bucket) throw new UsageError('--from is required, or FAILED_BATCHES_BUCKET (the Reftrack-Data output FailedBatchesBucketName)');
     return { kind: 's3', bucket, prefix: '' };
   }
-  return { kind: 'dir', root: join(localConfig().REFTRACK_DATA_DIR, 'dlq') };
+  return { kind: 'dir', root: join(ctx.local().REFTRACK_DATA_DIR, 'dlq') };
 }
 
 /** The export's delivery stream, the same sender (and retry budget) as the export consumer. */
-async function resend(events: readonly ClickEvent[]): Promise<{ sent: number; failed: number }> {
-  const [{ firehose }, { FirehoseSender, retryBudget }] = await Promise.all([import('../../adapters/firehose-client.ts'), import('../../adapters/firehose-sender.ts')]);
-  const cfg = exportConfig();
+async function resend(events: readonly ClickEvent[], ctx: CliContext): Promise<{ sent: number; failed: number }> {
+  // Loaded here: the Firehose SDK is only needed by the two commands that send.
+  const { FirehoseSender, retryBudget } = await import('../../adapters/firehose-sender.ts');
+  const cfg = ctx.exports();
   const encoder = new TextEncoder();
-  try {
-    const { sent, failed } = await new FirehoseSender(firehose, cfg.DELIVERY_STREAM_NAME, retryBudget(cfg)).send(events.map((e) => ({ id: e.clickId, data: encoder.encode(toExportLine(e)) })));
-    for (const f of failed) console.error(`${f.id}: not delivered (${f.errorCode}: ${f.errorMessage})`);
-    return { sent, failed: failed.length };
-  } finally {
-    firehose.destroy();
-  }
+  const sender = new FirehoseSender(await ctx.firehose(), cfg.DELIVERY_STREAM_NAME, retryBudget(cfg), ctx.telemetry());
+  const { sent, failed } = await sender.send(events.map((e) => ({ id: e.clickId, data: encoder.encode(toExportLine(e)) })));
+  for (const f of failed) console.error(`${f.id}: not delivered (${f.errorCode}: ${f.errorMessage})`);
+  return { sent, failed: failed.length };
 }
 
-async function redrive(argv: string[]): Promise<number> {
+async function redrive(argv: string[], ctx: CliContext): Promise<number> {
   const { flags } = parseFlags(argv, { from: { type: 'string' }, 'dry-run': { type: 'boolean' } }, z.object({ from: source, 'dry-run': z.boolean().default(false) }));
-  const src = failedBatchSource(flags.from);
-  const { batches, problems } = await new FailedBatchReader(s3).read(src);
+  const src = failedBatchSource(flags.from, ctx);
+  const { batches, problems } = await new FailedBatchReader(await ctx.s3()).read(src);
   const events = new Map<string, ClickEvent>();
   let skipped = 0;
   for (const batch of batches) {
@@ -124,33 +123,25 @@ async function redrive(argv: string[]): Promise<number> {
     console.log(`${events.size} click(s) in ${batches.length} failed batch(es) under ${where} would be sent again; ${skipped} poison record(s), ${problems.length} unreadable object(s)`);
     return problems.length + skipped > 0 ? 1 : 0;
   }
-  const { sent, failed } = events.size > 0 ? await resend([...events.values()]) : { sent: 0, failed: 0 };
-  console.log(`sent ${sent} click(s) from ${batches.length} failed batch(es) under ${where} to ${exportConfig().DELIVERY_STREAM_NAME}; ${failed} not delivered, ${skipped} poison record(s), ${problems.length} unreadable object(s)`);
+  const { sent, failed } = events.size > 0 ? await resend([...events.values()], ctx) : { sent: 0, failed: 0 };
+  console.log(`sent ${sent} click(s) from ${batches.length} failed batch(es) under ${where} to ${ctx.exports().DELIVERY_STREAM_NAME}; ${failed} not delivered, ${skipped} poison record(s), ${problems.length} unreadable object(s)`);
   return failed + skipped + problems.length > 0 ? 1 : 0;
 }
 
-async function rebuild(argv: string[]): Promise<number> {
+async function rebuild(argv: string[], ctx: CliContext): Promise<number> {
   const { flags } = parseFlags(argv, { day: { type: 'string' }, 'dry-run': { type: 'boolean' } }, z.object({ day, 'dry-run': z.boolean().default(false) }));
-  const [{ dynamodb }, { DynamoClickLog }, { DynamoVendorStore }] = await Promise.all([
-    import('../../adapters/dynamodb-client.ts'),
-    import('../../adapters/dynamodb-click-log.ts'),
-    import('../../adapters/dynamodb-vendor-store.ts'),
-  ]);
-  const { EVENTS_TABLE, STATE_TABLE } = awsConfig();
+  const { EVENTS_TABLE, STATE_TABLE } = ctx.aws();
+  const dynamodb = ctx.dynamodb();
   const events: ClickEvent[] = [];
-  try {
-    // Vendors are never deleted (only paused), so the vendor list names every partition of the day.
-    const log = new DynamoClickLog(dynamodb, EVENTS_TABLE);
-    for (const vendor of await new DynamoVendorStore(dynamodb, STATE_TABLE).list()) events.push(...(await log.forVendorDay(vendor.code as VendorCode, flags.day)));
-  } finally {
-    dynamodb.destroy();
-  }
+  // Vendors are never deleted (only paused), so the vendor list names every partition of the day.
+  const log = new DynamoClickLog(dynamodb, EVENTS_TABLE);
+  for (const vendor of await new DynamoVendorStore(dynamodb, STATE_TABLE).list()) events.push(...(await log.forVendorDay(vendor.code as VendorCode, flags.day)));
   if (flags['dry-run']) {
     console.log(`${events.length} click(s) of ${flags.day} would be sent again`);
     return 0;
   }
-  const { sent, failed } = events.length > 0 ? await resend(events) : { sent: 0, failed: 0 };
-  console.log(`sent ${sent} click(s) of ${flags.day} from ${EVENTS_TABLE} to ${exportConfig().DELIVERY_STREAM_NAME}; ${failed} not delivered`);
+  const { sent, failed } = events.length > 0 ? await resend(events, ctx) : { sent: 0, failed: 0 };
+  console.log(`sent ${sent} click(s) of ${flags.day} from ${EVENTS_TABLE} to ${ctx.exports().DELIVERY_STREAM_NAME}; ${failed} not delivered`);
   return failed > 0 ? 1 : 0;
 }
 
@@ -158,16 +149,12 @@ export const exportsCommand: Command = {
   name: 'exports',
   summary: 'list and print the click export (ls, cat); send clicks again (redrive, rebuild)',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const [sub, ...rest] = argv;
-    try {
-      if (sub === 'ls') return await ls(rest);
-      if (sub === 'cat') return await cat(rest);
-      if (sub === 'redrive') return await redrive(rest);
-      if (sub === 'rebuild') return await rebuild(rest);
-      throw new UsageError(sub ? `unknown subcommand "${sub}" (ls, cat, redrive or rebuild)` : 'missing subcommand (ls, cat, redrive or rebuild)');
-    } finally {
-      s3.destroy();
-    }
+    if (sub === 'ls') return ls(rest, ctx);
+    if (sub === 'cat') return cat(rest, ctx);
+    if (sub === 'redrive') return redrive(rest, ctx);
+    if (sub === 'rebuild') return rebuild(rest, ctx);
+    throw new UsageError(sub ? `unknown subcommand "${sub}" (ls, cat, redrive or rebuild)` : 'missing subcommand (ls, cat, redrive or rebuild)');
   },
 };

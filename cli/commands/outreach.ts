@@ -1,19 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { awsConfig, localConfig } from '../../config/config.ts';
+import { outreachSettings } from '../../config/config.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { CardStatus, CardType } from '../../core/outreach/approval-card.ts';
 import { addCard, moveCard } from '../../core/outreach/cards.ts';
 import { buildOutreachKit, publishOutreachKit } from '../../core/outreach/outreach-kit.ts';
 import type { Vendor } from '../../core/vendor.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { DynamoApprovalCardStore } from '../../adapters/dynamodb-outreach-store.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { assetsSink } from '../../adapters/object-sink.ts';
-import { outreachSettings } from '../../http/outreach-wiring.ts';
-import { systemClock } from '../../http/wiring.ts';
+import { systemClock } from '../../adapters/clock.ts';
 import { parseFlags, table, UsageError, type Command } from '../command.ts';
 import { vendorCodeArg } from '../args.ts';
 import { stripControls, terminalJson } from '../../core/untrusted-text.ts';
@@ -44,102 +42,98 @@ export const outreachCommand: Command = {
   name: 'outreach',
   summary: 'render and publish vendor e-mails; approval cards',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const [action, ...rest] = argv;
-    const { STATE_TABLE } = awsConfig();
-    const vendors = new DynamoVendorStore(dynamodb, STATE_TABLE);
-    const cards = new DynamoApprovalCardStore(dynamodb, STATE_TABLE);
-    try {
-      switch (action) {
-        case 'render':
-        case 'publish': {
-          const { flags } = parseFlags(
-            rest,
-            { vendor: { type: 'string' }, 'portal-link': { type: 'boolean' } },
-            z.object({ vendor: vendorCodeArg.optional(), 'portal-link': z.boolean().default(false) }),
-          );
-          if (flags['portal-link'] && action === 'publish') throw new UsageError('--portal-link: only with render (a published template is shared; the private link must not be in it)');
-          const chosen = await chooseVendors(vendors, flags.vendor);
-          const settings = outreachSettings();
-          if (action === 'render') {
-            const dir = join(localConfig().REFTRACK_DATA_DIR, 'outreach');
-            await mkdir(dir, { recursive: true });
-            for (const vendor of chosen) {
-              const portal = flags['portal-link'] ? await issuePortalLink(vendor.code) : null;
-              const kit = await buildOutreachKit(vendor, settings, undefined, portal);
-              const html = join(dir, `${vendor.code}.html`);
-              await writeFile(html, kit.email.html, { mode: portal ? 0o600 : 0o644 });
-              await writeFile(join(dir, `${vendor.code}.txt`), kit.email.text, { mode: portal ? 0o600 : 0o644 });
-              await writeFile(join(dir, `${vendor.code}-qr.png`), kit.qrPng);
-              await writeFile(join(dir, `${vendor.code}-qr.svg`), kit.qrSvg);
-              console.log(`${vendor.code.padEnd(12)} ${html}  (+ .txt, -qr.png, -qr.svg; QR -> ${kit.links.qrTarget}${portal ? '; with the private page link' : ''})`);
-            }
-          } else {
-            const sink = await assetsSink();
-            for (const vendor of chosen) {
-              const written = await publishOutreachKit(await buildOutreachKit(vendor, settings), sink);
-              console.log(`${vendor.code.padEnd(12)} ${written.join('\n' + ' '.repeat(13))}`);
-            }
+    const { STATE_TABLE } = ctx.aws();
+    const vendors = new DynamoVendorStore(ctx.dynamodb(), STATE_TABLE);
+    const cards = new DynamoApprovalCardStore(ctx.dynamodb(), STATE_TABLE);
+    switch (action) {
+      case 'render':
+      case 'publish': {
+        const { flags } = parseFlags(
+          rest,
+          { vendor: { type: 'string' }, 'portal-link': { type: 'boolean' } },
+          z.object({ vendor: vendorCodeArg.optional(), 'portal-link': z.boolean().default(false) }),
+        );
+        if (flags['portal-link'] && action === 'publish') throw new UsageError('--portal-link: only with render (a published template is shared; the private link must not be in it)');
+        const chosen = await chooseVendors(vendors, flags.vendor);
+        const settings = outreachSettings(ctx.outreach());
+        if (action === 'render') {
+          const dir = join(ctx.local().REFTRACK_DATA_DIR, 'outreach');
+          await mkdir(dir, { recursive: true });
+          for (const vendor of chosen) {
+            const portal = flags['portal-link'] ? await issuePortalLink(ctx, vendor.code) : null;
+            const kit = await buildOutreachKit(vendor, settings, undefined, portal);
+            const html = join(dir, `${vendor.code}.html`);
+            await writeFile(html, kit.email.html, { mode: portal ? 0o600 : 0o644 });
+            await writeFile(join(dir, `${vendor.code}.txt`), kit.email.text, { mode: portal ? 0o600 : 0o644 });
+            await writeFile(join(dir, `${vendor.code}-qr.png`), kit.qrPng);
+            await writeFile(join(dir, `${vendor.code}-qr.svg`), kit.qrSvg);
+            console.log(`${vendor.code.padEnd(12)} ${html}  (+ .txt, -qr.png, -qr.svg; QR -> ${kit.links.qrTarget}${portal ? '; with the private page link' : ''})`);
           }
-          return 0;
+        } else {
+          const sink = await assetsSink({ aws: ctx.aws(), local: ctx.local(), outreach: ctx.outreach() }, ctx.s3);
+          for (const vendor of chosen) {
+            const written = await publishOutreachKit(await buildOutreachKit(vendor, settings), sink);
+            console.log(`${vendor.code.padEnd(12)} ${written.join('\n' + ' '.repeat(13))}`);
+          }
         }
-        case 'add-task': {
-          const { flags } = parseFlags(
-            rest,
-            { 'card-type': { type: 'string' }, vendor: { type: 'string' }, 'preview-url': { type: 'string' }, status: { type: 'string' }, note: { type: 'string' } },
-            z.object({
-              'card-type': CardType,
-              vendor: vendorCodeArg,
-              'preview-url': previewUrlArg.optional(),
-              // The original tooling passed --status pending-send; a new card can only start there.
-              status: z.literal('pending-send', { message: 'a new card starts as pending-send' }).default('pending-send'),
-              note: noteArg,
-            }),
-          );
-          await requireVendor(vendors, flags.vendor);
-          const card = await addCard(
-            cards,
-            {
-              vendorCode: flags.vendor,
-              cardType: flags['card-type'],
-              previewUrl: flags['preview-url'] ?? `${outreachSettings().publicBaseUrl}/outreach#${flags.vendor}`,
-              note: flags.note ?? null,
-            },
-            systemClock,
-          );
-          console.log(`added ${card.cardType} card for ${card.vendorCode}: ${card.status} (preview ${card.previewUrl})`);
-          return 0;
-        }
-        case 'set-status': {
-          const { flags } = parseFlags(
-            rest,
-            { vendor: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' } },
-            z.object({ vendor: vendorCodeArg, status: CardStatus, note: noteArg }),
-          );
-          const card = await moveCard(cards, flags.vendor, flags.status, flags.note || null, systemClock);
-          const move = card.history.at(-1)!;
-          console.log(`${card.vendorCode}: ${move.from} -> ${move.to}${move.note ? ` (${stripControls(move.note)})` : ''}`);
-          return 0;
-        }
-        case 'list': {
-          const { flags } = parseFlags(rest, { json: { type: 'boolean' } }, z.object({ json: z.boolean().default(false) }));
-          const board = (await cards.list()).sort((a, b) => a.vendorCode.localeCompare(b.vendorCode));
-          if (flags.json) for (const card of board) console.log(terminalJson(card));
-          else if (board.length === 0) console.log('no approval cards yet (create one with outreach add-task)');
-          else
-            console.log(
-              table(
-                ['vendor', 'type', 'status', 'updated (UTC)', 'moves', 'last note', 'preview'],
-                board.map((c) => [c.vendorCode, c.cardType, c.status, c.updatedAt, c.history.length - 1, c.history.at(-1)?.note ?? '-', c.previewUrl]),
-              ),
-            );
-          return 0;
-        }
-        default:
-          throw new UsageError(action ? `unknown action "${action}"` : 'an action is required');
+        return 0;
       }
-    } finally {
-      dynamodb.destroy();
+      case 'add-task': {
+        const { flags } = parseFlags(
+          rest,
+          { 'card-type': { type: 'string' }, vendor: { type: 'string' }, 'preview-url': { type: 'string' }, status: { type: 'string' }, note: { type: 'string' } },
+          z.object({
+            'card-type': CardType,
+            vendor: vendorCodeArg,
+            'preview-url': previewUrlArg.optional(),
+            // The original tooling passed --status pending-send; a new card can only start there.
+            status: z.literal('pending-send', { message: 'a new card starts as pending-send' }).default('pending-send'),
+            note: noteArg,
+          }),
+        );
+        await requireVendor(vendors, flags.vendor);
+        const card = await addCard(
+          cards,
+          {
+            vendorCode: flags.vendor,
+            cardType: flags['card-type'],
+            previewUrl: flags['preview-url'] ?? `${ctx.outreach().PUBLIC_BASE_URL}/outreach#${flags.vendor}`,
+            note: flags.note ?? null,
+          },
+          systemClock,
+        );
+        console.log(`added ${card.cardType} card for ${card.vendorCode}: ${card.status} (preview ${card.previewUrl})`);
+        return 0;
+      }
+      case 'set-status': {
+        const { flags } = parseFlags(
+          rest,
+          { vendor: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' } },
+          z.object({ vendor: vendorCodeArg, status: CardStatus, note: noteArg }),
+        );
+        const card = await moveCard(cards, flags.vendor, flags.status, flags.note || null, systemClock);
+        const move = card.history.at(-1)!;
+        console.log(`${card.vendorCode}: ${move.from} -> ${move.to}${move.note ? ` (${stripControls(move.note)})` : ''}`);
+        return 0;
+      }
+      case 'list': {
+        const { flags } = parseFlags(rest, { json: { type: 'boolean' } }, z.object({ json: z.boolean().default(false) }));
+        const board = (await cards.list()).sort((a, b) => a.vendorCode.localeCompare(b.vendorCode));
+        if (flags.json) for (const card of board) console.log(terminalJson(card));
+        else if (board.length === 0) console.log('no approval cards yet (create one with outreach add-task)');
+        else
+          console.log(
+            table(
+              ['vendor', 'type', 'status', 'updated (UTC)', 'moves', 'last note', 'preview'],
+              board.map((c) => [c.vendorCode, c.cardType, c.status, c.updatedAt, c.history.length - 1, c.history.at(-1)?.note ?? '-', c.previewUrl]),
+            ),
+          );
+        return 0;
+      }
+      default:
+        throw new UsageError(action ? `unknown action "${action}"` : 'an action is required');
     }
   },
 };

@@ -1,9 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as z from 'zod';
-import { awsConfig, logsConfig } from '../../config/config.ts';
 import { parseUnrecordedLine } from '../../core/recovery.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { parseFlags, UsageError, type Command } from '../command.ts';
 
@@ -46,43 +44,36 @@ export const recoverCommand: Command = {
   name: 'recover',
   summary: 're-ingest unrecorded clicks from a log file or the redirect log group',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(
       argv,
       { 'from-log': { type: 'string' }, 'from-cloudwatch': { type: 'boolean' }, 'log-group': { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, 'dry-run': { type: 'boolean' } },
       Flags,
     );
     let lines: Lines;
-    let close = () => {};
     if (flags['from-log']) {
       if (!existsSync(flags['from-log'])) throw new UsageError(`--from-log: no such file "${flags['from-log']}"`);
       lines = fileLines(flags['from-log']);
     } else {
-      const group = flags['log-group'] ?? logsConfig().REDIRECT_LOG_GROUP;
+      const group = flags['log-group'] ?? ctx.logs().REDIRECT_LOG_GROUP;
       if (!group) throw new UsageError('--log-group: required, or REDIRECT_LOG_GROUP (the Reftrack-App output RedirectLogGroup)');
-      const { createLogsClient, unrecordedLogLines } = await import('../../adapters/unrecorded-log-reader.ts');
-      const client = createLogsClient();
+      // Loaded here: only this source needs the CloudWatch Logs SDK.
+      const { unrecordedLogLines } = await import('../../adapters/unrecorded-log-reader.ts');
       const end = flags.until ?? new Date();
-      lines = unrecordedLogLines(client, group, { start: flags.since ?? new Date(end.getTime() - 7 * 86_400_000), end });
-      close = () => client.destroy();
+      lines = unrecordedLogLines(await ctx.cloudWatchLogs(), group, { start: flags.since ?? new Date(end.getTime() - 7 * 86_400_000), end });
     }
-    const log = new DynamoClickLog(dynamodb, awsConfig().EVENTS_TABLE);
+    const log = new DynamoClickLog(ctx.dynamodb(), ctx.aws().EVENTS_TABLE);
     const tally = { appended: 0, 'already-present': 0, 'would-append': 0, invalid: 0 };
-    try {
-      for await (const { origin, text } of lines) {
-        const parsed = parseUnrecordedLine(text);
-        if (parsed.kind === 'other') continue;
-        if (parsed.kind === 'invalid') {
-          tally.invalid++;
-          console.error(`${origin}: ${parsed.reason}`);
-          continue;
-        }
-        if (flags['dry-run']) tally['would-append']++;
-        else tally[await log.append(parsed.event)]++;
+    for await (const { origin, text } of lines) {
+      const parsed = parseUnrecordedLine(text);
+      if (parsed.kind === 'other') continue;
+      if (parsed.kind === 'invalid') {
+        tally.invalid++;
+        console.error(`${origin}: ${parsed.reason}`);
+        continue;
       }
-    } finally {
-      close();
-      dynamodb.destroy();
+      if (flags['dry-run']) tally['would-append']++;
+      else tally[await log.append(parsed.event)]++;
     }
     console.log(
       flags['dry-run']

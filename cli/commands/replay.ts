@@ -1,6 +1,4 @@
 import * as z from 'zod';
-import { awsConfig, qualificationRules } from '../../config/config.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
@@ -25,24 +23,21 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'rebuild every rollup from the event log under the current rules',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { 'settle-seconds': { type: 'string' } }, Flags);
-    const aws = awsConfig();
+    const aws = ctx.aws();
+    const dynamodb = ctx.dynamodb();
     const generations = new RollupGenerations(dynamodb, aws.STATE_TABLE, 0);
-    try {
-      const report = await replayRollups({
-        client: dynamodb,
-        tables: { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE },
-        store: new DynamoRollupStore(dynamodb, { state: aws.STATE_TABLE, events: aws.EVENTS_TABLE }, { rules: qualificationRules() }),
-        reader: new RollupReader(dynamodb, aws.STATE_TABLE, generations),
-        generations,
-        settleMs: flags['settle-seconds'] * 1000,
-        progress: (m) => console.log(m),
-      });
-      console.log(`replayed ${report.events} events into generation ${report.to} (was ${report.from}${report.resumed ? ', resumed' : ''}); removed ${report.removedOldItems} old rollup items`);
-      return 0;
-    } finally {
-      dynamodb.destroy();
-    }
+    const report = await replayRollups({
+      client: dynamodb,
+      tables: { events: aws.EVENTS_TABLE, state: aws.STATE_TABLE },
+      store: new DynamoRollupStore(dynamodb, { state: aws.STATE_TABLE, events: aws.EVENTS_TABLE }, { rules: ctx.qualification() }),
+      reader: new RollupReader(dynamodb, aws.STATE_TABLE, generations),
+      generations,
+      settleMs: flags['settle-seconds'] * 1000,
+      progress: (m) => console.log(m),
+    });
+    console.log(`replayed ${report.events} events into generation ${report.to} (was ${report.from}${report.resumed ? ', resumed' : ''}); removed ${report.removedOldItems} old rollup items`);
+    return 0;
   },
 };

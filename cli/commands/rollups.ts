@@ -1,9 +1,7 @@
 import * as z from 'zod';
-import { awsConfig, businessConfig } from '../../config/config.ts';
 import { FIGURE_KEYS, FIGURE_LABELS } from '../../core/rollup-figures.ts';
 import { ALL_VENDORS, type DailyRollup, type RollupScope, type VendorTotals } from '../../core/rollup.ts';
 import { rollupCsvLines, rollupReport } from '../../core/rollup-report.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
@@ -33,21 +31,16 @@ export const rollupsCommand: Command = {
   name: 'rollups',
   summary: 'print daily rollups of a vendor (or all vendors) with a total row',
   usage,
-  async run(argv) {
+  async run(argv, ctx) {
     const { flags } = parseFlags(argv, { vendor: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } }, Flags);
-    const { TIME_ZONE } = businessConfig();
+    const { TIME_ZONE } = ctx.business();
     const { from, to } = flagRange(flags, TIME_ZONE);
     const scope: RollupScope = flags.vendor ?? ALL_VENDORS;
-    const aws = awsConfig();
-    let report;
-    try {
-      if (flags.vendor) await requireKnownVendor(new DynamoVendorStore(dynamodb, aws.STATE_TABLE), flags.vendor);
-      const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
-      report = await reader.range(scope, from, to);
-    } finally {
-      dynamodb.destroy();
-    }
-    const { days, total } = report;
+    const aws = ctx.aws();
+    const dynamodb = ctx.dynamodb();
+    if (flags.vendor) await requireKnownVendor(new DynamoVendorStore(dynamodb, aws.STATE_TABLE), flags.vendor);
+    const reader = new RollupReader(dynamodb, aws.STATE_TABLE, new RollupGenerations(dynamodb, aws.STATE_TABLE, 0));
+    const { days, total } = await reader.range(scope, from, to);
 
     // The same presenters as GET /api/v1/rollups, so the CLI and the API print the same numbers.
     if (flags.format === 'json') {

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../adapters/metric-names.ts';
+import { METRICS_NAMESPACE } from '../../core/metric-names.ts';
 import { REPO_ROOT, repoPath } from '../paths.ts';
 
 /**

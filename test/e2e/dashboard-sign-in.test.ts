@@ -14,10 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableNames } from '../../adapters/provision.ts';
 import { createApiApp } from '../../http/api-app.ts';
 import { wireApi } from '../../http/api-wiring.ts';
+import { awsConfig, businessConfig, outreachConfig } from '../../config/config.ts';
 import { createDashboardApp } from '../../http/dashboard-app.ts';
 import { freePort } from '../../local/free-port.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { freshTables } from '../support/tables.ts';
+import { dynamodb } from '../support/clients.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 describe('dashboard sign-in with an OpenID Connect provider (authorization code + PKCE)', () => {
   let tables: TableNames;
@@ -66,10 +69,11 @@ describe('dashboard sign-in with an OpenID Connect provider (authorization code 
       await next();
     };
     const app = new Hono();
-    app.route('/', createApiApp(wireApi(oidcAuth)));
+    app.route('/', createApiApp(wireApi({ aws: awsConfig(), business: businessConfig(), outreach: outreachConfig(), dynamodb, auth: oidcAuth, telemetry })));
     app.route(
       '/',
       createDashboardApp({
+        telemetry,
         config: {
           signIn: {
             kind: 'oidc',

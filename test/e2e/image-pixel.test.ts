@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerType } from '@hono/node-server';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
@@ -21,11 +21,12 @@ import { businessDay, type BusinessDay } from '../../core/business-day.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { freePort } from '../../local/free-port.ts';
 import { startServer } from '../../local/server.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { testRedirectApp } from '../support/redirect-app.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
@@ -107,7 +108,7 @@ describe('a hidden image pixel on someone else\'s page', () => {
     expect(navigations[0]!.fetch).toMatchObject({ mode: 'navigate', dest: 'document', user: true });
 
     // Through the real aggregate consumer, as the stream would deliver them.
-    const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, { state: tables.state, events: tables.events }, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
+    const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, { state: tables.state, events: tables.events }, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0), telemetry });
     const result = await handler(streamEvent(all.map(insertRecord)));
     expect(result.batchItemFailures).toEqual([]);
     const [rollup] = await new RollupReader(dynamodb, tables.state, new RollupGenerations(dynamodb, tables.state, 0)).daily('smallgoods' as VendorCode, day, day);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MetricName } from '../../adapters/metric-names.ts';
+import { MetricName } from '../../core/metric-names.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { REDIRECT_QUERY_PARAMETERS, REDIRECT_REQUEST_HEADERS } from '../../http/redirect-headers.ts';
 import { OUTREACH_REWRITE_CODE } from '../../infra/constructs/outreach-assets.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
@@ -10,11 +10,12 @@ import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { diffRollups } from '../../core/rollup-diff.ts';
 import { recount, sumShards, type ProjectionDelta } from '../../core/rollup.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click } from '../support/click-events.ts';
 import { faultyClient } from '../support/faulty-client.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 /** A delivery: a slice of the records, possibly cut short by a crash after `crashAfter` transactions. */
 /** `late`: delivered after the lateness horizon (the exact recount path), e.g. a spill drained days later. */
@@ -71,12 +72,12 @@ describe('property: any deliveries, duplicates, crashes, bursts and clicks beyon
             after: (name) => { if (name === 'TransactWriteItemsCommand' && d.lostAnswer && transactions === 1) throw new Error('answer lost'); },
           });
           const start = d.start % records.length;
-          const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: async () => {}, now: d.late ? beyondHorizon : onTime }), generations });
+          const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: async () => {}, now: d.late ? beyondHorizon : onTime }), generations, telemetry });
           await handle(streamEvent(records.slice(start, start + d.length))).catch(() => undefined);
           client.destroy();
         }
         // The mapping keeps redelivering until the shard is through: one clean delivery of everything.
-        await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: onTime }), generations })(streamEvent(records));
+        await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: onTime }), generations, telemetry })(streamEvent(records));
         expect(await storedDiff(gen, events)).toEqual([]);
       }),
       { numRuns: 12 },

@@ -1,6 +1,6 @@
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
@@ -10,11 +10,12 @@ import { verifyRollups } from '../../adapters/rollup-maintenance.ts';
 import { businessDay, startOfBusinessDay, type BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { DEFAULT_RULES } from '../../core/qualification.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { faultyClient, type Fault } from '../support/faulty-client.ts';
 import { insertRecord, poisonRecord, streamEvent, streamRecord } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const noSleep = async () => {};
 /** 18:00 UTC `daysAgo` days ago: recent clicks take the unit path (older than the horizon, the recount path). */
@@ -41,7 +42,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
 
   function consumer(client = dynamodb, opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}) {
     const store = new DynamoRollupStore(client, tables, { sleep: noSleep, ...opts });
-    return { store, handle: createAggregateHandler({ store, generations: new RollupGenerations(client, tables.state, 0) }) };
+    return { store, handle: createAggregateHandler({ store, generations: new RollupGenerations(client, tables.state, 0), telemetry }) };
   }
 
   async function expectExact(): Promise<void> {

@@ -2,21 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { handle } from 'hono/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { createApiApp, type ApiAppDeps } from '../../http/api-app.ts';
-import { apiGatewayAuthorized, bearerTokenAuth } from '../../http/api-auth.ts';
-import { apiAuth } from '../../http/api-wiring.ts';
-import { loadOrCreateSecrets } from '../../local/secrets.ts';
-import { createLocalApp } from '../../local/server.ts';
+import { bearerTokenAuth } from '../../http/api-auth.ts';
 import { reftrack, recordAndAggregate } from '../support/analyst.ts';
 import { click } from '../support/click-events.ts';
 import { freshTables } from '../support/tables.ts';
+import { localAppOn } from '../support/local-app.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const TOKEN = 'test-api-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -41,6 +39,7 @@ describe('analyst API against DynamoDB Local', () => {
       timeZone: 'America/Los_Angeles',
       publicBaseUrl: 'https://refs.example.com',
       auth: bearerTokenAuth(TOKEN),
+      telemetry,
     };
     await recordAndAggregate(tables, [
       click({ vendor: 'solare', visitor: 'a', at: '2026-11-03T17:00:00.000Z' }),
@@ -164,8 +163,9 @@ describe('analyst API against DynamoDB Local', () => {
     expect(longest.body.days).toHaveLength(400);
   });
 
-  it('on Lambda it trusts API Gateway only when an authorizer ran (IAM or JWT)', async () => {
-    const lambda = handle(app({ auth: apiGatewayAuthorized }));
+  it('on Lambda (the deployed entry, handlers/api.ts) it trusts API Gateway only when an authorizer ran (IAM or JWT)', async () => {
+    process.env.STATE_TABLE = tables.state; // the entry reads its configuration once, when imported
+    const { handler: lambda } = await import('../../handlers/api.ts');
     const event = (authorizer: unknown): Parameters<typeof lambda>[0] =>
       ({
         version: '2.0',
@@ -190,27 +190,15 @@ describe('analyst API against DynamoDB Local', () => {
     expect(JSON.parse(none.body).error.code).toBe('unauthorized');
   });
 
-  it('wiring: REFTRACK_TARGET picks the middleware; the local server guards /api with the token from secrets.json', async () => {
-    const saved = { ...process.env };
-    try {
-      process.env.STATE_TABLE = tables.state;
-      process.env.EVENTS_TABLE = tables.events;
-      process.env.REFTRACK_DATA_DIR = mkdtempSync(join(tmpdir(), 'reftrack-api-'));
-      process.env.REFTRACK_TARGET = 'aws';
-      expect(apiAuth()).toBe(apiGatewayAuthorized);
-      process.env.REFTRACK_TARGET = 'local';
-      const local = createLocalApp();
-      const { apiToken } = loadOrCreateSecrets(process.env.REFTRACK_DATA_DIR);
-      for (const path of ['/api/v1/vendors', '/api/v1/rollups', '/api/v1/outreach/cards']) {
-        expect((await local.request(path)).status, path).toBe(401);
-        expect((await local.request(path, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status, path).toBe(401);
-        expect((await local.request(path, { headers: { authorization: `Bearer ${apiToken}` } })).status, path).toBe(200);
-      }
-      const vendors = (await (await local.request('/api/v1/vendors', { headers: { authorization: `Bearer ${apiToken}` } })).json()) as any;
-      // PUBLIC_BASE_URL's local default follows PORT (outreachConfig()).
-      expect(vendors.vendors[0].link).toMatch(/^http:\/\/localhost:\d+\/ref\/boardbrew$/);
-    } finally {
-      process.env = saved;
+  it('the local server guards /api with the token from secrets.json', async () => {
+    const { app: local, apiToken } = localAppOn(tables, mkdtempSync(join(tmpdir(), 'reftrack-api-')));
+    for (const path of ['/api/v1/vendors', '/api/v1/rollups', '/api/v1/outreach/cards']) {
+      expect((await local.request(path)).status, path).toBe(401);
+      expect((await local.request(path, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status, path).toBe(401);
+      expect((await local.request(path, { headers: { authorization: `Bearer ${apiToken}` } })).status, path).toBe(200);
     }
+    const vendors = (await (await local.request('/api/v1/vendors', { headers: { authorization: `Bearer ${apiToken}` } })).json()) as any;
+    // PUBLIC_BASE_URL's local default follows PORT (outreachConfig()).
+    expect(vendors.vendors[0].link).toMatch(/^http:\/\/localhost:\d+\/ref\/boardbrew$/);
   });
 });

@@ -15,11 +15,11 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { ExportReader } from '../../adapters/export-reader.ts';
 import type { TableNames } from '../../adapters/provision.ts';
-import { s3 } from '../../adapters/s3-client.ts';
+import { s3 } from '../support/clients.ts';
 import type { BusinessDay } from '../../core/business-day.ts';
 import { toExportLine } from '../../core/export-record.ts';
 import { UNRECORDED_MESSAGE } from '../../core/recovery.ts';
@@ -30,6 +30,7 @@ import { click } from '../support/click-events.ts';
 import { insertRecordsFor } from '../support/export.ts';
 import { startS3, type RunningS3 } from '../support/s3.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const EXPORTS = 'finance-exports';
@@ -79,7 +80,7 @@ describe('the CLI against a deployment (s3rver, DynamoDB Local, local Firehose)'
     s3server = await startS3([EXPORTS, ASSETS, FAILED]);
     fhDir = mkdtempSync(join(tmpdir(), 'reftrack-fh-'));
     work = mkdtempSync(join(tmpdir(), 'reftrack-awscli-'));
-    fh = await startLocalFirehose({ port: await freePort(), dataDir: fhDir, bucket: EXPORTS, bufferingIntervalMs: 3_600_000 });
+    fh = await startLocalFirehose({ port: await freePort(), dataDir: fhDir, bucket: EXPORTS, bufferingIntervalMs: 3_600_000, logger: telemetry.logger });
     // CloudWatch Logs has no local engine: this answers FilterLogEvents in its JSON 1.1 protocol, two pages.
     const requests: Array<Record<string, unknown>> = [];
     const lines: string[] = [];

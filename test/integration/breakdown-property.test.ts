@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -8,11 +8,12 @@ import type { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { BREAKDOWN_DIMENSIONS, BREAKDOWN_TOP, DIMENSION_CAPS, OTHER_VALUE, recountBreakdowns } from '../../core/breakdown.ts';
 import type { BusinessDay } from '../../core/business-day.ts';
 import type { RollupScope } from '../../core/rollup.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click } from '../support/click-events.ts';
 import { faultyClient } from '../support/faulty-client.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 /** Just after the clicks' days, so they take the live path (within the lateness horizon). */
 const CLOCK = () => new Date('2026-11-14T00:00:00.000Z');
@@ -69,11 +70,11 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
             after: (name) => { if (name === 'TransactWriteItemsCommand' && d.lostAnswer && transactions === 1) throw new Error('answer lost'); },
           });
           const start = d.start % records.length;
-          const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: async () => {}, now: CLOCK }), generations });
+          const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: async () => {}, now: CLOCK }), generations, telemetry });
           await handle(streamEvent(records.slice(start, start + d.length))).catch(() => undefined);
           client.destroy();
         }
-        await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations })(streamEvent(records));
+        await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations, telemetry })(streamEvent(records));
         const expected = recountBreakdowns(events);
         const stored = await readAll(new RollupReader(dynamodb, tables.state, generations), expected.keys());
         for (const [key, dims] of expected) {
@@ -91,7 +92,7 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
     const generations = { current: async () => gen, targets: async () => ({ live: gen, building: null }) } as unknown as RollupGenerations;
     const hosts = Array.from({ length: DIMENSION_CAPS.referrer + 15 }, (_, i) => `site${i}.example`);
     const events = hosts.map((host, i) => click({ vendor: 'solare', visitor: `v${i}`, refererHost: host, at: new Date(Date.UTC(2026, 10, 12, 18, 0, i)) }));
-    const handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations });
+    const handle = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations, telemetry });
     // Several batches, so the cap is applied against what the item already holds.
     for (let i = 0; i < events.length; i += 7) await handle(streamEvent(events.slice(i, i + 7).map(insertRecord)));
     await handle(streamEvent(events.map(insertRecord))); // a full redelivery changes nothing

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -7,6 +7,7 @@ import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { parseCsv } from '../../core/finance/csv.ts';
 import { createApiApp, type ApiAppDeps } from '../../http/api-app.ts';
 import { bearerTokenAuth } from '../../http/api-auth.ts';
+import { telemetry } from '../support/telemetry.ts';
 import { recordAndAggregate } from '../support/analyst.ts';
 import { click } from '../support/click-events.ts';
 import { freshTables } from '../support/tables.ts';
@@ -33,6 +34,7 @@ describe('GET /api/v1/breakdowns against DynamoDB Local', () => {
       clock: { now: () => NOW },
       timeZone: 'America/Los_Angeles',
       publicBaseUrl: 'https://refs.example.com',
+      telemetry,
       auth: bearerTokenAuth(TOKEN),
     };
     await recordAndAggregate(tables, [

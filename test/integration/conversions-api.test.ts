@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoClickLookup, DynamoConversionLog } from '../../adapters/dynamodb-conversion-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
@@ -7,6 +7,7 @@ import { signConversion } from '../../core/conversion-signature.ts';
 import { createConversionsApp } from '../../http/conversions-app.ts';
 import { sampleClickEvent } from '../support/click-events.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const SECRET = 'conversion-secret-for-tests-0123456789';
 const NOW = new Date('2026-11-20T19:00:00.000Z');
@@ -28,6 +29,7 @@ describe('POST /api/v1/conversions (signed, against DynamoDB Local)', () => {
       clock: { now: () => NOW },
       settings: { timeZone: 'America/Los_Angeles', attributionWindowDays: 30 },
       secret: SECRET,
+      telemetry,
     });
   });
 

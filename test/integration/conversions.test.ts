@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoClickLookup, DynamoConversionLog } from '../../adapters/dynamodb-conversion-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';

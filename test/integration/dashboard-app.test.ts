@@ -1,8 +1,9 @@
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildDashboard, createDashboardApp } from '../../http/dashboard-app.ts';
+import { telemetry } from '../support/telemetry.ts';
 
-const app = createDashboardApp();
+const app = createDashboardApp({ telemetry });
 
 describe('dashboard static app', () => {
   it('serves the pages with a CSP that allows scripts only from this server, and no referrer', async () => {

@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoClickLog, toEventItem } from '../../adapters/dynamodb-click-log.ts';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { ExportReader, partitionPrefix } from '../../adapters/export-reader.ts';
-import { s3 } from '../../adapters/s3-client.ts';
+import { s3 } from '../support/clients.ts';
 import { businessDay, type BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { toExportRecord } from '../../core/export-record.ts';
@@ -20,6 +20,7 @@ import { startLocalFirehose, type RunningLocalFirehose } from '../../local/fireh
 import { sampleClickEvent } from '../support/click-events.ts';
 import { deliverLikeLambda, exportHandlerOn, insertRecordsFor, seededRandom, streamRecord, tmpDataDir } from '../support/export.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const ZONE = 'America/Los_Angeles';
 const BUCKET = 'reftrack-exports';
@@ -33,7 +34,7 @@ afterEach(async () => {
 async function firehose(opts: { failRate?: number; random?: () => number } = {}) {
   const dataDir = tmpDataDir();
   // A long interval: nothing is written until stop(), so the test also proves stop() flushes.
-  const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: BUCKET, bufferingIntervalMs: 3_600_000, ...opts });
+  const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: BUCKET, bufferingIntervalMs: 3_600_000, ...opts, logger: telemetry.logger });
   running.push(fh);
   return { fh, root: join(dataDir, 's3', BUCKET) };
 }

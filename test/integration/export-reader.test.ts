@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ExportReader, parseExportSource, partitionPrefix } from '../../adapters/export-reader.ts';
-import { s3 } from '../../adapters/s3-client.ts';
+import { s3 } from '../support/clients.ts';
 import type { BusinessDay } from '../../core/business-day.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { toExportLine } from '../../core/export-record.ts';

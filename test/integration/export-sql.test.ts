@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -26,6 +26,7 @@ import { recordAndAggregate } from '../support/analyst.ts';
 import { click } from '../support/click-events.ts';
 import { exportHandlerOn, insertRecordsFor, tmpDataDir } from '../support/export.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
 const VENDORS = ['solare', 'puesto', 'boardbrew'] as const;
@@ -72,7 +73,7 @@ describe('the README export SQL in DuckDB over the real local export', () => {
     events = clicks();
     await recordAndAggregate(tables, events);
     const dataDir = tmpDataDir();
-    const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', bufferingIntervalMs: 3_600_000 });
+    const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', bufferingIntervalMs: 3_600_000, logger: telemetry.logger });
     try {
       const { handler, client } = exportHandlerOn(fh.endpoint, { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 });
       const records = await insertRecordsFor(tables.events, events);

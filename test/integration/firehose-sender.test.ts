@@ -9,6 +9,7 @@ import { freePort } from '../../local/free-port.ts';
 import { startLocalFirehose, type RunningLocalFirehose } from '../../local/firehose-server.ts';
 import { sampleClickEvent } from '../support/click-events.ts';
 import { seededRandom, tmpDataDir } from '../support/export.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const running: RunningLocalFirehose[] = [];
 afterEach(async () => {
@@ -16,11 +17,11 @@ afterEach(async () => {
 });
 
 async function senderOn(failRate: number, maxAttempts: number) {
-  const fh = await startLocalFirehose({ port: await freePort(), dataDir: tmpDataDir(), bucket: 'reftrack-exports', failRate, random: seededRandom(3), bufferingIntervalMs: 3_600_000 });
+  const fh = await startLocalFirehose({ port: await freePort(), dataDir: tmpDataDir(), bucket: 'reftrack-exports', failRate, random: seededRandom(3), bufferingIntervalMs: 3_600_000, logger: telemetry.logger });
   running.push(fh);
   const client = new FirehoseClient(firehoseClientConfig(awsConfig(), { FIREHOSE_ENDPOINT: fh.endpoint }));
   const sleeps: number[] = [];
-  const sender = new FirehoseSender(client, 'reftrack-clicks', { maxAttempts, baseDelayMs: 8, maxDelayMs: 20 }, { sleep: async (ms) => void sleeps.push(ms), random: Math.random });
+  const sender = new FirehoseSender(client, 'reftrack-clicks', { maxAttempts, baseDelayMs: 8, maxDelayMs: 20 }, telemetry, { sleep: async (ms) => void sleeps.push(ms), random: Math.random });
   return { fh, sender, sleeps };
 }
 
@@ -60,7 +61,7 @@ describe('FirehoseSender', () => {
   it('treats an unreachable Firehose as failed records within the budget', async () => {
     const port = await freePort();
     const client = new FirehoseClient({ ...firehoseClientConfig(awsConfig(), { FIREHOSE_ENDPOINT: `http://127.0.0.1:${port}` }), maxAttempts: 1 });
-    const result = await new FirehoseSender(client, 'reftrack-clicks', { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }).send(entries(3));
+    const result = await new FirehoseSender(client, 'reftrack-clicks', { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, telemetry).send(entries(3));
     expect(result.failed).toHaveLength(3);
     client.destroy();
   });

@@ -11,6 +11,7 @@ import { startKinesalite } from '../../local/kinesalite.ts';
 import { startServer } from '../../local/server.ts';
 import { Hono } from 'hono';
 import { tmpDataDir } from '../support/export.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 /** The local addresses of every listening TCP socket on `port` (IPv4 and IPv6 tables). */
 function listeners(port: number): string[] {
@@ -39,7 +40,7 @@ describe.runIf(process.platform === 'linux')('local engines bind 127.0.0.1 only'
 
   it('kinesalite, the local Firehose and the HTTP server', async () => {
     const kinesis = await startKinesalite({ port: await freePort() });
-    const firehose = await startLocalFirehose({ port: await freePort(), dataDir: tmpDataDir(), bucket: 'reftrack-exports' });
+    const firehose = await startLocalFirehose({ port: await freePort(), dataDir: tmpDataDir(), bucket: 'reftrack-exports', logger: telemetry.logger });
     const httpPort = await freePort();
     const server = await startServer(new Hono(), httpPort);
     try {

@@ -10,7 +10,7 @@ import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand, ResourceNotFou
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExportReader } from '../../adapters/export-reader.ts';
 import { firehoseClientConfig } from '../../adapters/firehose-client.ts';
-import { s3 } from '../../adapters/s3-client.ts';
+import { s3 } from '../support/clients.ts';
 import { awsConfig } from '../../config/config.ts';
 import type { BusinessDay } from '../../core/business-day.ts';
 import { toExportLine } from '../../core/export-record.ts';
@@ -18,6 +18,7 @@ import { freePort } from '../../local/free-port.ts';
 import { startLocalFirehose, type RunningLocalFirehose } from '../../local/firehose-server.ts';
 import { sampleClickEvent } from '../support/click-events.ts';
 import { tmpDataDir } from '../support/export.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const BUCKET = 'reftrack-exports';
 const DAY = '2026-11-25' as BusinessDay;
@@ -29,7 +30,7 @@ afterEach(async () => {
 });
 
 async function start(dataDir = tmpDataDir(), port?: number) {
-  const fh = await startLocalFirehose({ port: port ?? (await freePort()), dataDir, bucket: BUCKET, bufferingIntervalMs: 3_600_000 });
+  const fh = await startLocalFirehose({ port: port ?? (await freePort()), dataDir, bucket: BUCKET, bufferingIntervalMs: 3_600_000, logger: telemetry.logger });
   running.push(fh);
   return { fh, dataDir };
 }

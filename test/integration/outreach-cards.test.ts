@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoApprovalCardStore } from '../../adapters/dynamodb-outreach-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { ConflictError } from '../../core/errors.ts';

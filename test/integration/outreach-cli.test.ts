@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoApprovalCardStore } from '../../adapters/dynamodb-outreach-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';

@@ -5,7 +5,7 @@ import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import type { MiddlewareHandler } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoApprovalCardStore } from '../../adapters/dynamodb-outreach-store.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -15,10 +15,10 @@ import { addCard } from '../../core/outreach/cards.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { Vendor } from '../../core/vendor.ts';
 import { createOutreachApp, localOnlyOpenAccess } from '../../http/outreach-app.ts';
-import { loadOrCreateSecrets } from '../../local/secrets.ts';
-import { createLocalApp } from '../../local/server.ts';
-import { systemClock } from '../../http/wiring.ts';
+import { systemClock } from '../../adapters/clock.ts';
 import { freshTables } from '../support/tables.ts';
+import { localAppOn } from '../support/local-app.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const jsQR = jsQRModule.default;
 const settings = { publicBaseUrl: 'http://localhost:3105', qrBaseUrl: 'http://localhost:3105/outreach/qr', brandName: 'Queen of San Diego' };
@@ -28,7 +28,7 @@ describe('outreach HTTP routes against DynamoDB Local', () => {
   let tables: TableNames;
   let cards: DynamoApprovalCardStore;
   const app = (apiAuth: MiddlewareHandler = localOnlyOpenAccess) =>
-    createOutreachApp({ vendors: new DynamoVendorStore(dynamodb, tables.state), cards, clock: systemClock, settings, apiAuth });
+    createOutreachApp({ vendors: new DynamoVendorStore(dynamodb, tables.state), cards, clock: systemClock, settings, apiAuth, telemetry });
 
   beforeAll(async () => {
     tables = await freshTables([...loadSeedVendors(), hostile]);
@@ -105,11 +105,11 @@ describe('outreach HTTP routes against DynamoDB Local', () => {
 
     const illegal = await post('boardbrew', { status: 'pending-send' });
     expect(illegal.status).toBe(409);
-    expect(await illegal.json()).toEqual({ error: 'IllegalTransitionError', message: 'card boardbrew cannot go from approved to pending-send (from approved it can go to: sent, rejected)' });
+    expect(await illegal.json()).toEqual({ error: { code: 'conflict', message: 'card boardbrew cannot go from approved to pending-send (from approved it can go to: sent, rejected)' } });
 
     const badStatus = await post('boardbrew', { status: 'done' });
     expect(badStatus.status).toBe(400);
-    expect(((await badStatus.json()) as { message: string }).message).toContain('status');
+    expect(await badStatus.json()).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('status') } });
     expect((await post('boardbrew', 'not json')).status).toBe(400);
     expect((await post('BAD%20CODE', { status: 'approved' })).status).toBe(400);
     expect((await post('solare', { status: 'approved' })).status).toBe(404);
@@ -131,12 +131,8 @@ describe('outreach HTTP routes against DynamoDB Local', () => {
   });
 
   it('is mounted in the local server next to the redirect, each keeping its own error handling', async () => {
-    process.env.STATE_TABLE = tables.state;
-    process.env.EVENTS_TABLE = tables.events;
     // The local server guards the outreach JSON routes with the analyst API's bearer token.
-    process.env.REFTRACK_DATA_DIR = mkdtempSync(join(tmpdir(), 'reftrack-outreach-'));
-    const local = createLocalApp();
-    const { apiToken } = loadOrCreateSecrets(process.env.REFTRACK_DATA_DIR);
+    const { app: local, apiToken } = localAppOn(tables, mkdtempSync(join(tmpdir(), 'reftrack-outreach-')));
     expect((await local.request('/outreach')).status).toBe(200);
     expect((await local.request('/outreach/templates/solare.html')).status).toBe(200);
     expect((await local.request('/outreach/templates/nosuch.html')).status).toBe(404);

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { projectionKey } from '../../adapters/state-table.ts';
 import { businessDay } from '../../core/business-day.ts';
@@ -23,6 +23,7 @@ import { reftrack, recordAndAggregate } from '../support/analyst.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { exportHandlerOn, insertRecordsFor, tmpDataDir } from '../support/export.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const BUCKET = 'reftrack-exports';
 const work = mkdtempSync(join(tmpdir(), 'reftrack-payouts-'));
@@ -85,7 +86,7 @@ describe('payouts and GA4 reconciliation from exports written through the local 
     await recordAndAggregate(tables, events);
 
     const dataDir = tmpDataDir();
-    const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: BUCKET, bufferingIntervalMs: 3_600_000 });
+    const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: BUCKET, bufferingIntervalMs: 3_600_000, logger: telemetry.logger });
     try {
       const { handler, client } = exportHandlerOn(fh.endpoint, { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 });
       const records = await insertRecordsFor(tables.events, events);

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoPortalEpochs } from '../../adapters/dynamodb-portal-epochs.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
@@ -16,6 +16,7 @@ import { createPortalApp, type PortalAppDeps } from '../../http/portal-app.ts';
 import { recordAndAggregate, reftrack } from '../support/analyst.ts';
 import { click } from '../support/click-events.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const KEY = 'portal-test-signing-key-0123456789abcdef';
 const NOW = new Date('2026-11-20T18:00:00.000Z');
@@ -52,6 +53,7 @@ describe('vendor portal API against DynamoDB Local', () => {
       publicBaseUrl: 'https://refs.example.com',
       payoutRules: async () => parsePayoutRules(rulesText, 'rules.json', new Set(['solare', 'puesto'])).rules,
       statements: new LocalStatementShelf(join(dataDir, 's3'), 'assets'),
+      telemetry,
     };
     await recordAndAggregate(tables, [
       click({ vendor: 'solare', visitor: 'a', at: '2026-11-03T17:00:00.000Z', placement: 'qr' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';

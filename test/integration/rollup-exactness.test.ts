@@ -7,7 +7,8 @@ import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contendedClient } from '../../bench/contention.ts';
-import { dynamoClientConfig, dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamoClientConfig } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore, isBeyondHorizon, LATENESS_HORIZON_MS } from '../../adapters/dynamodb-rollup-store.ts';
@@ -20,10 +21,11 @@ import type { BusinessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { DEFAULT_RULES } from '../../core/qualification.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const daysAgo = (n: number, hour = 18) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - n, hour));
 const noSleep = async () => {};
@@ -47,7 +49,7 @@ describe('rollups stay exact at any lateness, during replays and across many sha
   }
 
   const handler = (opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}, client = dynamodb) =>
-    createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: noSleep, ...opts }), generations: new RollupGenerations(client, tables.state, 0) });
+    createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: noSleep, ...opts }), generations: new RollupGenerations(client, tables.state, 0), telemetry });
 
   async function expectExact(vendor: string, day: string): Promise<void> {
     const report = await verifyRollups({ client: dynamodb, tables, reader, generations, rules: DEFAULT_RULES, slice: { vendors: [vendor], from: day as BusinessDay, to: day as BusinessDay } });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
@@ -13,10 +13,11 @@ import { replayRollups, verifyRollups } from '../../adapters/rollup-maintenance.
 import { projectionKey } from '../../adapters/state-table.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import { DEFAULT_RULES } from '../../core/qualification.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const run = promisify(execFile);
 
@@ -35,7 +36,7 @@ describe('reftrack rollups / verify / replay (CLI as a process) against DynamoDB
     }
   }
 
-  const handler = (cacheMs = 0) => createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, cacheMs) });
+  const handler = (cacheMs = 0) => createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, cacheMs), telemetry });
 
   async function deliver(specs: ClickSpec[], cacheMs = 0): Promise<ClickEvent[]> {
     const events = specs.map((s) => click(s));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { KinesisClickSpill } from '../../adapters/kinesis-spill.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -21,12 +21,13 @@ import type { VendorCode } from '../../core/vendor-code.ts';
 import { CachedVendorDirectory } from '../../core/cached-vendor-directory.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import { createRedirectApp } from '../../http/redirect-app.ts';
-import { systemClock, ulidGenerator } from '../../http/wiring.ts';
+import { systemClock, ulidGenerator } from '../../adapters/clock.ts';
 import { freePort } from '../../local/free-port.ts';
 import { ensureSpillStream, startKinesalite, type RunningKinesalite } from '../../local/kinesalite.ts';
 import { KinesisPoller } from '../../local/kinesis-poller.ts';
 import { freshTables } from '../support/tables.ts';
 import { testSettings } from '../support/redirect-app.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 describe('spill and drain', () => {
   let tables: TableNames;
@@ -63,10 +64,11 @@ describe('spill and drain', () => {
       clicks: troubled,
       spill: new KinesisClickSpill(kinesis, streamName),
       clock: systemClock,
-      ids: ulidGenerator,
+      ids: ulidGenerator(),
       settings: { ...testSettings, writeBudgetMs: 50 },
       clientIp: () => '198.51.100.20',
       trustCloudFront: false,
+      telemetry,
     });
 
     const clickIds: string[] = [];
@@ -82,7 +84,7 @@ describe('spill and drain', () => {
 
     process.env.EVENTS_TABLE = tables.events; // the drain Lambda reads its table name from config at import
     const { handler } = await import('../../streams/spill-drain.ts');
-    const poller = new KinesisPoller({ name: 'spill-drain', streamName, client: kinesis, handler, dataDir });
+    const poller = new KinesisPoller({ name: 'spill-drain', streamName, client: kinesis, handler, dataDir, region: 'us-east-1', logger: telemetry.logger });
     await poller.start();
     await poller.caughtUp();
     await poller.stop();

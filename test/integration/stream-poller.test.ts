@@ -18,15 +18,19 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { monotonicFactory } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { clickEventFromRecord, PoisonRecordError } from '../../adapters/stream-image.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { eventNames, StreamPoller, type StreamPollerOptions } from '../../local/stream-poller.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
+import { createDynamoStreamsClient } from '../../adapters/dynamodb-client.ts';
+import { awsConfig } from '../../config/config.ts';
 
 const nextUlid = monotonicFactory();
+const streams = createDynamoStreamsClient(awsConfig());
 
 function click(vendorCode: string): ClickEvent {
   const clickId = nextUlid();
@@ -83,8 +87,11 @@ function poller(options: Partial<StreamPollerOptions> & Pick<StreamPollerOptions
   const p = new StreamPoller({
     name,
     tableName: eventsTable,
-    checkpointFile: join(dir, 'pollers', `${name}.json`),
-    deadLetterDir: join(dir, 'dlq', name),
+    dataDir: dir,
+    region: 'us-east-1',
+    dynamodb,
+    streams,
+    logger: telemetry.logger,
     batchingWindowMs: 30,
     pollIntervalMs: 20,
     discoveryIntervalMs: 200,

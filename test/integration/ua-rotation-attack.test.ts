@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
@@ -21,11 +21,12 @@ import { DEFAULT_RULES } from '../../core/qualification.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { freePort } from '../../local/free-port.ts';
 import { startLocalFirehose } from '../../local/firehose-server.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { reftrack } from '../support/analyst.ts';
 import { exportHandlerOn, insertRecordsFor, tmpDataDir } from '../support/export.ts';
 import { testRedirectApp } from '../support/redirect-app.ts';
 import { freshTables } from '../support/tables.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const navigate = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'cross-site', 'sec-fetch-user': '?1' };
 const chrome = (i: number) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${100 + i}.0.${i}.0 Safari/537.36`;
@@ -59,11 +60,11 @@ describe('User-Agent rotation from one address (redirect -> rollups -> export ->
     expect(events).toHaveLength(52);
 
     const records = await insertRecordsFor(tables.events, events);
-    const aggregate = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { rules: DEFAULT_RULES }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
+    const aggregate = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { rules: DEFAULT_RULES }), generations: new RollupGenerations(dynamodb, tables.state, 0), telemetry });
     expect((await aggregate({ Records: records })).batchItemFailures).toEqual([]);
 
     const dataDir = tmpDataDir();
-    const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', bufferingIntervalMs: 3_600_000 });
+    const fh = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', bufferingIntervalMs: 3_600_000, logger: telemetry.logger });
     try {
       const { handler, client } = exportHandlerOn(fh.endpoint, { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 });
       expect((await handler({ Records: records })).batchItemFailures).toEqual([]);

@@ -11,7 +11,7 @@ import type { ServerType } from '@hono/node-server';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -19,9 +19,9 @@ import { loadSeedVendors } from '../../config/seed-vendors.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { freePort } from '../../local/free-port.ts';
-import { loadOrCreateSecrets } from '../../local/secrets.ts';
-import { createLocalApp, startServer } from '../../local/server.ts';
+import { startServer } from '../../local/server.ts';
 import { freshTables } from '../support/tables.ts';
+import { localAppOn } from '../support/local-app.ts';
 
 const FALLBACK = 'https://queenofsandiego.com/';
 
@@ -49,12 +49,10 @@ describe('a malformed vendor item', () => {
       { pk: 'VENDOR', sk: 'creds', code: 'creds', name: 'Creds', destination: 'https://user:pass@queenofsandiego.com/' },
       { pk: 'VENDOR', sk: 'extra', code: 'extra', name: 'Extra', status: 'deleted', surprise: 1 },
     ]) await dynamodb.send(new PutItemCommand({ TableName: tables.state, Item: marshall(bad) }));
-    process.env.STATE_TABLE = tables.state;
-    process.env.EVENTS_TABLE = tables.events;
-    process.env.REFTRACK_DATA_DIR = mkdtempSync(join(tmpdir(), 'reftrack-vendors-'));
-    token = loadOrCreateSecrets(process.env.REFTRACK_DATA_DIR).apiToken;
+    const local = localAppOn(tables, mkdtempSync(join(tmpdir(), 'reftrack-vendors-')));
+    token = local.apiToken;
     port = await freePort();
-    server = await startServer(createLocalApp(), port);
+    server = await startServer(local.app, port);
   });
   afterAll(() => server?.close());
 

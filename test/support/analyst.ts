@@ -1,14 +1,15 @@
 /** Helpers for the analyst tests: clicks through the real aggregate consumer, the CLI as a child process. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from './clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
-import { createAggregateHandler } from '../../streams/aggregate.ts';
+import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { insertRecord, streamEvent } from './stream-records.ts';
+import { telemetry } from './telemetry.ts';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ export async function reftrack(tables: TableNames, args: readonly string[], env:
 export async function recordAndAggregate(tables: TableNames, events: readonly ClickEvent[]): Promise<void> {
   const log = new DynamoClickLog(dynamodb, tables.events);
   for (const e of events) await log.append(e);
-  const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0) });
+  const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0), telemetry });
   const result = await handler(streamEvent(events.map(insertRecord)));
   if (result.batchItemFailures.length > 0) throw new Error(`aggregate reported failures: ${JSON.stringify(result.batchItemFailures)}`);
 }

@@ -6,13 +6,14 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from './clients.ts';
 import { eventKey } from '../../adapters/dynamodb-click-log.ts';
 import { firehoseClientConfig } from '../../adapters/firehose-client.ts';
 import { FirehoseSender, type RetryBudget } from '../../adapters/firehose-sender.ts';
 import { awsConfig } from '../../config/config.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
-import { createExportHandler } from '../../streams/export.ts';
+import { createExportHandler } from '../../consumers/export-consumer.ts';
+import { telemetry } from './telemetry.ts';
 
 export const tmpDataDir = () => mkdtempSync(join(tmpdir(), 'reftrack-export-'));
 
@@ -42,7 +43,7 @@ export async function insertRecordsFor(table: string, events: readonly ClickEven
 
 export function exportHandlerOn(endpoint: string, budget: RetryBudget) {
   const client = new FirehoseClient(firehoseClientConfig(awsConfig(), { FIREHOSE_ENDPOINT: endpoint }));
-  return { handler: createExportHandler(new FirehoseSender(client, 'reftrack-clicks', budget)), client };
+  return { handler: createExportHandler({ sink: new FirehoseSender(client, 'reftrack-clicks', budget, telemetry), telemetry }), client };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Fresh, uniquely named tables in the shared DynamoDB Local, so test files never see each other's data. */
 import { randomUUID } from 'node:crypto';
-import { dynamodb } from '../../adapters/dynamodb-client.ts';
+import { dynamodb } from './clients.ts';
 import { provision, type TableNames } from '../../adapters/provision.ts';
 import { loadSeedVendors } from '../../config/seed-vendors.ts';
 import type { Vendor } from '../../core/vendor.ts';

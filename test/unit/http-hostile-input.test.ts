@@ -11,7 +11,8 @@ import { parseCidrs } from '../../core/internal-traffic.ts';
 import { Vendor } from '../../core/vendor.ts';
 import { VENDOR_CODE_PATTERN } from '../../core/vendor-code.ts';
 import { createRedirectApp } from '../../http/redirect-app.ts';
-import { systemClock, ulidGenerator } from '../../http/wiring.ts';
+import { systemClock, ulidGenerator } from '../../adapters/clock.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const DEFAULT_DESTINATION = 'https://queenofsandiego.com/';
 const FALLBACK = 'https://queenofsandiego.com/?from=fallback';
@@ -28,10 +29,11 @@ const app = createRedirectApp({
   vendors: new CachedVendorDirectory({ list: async () => vendors }, systemClock, 3_600_000),
   clicks: { append: async (e) => (appended.push(e), 'appended') },
   clock: systemClock,
-  ids: ulidGenerator,
+  ids: ulidGenerator(),
   settings: { defaultDestination: DEFAULT_DESTINATION, fallbackUrl: FALLBACK, timeZone: 'America/Los_Angeles', utmPreset: 'ga4', visitorHashKey: 'k'.repeat(32), internalRanges: parseCidrs([]), writeBudgetMs: 1_000 },
   clientIp: () => '198.51.100.9',
   trustCloudFront: true,
+  telemetry,
   originSecret: ORIGIN_SECRET,
 });
 

@@ -11,7 +11,8 @@ import { parseCidrs } from '../../core/internal-traffic.ts';
 import { Vendor } from '../../core/vendor.ts';
 import { networkHash } from '../../core/visitor.ts';
 import { createRedirectApp } from '../../http/redirect-app.ts';
-import { systemClock, ulidGenerator } from '../../http/wiring.ts';
+import { systemClock, ulidGenerator } from '../../adapters/clock.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const SECRET = 'origin-secret-0123456789abcdefghijklmnop';
 const SOCKET_IP = '198.51.100.9';
@@ -24,11 +25,12 @@ function appWith(opts: { trust: boolean; secret?: string }) {
     vendors: new CachedVendorDirectory({ list: async () => [Vendor.parse({ code: 'solare', name: 'Solare' })] }, systemClock, 3_600_000),
     clicks: { append: async (e) => (events.push(e), 'appended') },
     clock: systemClock,
-    ids: ulidGenerator,
+    ids: ulidGenerator(),
     settings: { defaultDestination: 'https://queenofsandiego.com/', fallbackUrl: 'https://queenofsandiego.com/?f', timeZone: 'America/Los_Angeles', utmPreset: 'ga4', visitorHashKey: KEY, internalRanges: parseCidrs(['203.0.113.0/24']), writeBudgetMs: 1_000 },
     clientIp: () => SOCKET_IP,
     trustCloudFront: opts.trust,
     originSecret: opts.secret,
+    telemetry,
   });
   const click = async (headers: Record<string, string>) => {
     const res = await app.request('/ref/solare', { headers: { 'user-agent': CHROME, ...headers } });

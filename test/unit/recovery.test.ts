@@ -5,7 +5,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../adapters/telemetry.ts';
+import { telemetryConfig } from '../../config/config.ts';
+import { PowertoolsTelemetry } from '../../adapters/telemetry.ts';
 import { CachedVendorDirectory } from '../../core/cached-vendor-directory.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { parseCidrs } from '../../core/internal-traffic.ts';
@@ -91,13 +92,13 @@ describe('the redirect and recover agree on the line', () => {
       settings: { defaultDestination: 'https://queenofsandiego.com/', fallbackUrl: 'https://queenofsandiego.com/?from=fallback', timeZone: 'America/Los_Angeles', utmPreset: 'ga4', visitorHashKey: 'k'.repeat(32), internalRanges: parseCidrs([]), writeBudgetMs: 1_000 },
       clientIp: () => '198.51.100.7',
       trustCloudFront: false,
+      // The redirect function's own telemetry, logging at ERROR (the tests' default is silent).
+      telemetry: new PowertoolsTelemetry(telemetryConfig({ POWERTOOLS_SERVICE_NAME: 'reftrack-redirect', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' })),
     });
-    const level = logger.getLevelName();
-    logger.setLogLevel('ERROR');
     let location: string | null = null;
     const lines = await capture(async () => {
       location = (await app.request('/ref/solare?utm_content=qr', { headers: { 'user-agent': 'Mozilla/5.0 (iPhone)' } })).headers.get('location');
-    }).finally(() => logger.setLogLevel(level));
+    });
     expect(location).toBe('https://queenofsandiego.com/?utm_source=solare&utm_medium=referral&utm_campaign=vendor-referral&utm_content=qr&ref_cid=01M89F3BDQJTPWEVZD4P6K8KVC');
     const recovered = lines.map(parseUnrecordedLine).filter((r) => r.kind !== 'other');
     expect(recovered).toHaveLength(1);

@@ -10,7 +10,8 @@ import { parseCidrs } from '../../core/internal-traffic.ts';
 import { buildOutreachKit } from '../../core/outreach/outreach-kit.ts';
 import { Vendor } from '../../core/vendor.ts';
 import { createRedirectApp } from '../../http/redirect-app.ts';
-import { systemClock, ulidGenerator } from '../../http/wiring.ts';
+import { systemClock, ulidGenerator } from '../../adapters/clock.ts';
+import { telemetry } from '../support/telemetry.ts';
 
 const BASE = 'https://go.example.com';
 const vendor = Vendor.parse({ code: 'boardbrew', name: 'Board & Brew' });
@@ -24,10 +25,11 @@ describe('the vendor opening their own outreach e-mail', () => {
       vendors: new CachedVendorDirectory({ list: async () => [vendor] }, systemClock, 3_600_000),
       clicks: { append: async (e) => (events.push(e), 'appended') },
       clock: systemClock,
-      ids: ulidGenerator,
+      ids: ulidGenerator(),
       settings: { defaultDestination: 'https://queenofsandiego.com/', fallbackUrl: 'https://queenofsandiego.com/?f', timeZone: 'America/Los_Angeles', utmPreset: 'ga4', visitorHashKey: 'k'.repeat(32), internalRanges: parseCidrs([]), writeBudgetMs: 1_000 },
       clientIp: () => '198.51.100.20',
       trustCloudFront: false,
+      telemetry,
     });
     const kit = await buildOutreachKit(vendor, { publicBaseUrl: BASE, qrBaseUrl: `${BASE}/outreach/qr`, brandName: 'Queen of San Diego' });
     const hrefs = [...kit.email.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')).filter((h) => h.startsWith(`${BASE}/ref/`));

@@ -17,14 +17,14 @@ export const MetricName = {
   VendorPreview: 'VendorPreview',
   // Behind CloudFront without CloudFront-Viewer-Address: the visitor hash fell back to the edge's address.
   ViewerAddressMissing: 'ViewerAddressMissing',
-  // streams/aggregate.ts
+  // the aggregate consumer
   RollupEventApplied: 'RollupEventApplied',
   RollupEventDuplicate: 'RollupEventDuplicate',
   RollupRecordIgnored: 'RollupRecordIgnored',
   RollupPoisonRecord: 'RollupPoisonRecord',
   RollupWriteFailed: 'RollupWriteFailed',
   RollupTransactionRetry: 'RollupTransactionRetry',
-  // streams/export.ts
+  // the export consumer
   ExportRecordSent: 'ExportRecordSent',
   ExportRecordRetried: 'ExportRecordRetried',
   ExportRecordFailed: 'ExportRecordFailed',
