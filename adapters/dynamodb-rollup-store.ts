@@ -54,6 +54,10 @@ import { storeError } from './dynamodb-errors.ts';
 import { queryAll } from './dynamodb-query.ts';
 import { eventKey, eventShard, parseEventPartition, type EventShard } from './events-table.ts';
 import { breakdownAttribute, breakdownAttributes, breakdownFromItem, projectionKey, scopeKey, unitFromItem, unitItem, unitKey } from './state-table.ts';
+import { fullJitterDelay, type Backoff } from '../core/backoff.ts';
+
+/** Between conflicting transactions: 25 ms doubling up to 1 s. */
+const TRANSACTION_BACKOFF: Backoff = { baseMs: 25, maxMs: 1_000 };
 
 /** Transaction limit: at most 100 actions (DynamoDB). */
 export const MAX_ACTIONS = 100;
@@ -342,7 +346,7 @@ export class DynamoRollupStore {
 
   /** Full jitter: spreads competing consumers apart instead of retrying in lock-step. */
   private backoff(attempt: number): Promise<void> {
-    return this.sleep(Math.floor(this.random() * Math.min(1_000, 25 * 2 ** attempt)));
+    return this.sleep(fullJitterDelay(attempt + 1, TRANSACTION_BACKOFF, this.random));
   }
 
   private async read(events: readonly ClickEvent[], generation: number): Promise<Reading> {

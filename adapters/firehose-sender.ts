@@ -6,6 +6,7 @@
  */
 import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import type { ExportConfig } from '../config/config.ts';
+import { fullJitterDelay } from '../core/backoff.ts';
 import { MetricName, type Telemetry } from '../core/telemetry.ts';
 
 /** Firehose service limits (PutRecordBatch). */
@@ -44,15 +45,6 @@ export interface RetryBudget {
 
 export function retryBudget(cfg: Pick<ExportConfig, 'FIREHOSE_MAX_ATTEMPTS' | 'FIREHOSE_RETRY_BASE_MS' | 'FIREHOSE_RETRY_MAX_MS'>): RetryBudget {
   return { maxAttempts: cfg.FIREHOSE_MAX_ATTEMPTS, baseDelayMs: cfg.FIREHOSE_RETRY_BASE_MS, maxDelayMs: cfg.FIREHOSE_RETRY_MAX_MS };
-}
-
-/**
- * "Full jitter" exponential backoff: a random wait in [0, min(max, base * 2^(retry-1))).
- * Randomness spreads out retries of many concurrent consumers that failed together.
- */
-export function backoffDelay(retry: number, budget: RetryBudget, random: () => number = Math.random): number {
-  const ceiling = Math.min(budget.maxDelayMs, budget.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
 }
 
 /** Splits entries into PutRecordBatch calls: at most 500 records and 4 MiB each, order kept. */
@@ -103,7 +95,7 @@ export class FirehoseSender {
       if (attempt > 1) {
         retried += pending.length;
         this.telemetry.count(MetricName.ExportRecordRetried, pending.length);
-        await this.timing.sleep(backoffDelay(attempt - 1, this.budget, this.timing.random));
+        await this.timing.sleep(fullJitterDelay(attempt - 1, { baseMs: this.budget.baseDelayMs, maxMs: this.budget.maxDelayMs }, this.timing.random));
       }
       const stillFailing: ExportEntry[] = [];
       for (const chunk of chunkForPutRecordBatch(pending)) {

@@ -23,8 +23,6 @@ export interface TableDefinition {
 
 export { EVENTS_TABLE, STATE_TABLE };
 
-export const TABLES = [EVENTS_TABLE, STATE_TABLE] as const;
-
 /** The CreateTable request for a definition (on-demand, like the deployed tables). */
 export function createTableInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
   const keys = [def.partitionKey, def.sortKey];

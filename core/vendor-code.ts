@@ -22,10 +22,6 @@ export function parseVendorCode(raw: string): VendorCode {
   return code as VendorCode;
 }
 
-export function isVendorCode(raw: string): raw is VendorCode {
-  return typeof raw === 'string' && VENDOR_CODE_PATTERN.test(raw);
-}
-
 /**
  * A printable, bounded rendering of untrusted input for logs: control characters
  * are replaced and the length capped, so a hostile path can never forge a log line.

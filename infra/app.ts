@@ -4,7 +4,7 @@
  * Firehose, the visitor-hash secret) and `<prefix>-App` (functions, APIs, CloudFront, alarms).
  * Settings come from cdk.json's `context` (committed) and `-c name=value` (one run), validated in infra/settings.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../core/errors.ts';
 import { buildReftrack } from './reftrack.ts';
@@ -18,8 +18,7 @@ try {
   buildReftrack(app, {
     aggregate: 'streams/aggregate.ts',
     export: 'streams/export.ts',
-    // The analyst API arrives with issue 6; until its entry exists, no analyst API is deployed.
-    ...(existsSync(repoPath('handlers/api.ts')) ? { api: 'handlers/api.ts' } : {}),
+    api: 'handlers/api.ts',
   });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { fullJitterDelay } from '../core/backoff.ts';
 import { writeJsonAtomic } from './atomic-file.ts';
 import { CheckpointStore, type PollerPosition } from './poller-checkpoint.ts';
 
@@ -139,7 +140,7 @@ export class KinesisPoller {
         failures = 0;
         continue;
       }
-      await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** failures) * (0.5 + Math.random() / 2)));
+      await new Promise((r) => setTimeout(r, fullJitterDelay(failures + 1, { baseMs: 250, maxMs: 5_000 })));
     }
   }
 

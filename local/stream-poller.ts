@@ -43,6 +43,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamHandler } fro
 import { join } from 'node:path';
 import * as z from 'zod';
 import { storeError } from '../adapters/dynamodb-errors.ts';
+import { fullJitterDelay } from '../core/backoff.ts';
 import { ConfigError, ReftrackError } from '../core/errors.ts';
 import { writeDeadLetter } from './dead-letter.ts';
 import { firstFailedIndex, localLambdaContext, sequenceOf, toLambdaRecord } from './lambda-stream-event.ts';
@@ -263,7 +264,7 @@ export class StreamPoller {
         if (this.stopping) this.log.info('shard reader ended while stopping', { shardId, error: String(error) });
         else this.log.error('shard reader failed; restarting it from the checkpoint', { shardId, error });
         // The longest retry delay: whatever broke (engine down, disk full) rarely heals in milliseconds.
-        await this.sleep(this.retryDelay(Number.POSITIVE_INFINITY));
+        await this.sleep(this.settings.retryMaxDelayMs);
       })
       .finally(() => {
         this.runs.delete(shardId);
@@ -424,10 +425,9 @@ export class StreamPoller {
 
   // ---- timing ----------------------------------------------------------------------------
 
-  /** Doubling delay with jitter, so retries of many shards (or consumers) do not fire in step. */
+  /** The one retry delay (core/backoff.ts), so retries of many shards (or consumers) do not fire in step. */
   private retryDelay(failures: number): number {
-    const ceiling = Math.min(this.settings.retryMaxDelayMs, this.settings.retryBaseDelayMs * 2 ** (failures - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+    return fullJitterDelay(failures, { baseMs: this.settings.retryBaseDelayMs, maxMs: this.settings.retryMaxDelayMs });
   }
 
   /** A sleep that stop() (and, for discovery, requestDiscovery()) cuts short. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, chunkForPutRecordBatch, FIREHOSE_LIMITS, type ExportEntry } from '../../adapters/firehose-sender.ts';
+import { chunkForPutRecordBatch, FIREHOSE_LIMITS, type ExportEntry } from '../../adapters/firehose-sender.ts';
+import { fullJitterDelay } from '../../core/backoff.ts';
 
 const entry = (id: number, size: number): ExportEntry => ({ id: String(id), data: new Uint8Array(size) });
 
@@ -30,14 +31,15 @@ describe('PutRecordBatch chunking', () => {
   });
 });
 
-describe('jittered exponential backoff', () => {
-  const budget = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1_000 };
+describe('jittered exponential backoff (core/backoff.ts)', () => {
+  // The Firehose sender's budget (baseDelayMs 100, maxDelayMs 1000) through the one helper.
+  const budget = { baseMs: 100, maxMs: 1_000 };
   it('doubles the ceiling per retry up to the cap', () => {
     const justBelowOne = () => 0.999_999;
-    expect([1, 2, 3, 4, 5].map((r) => backoffDelay(r, budget, justBelowOne))).toEqual([99, 199, 399, 799, 999]);
+    expect([1, 2, 3, 4, 5].map((r) => fullJitterDelay(r, budget, justBelowOne))).toEqual([99, 199, 399, 799, 999]);
   });
   it('draws the wait uniformly below the ceiling', () => {
-    expect(backoffDelay(3, budget, () => 0)).toBe(0);
-    expect(backoffDelay(3, budget, () => 0.5)).toBe(200);
+    expect(fullJitterDelay(3, budget, () => 0)).toBe(0);
+    expect(fullJitterDelay(3, budget, () => 0.5)).toBe(200);
   });
 });
