@@ -14,8 +14,10 @@ export type SecretReader = (secretArn: string) => Promise<string | undefined>;
 const MIN_KEY_LENGTH = 32;
 
 /**
- * Reads from Secrets Manager. The client is built on the first read only, so a process with
- * VISITOR_HASH_KEY set (local runs, tests) never creates one.
+ * Reads from Secrets Manager with the SDK client, built on the first read only (a process with
+ * VISITOR_HASH_KEY set never creates one). The Lambdas read through the Parameters and Secrets
+ * extension instead (adapters/secrets-extension.ts): an entry that never calls this bundles no
+ * Secrets Manager client.
  */
 export function secretsManagerReader(aws: Pick<AwsConfig, 'AWS_REGION'>): SecretReader {
   let client: SecretsManagerClient | undefined;

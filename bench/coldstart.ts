@@ -15,6 +15,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { environment } from '../config/config.ts';
 import type { Log } from '../core/telemetry.ts';
 import { toEventItem } from '../adapters/dynamodb-click-log.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signConversion } from '../core/conversion-signature.ts';
 import { encodeSpilled } from '../adapters/kinesis-spill.ts';
 import { freePort } from '../local/free-port.ts';
 import { startLocalFirehose } from '../local/firehose-server.ts';
@@ -46,9 +47,10 @@ interface Invocation {
   readonly ok: string;
 }
 
+const CONVERSION_SECRET = 'bench-conversion-secret-0123456789abcdef';
 const USER_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/605.1';
 
-function httpEvent(path: string, authorizer?: unknown, extraHeaders: Record<string, string> = {}): unknown {
+function httpEvent(path: string, authorizer?: unknown, extraHeaders: Record<string, string> = {}, post?: { readonly body: string }): Record<string, any> {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -57,9 +59,10 @@ function httpEvent(path: string, authorizer?: unknown, extraHeaders: Record<stri
     headers: { host: 'refs.example.com', 'user-agent': USER_AGENT, 'cloudfront-viewer-address': '198.51.100.7:46532', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...extraHeaders },
     requestContext: {
       accountId: '123456789012', apiId: 'bench', domainName: 'refs.example.com', domainPrefix: 'refs', requestId: 'bench', routeKey: '$default', stage: '$default', time: '01/Dec/2026:10:00:00 +0000', timeEpoch: 1_796_000_000_000,
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: USER_AGENT },
+      http: { method: post ? 'POST' : 'GET', path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: USER_AGENT },
       ...(authorizer ? { authorizer } : {}),
     },
+    ...(post ? { body: post.body } : {}),
     isBase64Encoded: false,
   };
 }
@@ -78,6 +81,16 @@ function invocationFor(service: string, run: number, apiToken: string): Invocati
     case 'aggregate':
     case 'export':
       return { event: { Records: [streamRecord] }, ok: '^\\{"batchItemFailures":\\[\\]\\}$' };
+    case 'conversions': {
+      // A signed booking report (new per run, so each first invocation stores one).
+      const body = JSON.stringify({ bookingId: `bench-${process.pid}-${run}`, refCid: null, valueCents: 125_00, currency: 'USD', bookedAt: '2026-12-01T10:00:00Z', tripDate: '2026-12-20', status: 'booked' });
+      const ts = Math.floor(Date.now() / 1000);
+      return { event: httpEvent('/api/v1/conversions', undefined, { 'content-type': 'application/json', [TIMESTAMP_HEADER.toLowerCase()]: String(ts), [SIGNATURE_HEADER.toLowerCase()]: signConversion(CONVERSION_SECRET, ts, body) }, { body }), ok: '"statusCode":201' };
+    }
+    case 'vendor-seed':
+      // A deploy-time custom resource: its Create publishes QR images to S3, which the bench has no
+      // engine for, so its first invocation is a Delete (import plus a no-op answer).
+      return { event: { RequestType: 'Delete', PhysicalResourceId: 'reftrack-vendor-seed', ResourceProperties: {} }, ok: '"PhysicalResourceId":"reftrack-vendor-seed"' };
     case 'spill-drain':
       return { event: { Records: [{ eventSource: 'aws:kinesis', eventID: `bench-${run}`, kinesis: { partitionKey: click.clickId, sequenceNumber: String(run + 1), data: Buffer.from(encodeSpilled(click)).toString('base64'), approximateArrivalTimestamp: 1_796_000_000, kinesisSchemaVersion: '1.0' } }] }, ok: '^\\{"batchItemFailures":\\[\\]\\}$' };
     default:
@@ -128,6 +141,7 @@ export async function measureColdStarts(functions: readonly BundledFunction[], r
           DELIVERY_STREAM_NAME: 'reftrack-clicks',
           REFTRACK_DATA_DIR: dataDir,
           VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef',
+          CONVERSION_SECRET,
           PUBLIC_BASE_URL: 'https://refs.example.com',
           POWERTOOLS_LOG_LEVEL: 'ERROR',
           POWERTOOLS_METRICS_DISABLED: 'true',

@@ -1,9 +1,11 @@
 /**
  * The one place that reads process.env. Each part of the system asks for the section
  * it needs; a section is validated with zod on first use and a bad value fails fast
- * with a message naming the variable.
+ * with a message naming the variable. Every Lambda bundles this file: zod's mini build
+ * (see core/validation.ts), so no function carries the classic build for its config.
  */
-import * as z from 'zod';
+import '../core/validation.ts';
+import * as z from 'zod/mini';
 import { isTimeZone } from '../core/business-day.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseCidrs, type CidrList } from '../core/internal-traffic.ts';
@@ -13,79 +15,89 @@ import { httpsUrl } from '../core/vendor.ts';
 
 type Env = Record<string, string | undefined>;
 
-const csv = z
-  .string()
-  .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+);
+/** An integer variable within [min, max]. */
+const int = (min: number, max: number) => z.coerce.number().check(z.int(), z.gte(min), z.lte(max));
+const intDefault = (min: number, max: number, value: number) => z._default(int(min, max), value);
+const text = (min: number, max?: number) => z.string().check(z.minLength(min), ...(max === undefined ? [] : [z.maxLength(max)]));
+const secretValue = z.optional(z.string().check(z.minLength(32, { message: 'must be at least 32 characters (a random secret)' })));
+const secretArn = z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' })));
+const bucketName = z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }));
+const flag = z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((v) => v === 'true'));
 
 const awsSchema = z.object({
   /** `local` talks to DynamoDB Local / local Firehose / kinesalite; `aws` uses the SDK's default chain. */
-  REFTRACK_TARGET: z.enum(['local', 'aws']).default('local'),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  REFTRACK_TARGET: z._default(z.enum(['local', 'aws']), 'local'),
+  AWS_REGION: z._default(text(1), 'us-east-1'),
   /** Default: the DynamoDB Local of `npm start` (`http://127.0.0.1:<DYNAMODB_LOCAL_PORT>`). */
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
-  EVENTS_TABLE: z.string().min(3).default('reftrack-events'),
-  STATE_TABLE: z.string().min(3).default('reftrack-state'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  EVENTS_TABLE: z._default(text(3), 'reftrack-events'),
+  STATE_TABLE: z._default(text(3), 'reftrack-state'),
   /** Milliseconds one DynamoDB request may take before the SDK gives up on it. */
-  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(3_000),
-  DYNAMODB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  DYNAMODB_REQUEST_TIMEOUT_MS: intDefault(10, 30_000, 3_000),
+  DYNAMODB_MAX_ATTEMPTS: intDefault(1, 10, 3),
 });
 
 const businessSchema = z.object({
   DESTINATION_URL: z._default(httpsUrl, 'https://queenofsandiego.com/'),
   FALLBACK_URL: z._default(httpsUrl, 'https://queenofsandiego.com/'),
-  TIME_ZONE: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
-  UTM_PRESET: z.enum(['ga4', 'seed']).default('ga4'),
+  TIME_ZONE: z._default(z.string().check(z.refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' })), 'America/Los_Angeles'),
+  UTM_PRESET: z._default(z.enum(['ga4', 'seed']), 'ga4'),
   /** The business's own network ranges (staff testing links): flagged internal, never paid. */
   INTERNAL_CIDRS: csv,
 });
 
-const redirectSchema = businessSchema
-  .extend({
+const redirectSchema = z
+  .extend(businessSchema, {
     /** Secret for visitor hashes; at least 32 characters. Local runs set it directly. */
-    VISITOR_HASH_KEY: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+    VISITOR_HASH_KEY: secretValue,
     /**
      * In AWS the key stays in Secrets Manager: the function gets the secret's ARN and reads the
      * value once at cold start (adapters/visitor-key.ts), so it never appears in a template.
      */
-    VISITOR_HASH_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+    VISITOR_HASH_KEY_SECRET_ARN: secretArn,
     /**
      * Honour CloudFront-Viewer-Address / -Country, on requests that prove they came through
      * CloudFront (the origin secret below). Only true behind CloudFront.
      */
-    TRUST_CLOUDFRONT_HEADERS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    TRUST_CLOUDFRONT_HEADERS: flag,
     /** The value CloudFront sends in X-Reftrack-Origin-Verify (local runs and tests). */
-    ORIGIN_VERIFY_SECRET: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+    ORIGIN_VERIFY_SECRET: secretValue,
     /** In AWS: the Secrets Manager secret holding that value, read once at cold start. */
-    ORIGIN_VERIFY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
-    VENDOR_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    ORIGIN_VERIFY_SECRET_ARN: secretArn,
+    VENDOR_CACHE_TTL_MS: intDefault(0, 3_600_000, 30_000),
     /** Milliseconds a guest may wait on the event log before the click is spilled to Kinesis instead. */
-    WRITE_BUDGET_MS: z.coerce.number().int().min(5).max(10_000).default(150),
+    WRITE_BUDGET_MS: intDefault(5, 10_000, 150),
   })
-  .refine((c) => c.VISITOR_HASH_KEY !== undefined || c.VISITOR_HASH_KEY_SECRET_ARN !== undefined, {
-    path: ['VISITOR_HASH_KEY'],
-    message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
-  })
-  .refine((c) => !c.TRUST_CLOUDFRONT_HEADERS || c.ORIGIN_VERIFY_SECRET !== undefined || c.ORIGIN_VERIFY_SECRET_ARN !== undefined, {
-    path: ['ORIGIN_VERIFY_SECRET'],
-    message: 'required with TRUST_CLOUDFRONT_HEADERS=true (or ORIGIN_VERIFY_SECRET_ARN): without it anyone calling the origin directly could choose their own address',
-  });
+  .check(
+    z.refine((c) => c.VISITOR_HASH_KEY !== undefined || c.VISITOR_HASH_KEY_SECRET_ARN !== undefined, {
+      path: ['VISITOR_HASH_KEY'],
+      message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
+    }),
+    z.refine((c) => !c.TRUST_CLOUDFRONT_HEADERS || c.ORIGIN_VERIFY_SECRET !== undefined || c.ORIGIN_VERIFY_SECRET_ARN !== undefined, {
+      path: ['ORIGIN_VERIFY_SECRET'],
+      message: 'required with TRUST_CLOUDFRONT_HEADERS=true (or ORIGIN_VERIFY_SECRET_ARN): without it anyone calling the origin directly could choose their own address',
+    }),
+  );
 
 const spillSchema = z.object({
   /** Default: the kinesalite of `npm start` (`http://127.0.0.1:<KINESALITE_PORT>`). */
-  KINESIS_ENDPOINT: z.string().url().optional(),
-  SPILL_STREAM_NAME: z.string().min(1).max(128).default('reftrack-spill'),
+  KINESIS_ENDPOINT: z.optional(z.url()),
+  SPILL_STREAM_NAME: z._default(text(1, 128), 'reftrack-spill'),
   /** Kinesis is the last resort on the hot path: it gets a short timeout of its own. */
-  KINESIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
+  KINESIS_REQUEST_TIMEOUT_MS: intDefault(10, 30_000, 1_000),
 });
 
 const conversionSchema = z.object({
   /** A booking more than this many days after its click is stored, but credited to no vendor. */
-  ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  ATTRIBUTION_WINDOW_DAYS: intDefault(1, 365, 30),
   /** The booking system's signing secret (locally `conversionSecret` in .data/secrets.json). */
-  CONVERSION_SECRET: z.string().min(32, { message: 'must be at least 32 characters (a random secret)' }).optional(),
+  CONVERSION_SECRET: secretValue,
   /** In AWS the secret stays in Secrets Manager; the function reads it at cold start. */
-  CONVERSION_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+  CONVERSION_SECRET_ARN: secretArn,
 });
 export type ConversionConfig = z.infer<typeof conversionSchema>;
 
@@ -93,33 +105,48 @@ export function conversionConfig(env: Env = process.env): ConversionConfig {
   return parseSection(conversionSchema, env);
 }
 
+/**
+ * The AWS Parameters and Secrets Lambda Extension (a layer on the functions that read a secret at
+ * cold start; adapters/secrets-extension.ts). Lambda sets AWS_SESSION_TOKEN, which the extension
+ * wants back as its request token; the deployment sets the port.
+ */
+const secretsExtensionSchema = z.object({
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: intDefault(1, 65_535, 2773),
+  AWS_SESSION_TOKEN: z.optional(z.string()),
+});
+export type SecretsExtensionConfig = z.infer<typeof secretsExtensionSchema>;
+
+export function secretsExtensionConfig(env: Env = process.env): SecretsExtensionConfig {
+  return parseSection(secretsExtensionSchema, env);
+}
+
 const localSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
-  DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
-  KINESALITE_PORT: z.coerce.number().int().min(1).max(65_535).default(4567),
-  REFTRACK_DATA_DIR: z.string().min(1).default('.data'),
+  PORT: intDefault(1, 65_535, 3000),
+  DYNAMODB_LOCAL_PORT: intDefault(1, 65_535, 8000),
+  KINESALITE_PORT: intDefault(1, 65_535, 4567),
+  REFTRACK_DATA_DIR: z._default(text(1), '.data'),
 });
 
 const outreachSchema = z.object({
   /** Where guests reach the redirect (`<base>/ref/<code>`); the deployment's CloudFront domain in AWS. Default http://localhost:<PORT>. */
-  PUBLIC_BASE_URL: z.string().url().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' }),
+  PUBLIC_BASE_URL: z.url().check(z.refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http(s):// URL' })),
   /**
    * Where e-mail clients fetch the QR PNG from (`<base>/<code>.png`). Defaults to the app's own
    * `/outreach/qr` route; a deployment points it at the published assets (`.../vendor-referral/qr`).
    */
-  OUTREACH_QR_BASE_URL: z.string().url().optional(),
+  OUTREACH_QR_BASE_URL: z.optional(z.url()),
   /** Who the outreach e-mail comes from, as the vendor reads it. */
-  OUTREACH_BRAND_NAME: z.string().min(1).max(80).default('Queen of San Diego'),
+  OUTREACH_BRAND_NAME: z._default(text(1, 80), 'Queen of San Diego'),
   /** The assets bucket `outreach publish` writes to (locally a directory under REFTRACK_DATA_DIR/s3). */
-  ASSETS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-assets'),
+  ASSETS_BUCKET: z._default(bucketName, 'reftrack-assets'),
 });
 
 /** The qualification rules (core/qualification.ts): the consumer, replay, verify and payouts must agree. */
 const qualificationSchema = z.object({
   /** At most this many paid clicks per network (IPv4 address, IPv6 /64) per vendor per business day. */
-  NETWORK_CAP: z.coerce.number().int().min(1).max(1_000).default(3),
+  NETWORK_CAP: intDefault(1, 1_000, 3),
   /** More clicks than this from one network in one UTC minute are flagged suspicious (not paid). */
-  VELOCITY_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  VELOCITY_PER_MINUTE: intDefault(1, 100_000, 10),
 });
 
 const portalSchema = z.object({
@@ -127,48 +154,52 @@ const portalSchema = z.object({
    * Signs vendor portal links (HMAC-SHA256). Locally generated into <REFTRACK_DATA_DIR>/secrets.json
    * when unset; required when REFTRACK_TARGET=aws. Changing it ends every link at once.
    */
-  PORTAL_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  PORTAL_SIGNING_KEY: z.optional(z.string().check(z.minLength(32, { message: 'must be at least 32 characters' }))),
   /** The payout rules the vendor page's estimate of this month's earnings uses (the same file `reftrack payouts --rules` reads). */
-  PAYOUT_RULES_FILE: z.string().min(1).default('config/payout-rules.json'),
+  PAYOUT_RULES_FILE: z._default(text(1), 'config/payout-rules.json'),
 });
 
 /** Powertools' standard variables; the deployment sets one service name per function. */
 const telemetrySchema = z.object({
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('reftrack'),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Reftrack'),
+  POWERTOOLS_SERVICE_NAME: z._default(text(1), 'reftrack'),
+  POWERTOOLS_METRICS_NAMESPACE: z._default(text(1), 'Reftrack'),
   /** Unset = Powertools' own default (INFO). Local processes default to WARN (see localRuntimeEnv). */
-  POWERTOOLS_LOG_LEVEL: z
-    .string()
-    .transform((s) => s.toUpperCase())
-    .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']))
-    .optional(),
+  POWERTOOLS_LOG_LEVEL: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s) => s.toUpperCase()),
+      ),
+      z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
+    ),
+  ),
   /** `true` drops metrics instead of printing EMF lines (local runs, tests). */
-  POWERTOOLS_METRICS_DISABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  POWERTOOLS_METRICS_DISABLED: flag,
 });
 
 const exportSchema = z.object({
   /** Where the Firehose client sends records when REFTRACK_TARGET=local (the local Firehose). */
-  FIREHOSE_ENDPOINT: z.string().url().default('http://127.0.0.1:4573'),
-  DELIVERY_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be a Firehose stream name ([a-zA-Z0-9_.-], at most 64)' }).default('reftrack-clicks'),
+  FIREHOSE_ENDPOINT: z._default(z.url(), 'http://127.0.0.1:4573'),
+  DELIVERY_STREAM_NAME: z._default(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be a Firehose stream name ([a-zA-Z0-9_.-], at most 64)' })), 'reftrack-clicks'),
   /** The export's S3 bucket; locally the objects go under <REFTRACK_DATA_DIR>/s3/<bucket>/. */
-  EXPORT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).default('reftrack-exports'),
+  EXPORT_BUCKET: z._default(bucketName, 'reftrack-exports'),
   /** Retry budget of the export sender: PutRecordBatch attempts per record, and the backoff bounds. */
-  FIREHOSE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
-  FIREHOSE_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(50),
-  FIREHOSE_RETRY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  FIREHOSE_MAX_ATTEMPTS: intDefault(1, 20, 6),
+  FIREHOSE_RETRY_BASE_MS: intDefault(0, 10_000, 50),
+  FIREHOSE_RETRY_MAX_MS: intDefault(0, 60_000, 2_000),
   /** Local Firehose only: the fraction of records it answers as failed, to exercise the retry path. */
-  LOCAL_FIREHOSE_FAIL_RATE: z.coerce.number().min(0).max(1).default(0),
+  LOCAL_FIREHOSE_FAIL_RATE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0),
   /** Local Firehose only: buffering interval hint in seconds (default EXPORT_DELIVERY's). */
-  LOCAL_FIREHOSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).optional(),
+  LOCAL_FIREHOSE_INTERVAL_SECONDS: z.optional(int(0, 900)),
   /** Optional S3-compatible endpoint for reading exports (`--source s3://...`); unset = AWS S3. */
-  S3_ENDPOINT: z.string().url().optional(),
+  S3_ENDPOINT: z.optional(z.url()),
   /** The failed-batches bucket `exports redrive` reads in AWS (Reftrack-Data output FailedBatchesBucketName). */
-  FAILED_BATCHES_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }).optional(),
+  FAILED_BATCHES_BUCKET: z.optional(bucketName),
 });
 
 const logsSchema = z.object({
   /** The redirect's log group (Reftrack-App output RedirectLogGroup); `recover --from-cloudwatch` reads it. */
-  REDIRECT_LOG_GROUP: z.string().regex(/^[\w/.#-]{1,512}$/, { message: 'must be a CloudWatch Logs group name' }).optional(),
+  REDIRECT_LOG_GROUP: z.optional(z.string().check(z.regex(/^[\w/.#-]{1,512}$/, { message: 'must be a CloudWatch Logs group name' }))),
 
 });
 export type LogsConfig = z.infer<typeof logsSchema>;
@@ -177,7 +208,7 @@ export function logsConfig(env: Env = process.env): LogsConfig {
   return parseSection(logsSchema, env);
 }
 
-function parseSection<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+function parseSection<S extends z.ZodMiniType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -6,7 +6,8 @@
  * `refunded`. Each (bookingId, status) is stored once: a retried or duplicated report
  * changes nothing, and a cancellation is a new event that reverses the booking.
  */
-import { z } from 'zod';
+import './validation.ts';
+import * as z from 'zod/mini';
 import { VENDOR_CODE_PATTERN, type VendorCode } from './vendor-code.ts';
 
 export const CONVERSION_STATUSES = ['booked', 'cancelled', 'refunded'] as const;
@@ -18,21 +19,19 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const MAX_VALUE_CENTS = 10_000_000_000;
 
 /** The body of `POST /api/v1/conversions` and one row of `reftrack conversions import`. */
-export const ConversionReport = z
-  .object({
+export const ConversionReport = z.strictObject({
     /** The booking system's own id; with `status`, the idempotency key. */
-    bookingId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ : - (the booking system\'s id)' }),
+    bookingId: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ : - (the booking system\'s id)' })),
     /** The `ref_cid` the redirect put on the landing URL; null when the booking form had none. */
-    refCid: z.string().max(64).nullable(),
-    valueCents: z.number().int({ message: 'must be a whole number of cents' }).min(0).max(MAX_VALUE_CENTS),
-    currency: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' }),
+    refCid: z.nullable(z.string().check(z.maxLength(64))),
+    valueCents: z.int({ message: 'must be a whole number of cents' }).check(z.gte(0), z.lte(MAX_VALUE_CENTS)),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' })),
     /** When the booking was made (ISO 8601 with offset or Z). */
-    bookedAt: z.string().datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-20T18:00:00Z' }),
+    bookedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-20T18:00:00Z' }),
     /** The day of the charter trip (holding periods count from it). */
-    tripDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a day as YYYY-MM-DD' }),
+    tripDate: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a day as YYYY-MM-DD' })),
     status: z.enum(CONVERSION_STATUSES),
-  })
-  .strict();
+});
 export type ConversionReport = z.infer<typeof ConversionReport>;
 
 /** Why a booking is not credited to a vendor (it is still stored and reported). */
@@ -42,10 +41,10 @@ export type UnattributedReason = (typeof UNATTRIBUTED_REASONS)[number];
 export const Attribution = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('attributed'),
-    vendorCode: z.string().regex(VENDOR_CODE_PATTERN).transform((s) => s as VendorCode),
-    vendorName: z.string().min(1).max(120),
-    clickId: z.string().regex(ULID),
-    clickDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    vendorCode: z.pipe(z.string().check(z.regex(VENDOR_CODE_PATTERN)), z.transform((s) => s as VendorCode)),
+    vendorName: z.string().check(z.minLength(1), z.maxLength(120)),
+    clickId: z.string().check(z.regex(ULID)),
+    clickDay: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   }),
   z.object({ kind: z.literal('unattributed'), reason: z.enum(UNATTRIBUTED_REASONS) }),
 ]);
@@ -55,23 +54,23 @@ export const ConversionEvent = z.object({
   type: z.literal('conversion'),
   schemaVersion: z.literal(1),
   /** `<status>:<bookingId>`: unique per (bookingId, status), the event's identity everywhere. */
-  conversionId: z.string().min(3).max(80),
+  conversionId: z.string().check(z.minLength(3), z.maxLength(80)),
   bookingId: ConversionReport.shape.bookingId,
   status: ConversionReport.shape.status,
   refCid: ConversionReport.shape.refCid,
   valueCents: ConversionReport.shape.valueCents,
   currency: ConversionReport.shape.currency,
   /** Normalised to UTC with milliseconds. */
-  bookedAt: z.string().datetime({ precision: 3 }),
+  bookedAt: z.iso.datetime({ precision: 3 }),
   tripDate: ConversionReport.shape.tripDate,
   /** When reftrack first stored this status (ISO UTC); later copies keep the first. */
-  recordedAt: z.string().datetime({ precision: 3 }),
+  recordedAt: z.iso.datetime({ precision: 3 }),
   /**
    * The business day the event counts on: the booking's day for `booked`; for a cancellation or
    * refund, the day it was recorded (it reverses the booking from then on, so a month already
    * paid is never rewritten: the reversal is a clawback in the month it happened).
    */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   attribution: Attribution,
   /** Who reported it: the signed API or the CLI. */
   source: z.enum(['api', 'cli']),

@@ -4,7 +4,8 @@
  * flattened into plain columns for SQL engines. Same compatibility rule as the clicks: fields
  * are only ever added within /1. Readers dedupe on `conversionId` (delivery is at least once).
  */
-import { z } from 'zod';
+import './validation.ts';
+import * as z from 'zod/mini';
 import { ConversionEvent, UNATTRIBUTED_REASONS } from './conversion-event.ts';
 import { ValidationError } from './errors.ts';
 import { VENDOR_CODE_PATTERN } from './vendor-code.ts';
@@ -28,10 +29,10 @@ export const ConversionExportRecord = z.object({
   day: shape.day,
   /** `attributed`, or why not: `no-ref-cid`, `unknown-ref-cid`, `outside-window`. */
   attribution: z.enum(['attributed', ...UNATTRIBUTED_REASONS]),
-  vendorCode: z.string().regex(VENDOR_CODE_PATTERN).nullable(),
-  vendorName: z.string().min(1).max(120).nullable(),
-  clickId: z.string().nullable(),
-  clickDay: z.string().nullable(),
+  vendorCode: z.nullable(z.string().check(z.regex(VENDOR_CODE_PATTERN))),
+  vendorName: z.nullable(z.string().check(z.minLength(1), z.maxLength(120))),
+  clickId: z.nullable(z.string()),
+  clickDay: z.nullable(z.string()),
   source: shape.source,
 });
 export type ConversionExportRecord = z.infer<typeof ConversionExportRecord>;

@@ -9,7 +9,8 @@
  * Delivery is at least once (stream redelivery, Firehose retries), so the same click can
  * appear in more than one line. Every reader dedupes on `clickId` (see `dedupeByClickId`).
  */
-import * as z from 'zod';
+import './validation.ts';
+import * as z from 'zod/mini';
 import { ClickEvent, FetchMetadata } from './click-event.ts';
 import { ValidationError } from './errors.ts';
 
@@ -20,7 +21,7 @@ const bot = ClickEvent.shape.bot.shape;
 export const ExportRecord = z.object({
   schema: z.literal(EXPORT_SCHEMA),
   /** `click`; conversion lines (`reftrack.conversion/1`, core/conversion-export.ts) share the partitions. Absent on lines written before bookings. */
-  type: z.literal('click').optional(),
+  type: z.optional(z.literal('click')),
   clickId: ClickEvent.shape.clickId,
   vendorCode: ClickEvent.shape.vendorCode,
   vendorName: ClickEvent.shape.vendorName,

@@ -1,10 +1,11 @@
 /** Lambda entry for `GET|HEAD /ref/{code}` behind the HTTP API (payload v2): composed once per container. */
 import { getConnInfo, handle } from 'hono/aws-lambda';
-import { awsConfig, redirectConfig, spillConfig, telemetryConfig } from '../config/config.ts';
+import { awsConfig, redirectConfig, secretsExtensionConfig, spillConfig, telemetryConfig } from '../config/config.ts';
 import { createDynamoClient } from '../adapters/dynamodb-client.ts';
 import { createKinesisClient } from '../adapters/kinesis-client.ts';
 import { PowertoolsTelemetry } from '../adapters/telemetry.ts';
-import { resolveOriginSecret, resolveVisitorHashKey, secretsManagerReader } from '../adapters/visitor-key.ts';
+import { secretsExtensionReader } from '../adapters/secrets-extension.ts';
+import { resolveOriginSecret, resolveVisitorHashKey } from '../adapters/visitor-key.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
 
@@ -12,9 +13,9 @@ const aws = awsConfig();
 const redirect = redirectConfig();
 const spill = spillConfig();
 // Once per cold start (top-level await in the ESM bundle): in AWS the visitor-hash key and the
-// origin-verify secret are read from Secrets Manager by ARN; a bad or unreadable secret fails
-// the init, not a guest's click.
-const readSecret = secretsManagerReader(aws);
+// origin-verify secret are read by ARN through the Parameters and Secrets extension (no Secrets
+// Manager client in this bundle); a bad or unreadable secret fails the init, not a guest's click.
+const readSecret = secretsExtensionReader(secretsExtensionConfig());
 const [visitorHashKey, originSecret] = await Promise.all([resolveVisitorHashKey(redirect, readSecret), resolveOriginSecret(redirect, readSecret)]);
 const deps = wireRedirect({
   aws,

@@ -10,7 +10,8 @@
  * Every answer says which time zone its business days are in and is never cached.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import * as z from 'zod';
+import '../core/validation.ts';
+import * as z from 'zod/mini';
 import { BREAKDOWN_DIMENSIONS, breakdownCsvLines, type BreakdownDimension, type BreakdownRow } from '../core/breakdown.ts';
 import { businessDay, type BusinessDay } from '../core/business-day.ts';
 import { resolveDayRange } from '../core/day-range.ts';
@@ -52,39 +53,40 @@ export interface ApiAppDeps {
 
 const RollupsQuery = z.object({
   // Case-insensitive, like the redirect and the CLI: `SOLARE` is solare.
-  vendor: z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })
-    .optional(),
+  vendor: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((s) => s.trim().toLowerCase()),
+    ).check(z.refine((s) => s === ALL_VENDORS || VENDOR_CODE_PATTERN.test(s), { message: 'must be a vendor code like "solare" ([a-z0-9][a-z0-9-]{0,31}), or omitted for all vendors' })),
+  ),
   from: z.optional(z.string()),
   to: z.optional(z.string()),
-  format: z.enum(['json', 'csv']).default('json'),
+  format: z._default(z.enum(['json', 'csv']), 'json'),
 });
 
 /**
  * `by`: one dimension, or several separated by commas (a page asks for all of them in one
  * request instead of five). Several come back in one JSON answer; a CSV file holds one.
  */
-export const BreakdownDimensionsParam = z
-  .string()
-  .default('placement')
-  .transform((s, ctx) => {
+export const BreakdownDimensionsParam = z.pipe(
+  z._default(z.string(), 'placement'),
+  z.transform((s: string, ctx) => {
     const dims = s.split(',');
     if (!dims.every((d): d is BreakdownDimension => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d))) {
-      ctx.addIssue({ code: 'custom', message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')} (several separated by commas)` });
+      ctx.issues.push({ code: 'custom', input: s, message: `must be one of ${BREAKDOWN_DIMENSIONS.join(', ')} (several separated by commas)` });
       return z.NEVER;
     }
     if (new Set(dims).size !== dims.length) {
-      ctx.addIssue({ code: 'custom', message: 'names a dimension twice' });
+      ctx.issues.push({ code: 'custom', input: s, message: 'names a dimension twice' });
       return z.NEVER;
     }
     return dims;
-  });
+  }),
+);
 
-const BreakdownsQuery = RollupsQuery.extend({ by: BreakdownDimensionsParam });
+const BreakdownsQuery = z.extend(RollupsQuery, { by: BreakdownDimensionsParam });
 
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.infer<S> {
   const result = schema.safeParse(query);
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../validation.ts';
+import * as z from 'zod/mini';
 import { ConflictError } from '../errors.ts';
 import { VENDOR_CODE_PATTERN, type VendorCode } from '../vendor-code.ts';
 
@@ -35,23 +36,23 @@ export const TRANSITIONS: Readonly<Record<CardStatus, readonly CardStatus[]>> = 
 
 export const CardHistoryEntry = z.object({
   /** null for the card's creation. */
-  from: CardStatus.nullable(),
+  from: z.nullable(CardStatus),
   to: CardStatus,
-  at: z.string().datetime(),
-  note: z.string().max(1000).nullable(),
+  at: z.iso.datetime(),
+  note: z.nullable(z.string().check(z.maxLength(1000))),
 });
 export type CardHistoryEntry = z.infer<typeof CardHistoryEntry>;
 
 export const ApprovalCard = z.object({
-  vendorCode: z.string().regex(VENDOR_CODE_PATTERN).transform((s) => s as VendorCode),
+  vendorCode: z.pipe(z.string().check(z.regex(VENDOR_CODE_PATTERN)), z.transform((s) => s as VendorCode)),
   cardType: CardType,
-  previewUrl: z.string().url(),
+  previewUrl: z.url(),
   status: CardStatus,
   /** Bumped by every change; the store writes only if the version it read is still current. */
-  version: z.number().int().min(1),
-  createdAt: z.string().datetime(),
-  updatedAt: z.string().datetime(),
-  history: z.array(CardHistoryEntry).min(1),
+  version: z.int().check(z.gte(1)),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  history: z.array(CardHistoryEntry).check(z.minLength(1)),
 });
 export type ApprovalCard = z.infer<typeof ApprovalCard>;
 

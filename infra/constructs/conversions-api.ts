@@ -37,6 +37,7 @@ export class ConversionsApi extends Construct {
     this.fn = new ReftrackFunction(this, 'Handler', {
       entry: props.entry ?? 'handlers/conversions.ts',
       serviceName: 'conversions',
+      secretsExtension: true,
       description: 'POST /api/v1/conversions: signed booking reports appended to the event log',
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,

@@ -48,6 +48,7 @@ export class ReferralApi extends Construct {
     const redirect = new ReftrackFunction(this, 'Redirect', {
       entry: props.entry ?? 'handlers/redirect.ts',
       serviceName: 'redirect',
+      secretsExtension: true,
       description: 'GET|HEAD /ref/{code}: 302 to the destination and one ClickEvent appended',
       timeout: Duration.seconds(5),
       logRetention: props.logRetention,

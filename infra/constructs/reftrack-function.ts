@@ -55,6 +55,21 @@ export interface ReftrackFunctionProps {
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;
   readonly description?: string;
+  /**
+   * Adds the AWS Parameters and Secrets Lambda Extension (a layer) for a function that reads a
+   * secret at cold start through it (adapters/secrets-extension.ts) instead of bundling the
+   * Secrets Manager client. The function still needs its own grantRead on the secret.
+   * @default false
+   */
+  readonly secretsExtension?: boolean;
+}
+
+/** The extension's layer, its port matching config/config.ts's PARAMETERS_SECRETS_EXTENSION_HTTP_PORT. */
+export function secretsExtensionLayer(): lambda.ParamsAndSecretsLayerVersion {
+  return lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+    httpPort: 2773,
+    logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+  });
 }
 
 /** A NodejsFunction with FUNCTION_DEFAULTS and its own log group (so retention is set, not infinite). */
@@ -80,6 +95,7 @@ export class ReftrackFunction extends Construct {
       logGroup,
       role,
       ...(props.description ? { description: props.description } : {}),
+      ...(props.secretsExtension ? { paramsAndSecrets: secretsExtensionLayer() } : {}),
       environment: { ...FUNCTION_DEFAULTS.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, ...props.environment },
     });
   }

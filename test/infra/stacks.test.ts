@@ -394,3 +394,23 @@ describe('cdk-nag AwsSolutions', () => {
     expect(rules).toContain('AwsSolutions-APIG1');
   });
 });
+
+describe('secrets read at cold start through the Parameters and Secrets extension', () => {
+  const functionsByService = () =>
+    Object.values(built.appTemplate.findResources('AWS::Lambda::Function'))
+      .map((r) => r.Properties as { Layers?: unknown[]; Environment?: { Variables?: Record<string, unknown> } })
+      .filter((p) => typeof p.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'string');
+
+  it('the redirect and the booking endpoint carry the extension layer on the port config/ reads; no other function does', () => {
+    const withLayer = functionsByService().filter((p) => (p.Layers ?? []).length > 0);
+    expect(withLayer.map((p) => p.Environment!.Variables!.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['conversions', 'redirect']);
+    for (const p of withLayer) {
+      expect(p.Layers).toHaveLength(1);
+      // An environment-agnostic stack looks the layer up per region (and per arm64) from a mapping.
+      expect(JSON.stringify(p.Layers)).toMatch(/Fn::FindInMap/);
+      expect(p.Environment!.Variables).toMatchObject({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773', PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'warn', PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true' });
+    }
+    const mappings = JSON.stringify(built.appTemplate.toJSON().Mappings ?? {});
+    expect(mappings).toMatch(/AWS-Parameters-and-Secrets-Lambda-Extension-Arm64/);
+  });
+});

@@ -43,10 +43,10 @@ function modulesUnder(dir: string): string[] {
 
 const modules = ['core', 'adapters', 'http', 'consumers', 'config', 'local', 'cli'].flatMap(modulesUnder);
 
-/** Every variable reftrack's configuration declares: the keys of the zod schemas in config/config.ts. */
+/** Every variable reftrack's configuration declares: the keys of the zod schemas in config/config.ts (a zod call or one of its helpers). */
 function configurationVariables(): Set<string> {
   const source = readFileSync(join(ROOT, 'config/config.ts'), 'utf8');
-  return new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+): z\./gm)].map((m) => m[1]!));
+  return new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+): [a-zA-Z_.]+/gm)].map((m) => m[1]!));
 }
 
 let settings: Set<string>;
