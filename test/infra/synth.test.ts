@@ -15,6 +15,9 @@ import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
+import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
+import { RollupGenerations } from '../../adapters/rollup-generation.ts';
+import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
 
 const run = promisify(execFile);
@@ -42,7 +45,7 @@ describe('cdk synth with real bundling', () => {
     for (const file of bundles.values()) expect(readFileSync(file, 'utf8').length).toBeGreaterThan(1_000);
   });
 
-  it('the bundled redirect handler answers an API Gateway event with a 302 and records the click', async () => {
+  it('the bundled redirect answers an API Gateway event with a 302 and records the click; the bundled aggregate consumer counts it once from its stream records', async () => {
     // The bundle reads its configuration at import, as on Lambda: give it this test's tables.
     Object.assign(process.env, { EVENTS_TABLE: tables.events, STATE_TABLE: tables.state });
     const { handler } = await import(pathToFileURL(bundles.get('redirect')!).href);
@@ -66,5 +69,13 @@ describe('cdk synth with real bundling', () => {
     const events = await new DynamoClickLog(dynamodb, tables.events).forVendorDay('smallgoods' as VendorCode, businessDay(new Date(), 'America/Los_Angeles'));
     expect(events.map((e) => e.clickId)).toEqual([location.searchParams.get('ref_cid')]);
     expect(events[0]!.placement).toBe('qr');
+
+    // The bundled aggregate consumer, given the stream record of that click as Lambda gives it, counts it.
+    const { handler: aggregate } = await import(pathToFileURL(bundles.get('aggregate')!).href);
+    const batch = streamEvent(events.map(insertRecord));
+    for (let delivery = 0; delivery < 2; delivery++) expect(await aggregate(batch, { functionName: 'aggregate', awsRequestId: `a${delivery}`, getRemainingTimeInMillis: () => 60_000 })).toEqual({ batchItemFailures: [] });
+    const reader = new RollupReader(dynamodb, tables.state, new RollupGenerations(dynamodb, tables.state, 0));
+    const today = businessDay(new Date(), 'America/Los_Angeles');
+    expect((await reader.range('smallgoods' as VendorCode, today, today)).total).toMatchObject({ clicks: 1, qualifiedClicks: 1 });
   });
 });
