@@ -1,8 +1,8 @@
 /**
  * A model of DynamoDB's transaction conflicts on top of DynamoDB Local (which never raises
- * them): every item a TransactWriteItems touches is held from the moment it is sent until
- * `holdMs` later (or until it answers, if that is later); another transaction touching a held
- * item is cancelled with `TransactionConflict`, as DynamoDB does. The real store and handler
+ * them): every item a TransactWriteItems touches is held from the moment it is sent until it
+ * answers, and it answers no sooner than `holdMs` after it was sent; another transaction
+ * touching a held item is cancelled with `TransactionConflict`, as DynamoDB does. The real store and handler
  * run unchanged on the wrapped client, so what it measures is their own contention.
  */
 import { DynamoDBClient, TransactionCanceledException, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -37,11 +37,14 @@ export function contendedClient(config: DynamoDBClientConfig, holdMs: number, no
       for (const k of items) held.set(k, Infinity);
       try {
         const out = await next(args);
+        // The answer comes no sooner than DynamoDB would give it: the caller waits out the hold,
+        // so one consumer's next transaction never meets its own previous one (as on DynamoDB).
+        const wait = t + holdMs - now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         stats.commits++;
         return out;
       } finally {
-        const until = Math.max(t + holdMs, now());
-        for (const k of items) held.set(k, until);
+        for (const k of items) held.set(k, now());
       }
     },
     { step: 'initialize', name: 'contentionModel' },
