@@ -21,18 +21,12 @@ import type { PayoutRules } from '../core/finance/payout-rules.ts';
 import { QR_PLACEMENT } from '../core/outreach/links.ts';
 import { presetRange } from '../core/period.ts';
 import { acceptPortalToken, PortalCredentialError, type PortalEpochs, type PortalGrant } from '../core/portal-credential.ts';
-import type { Clock } from '../core/ports.ts';
+import type { Clock, StatementShelf } from '../core/ports.ts';
 import { rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
 import type { RollupScope } from '../core/rollup.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import { BreakdownDimensionsParam, breakdownAnswer, resolveRange, type ApiRollups, type ApiVendors } from './api-app.ts';
 import { jsonNotFound, respondWithError } from './errors.ts';
-
-/** Statements finance has published for vendors to read (`reftrack portal publish`). */
-export interface StatementShelf {
-  months(vendor: string): Promise<string[]>;
-  get(vendor: string, month: string): Promise<string | undefined>;
-}
 
 export interface PortalAppDeps {
   readonly vendors: ApiVendors;
