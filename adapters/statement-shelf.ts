@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StoreUnavailableError } from '../core/errors.ts';
-import type { StatementShelf } from '../http/portal-app.ts';
+import type { StatementShelf } from '../core/ports.ts';
 import { LocalDirectoryObjectSink } from './local-object-sink.ts';
 
 export function statementKey(vendor: string, month: string): string {

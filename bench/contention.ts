@@ -5,7 +5,7 @@
  * touching a held item is cancelled with `TransactionConflict`, as DynamoDB does. The real store and handler
  * run unchanged on the wrapped client, so what it measures is their own contention.
  */
-import { DynamoDBClient, TransactionCanceledException, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException, type DynamoDBClientConfig, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface ContentionStats {
   commits: number;
@@ -19,10 +19,11 @@ export function contendedClient(config: DynamoDBClientConfig, holdMs: number, no
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
-      const items = ((args.input as { TransactItems?: any[] }).TransactItems ?? []).map((a) => {
-        const op = a.Put ?? a.Update ?? a.Delete ?? a.ConditionCheck;
-        const key = op.Key ?? { pk: op.Item.pk, sk: op.Item.sk };
-        return `${op.TableName}|${key.pk?.S}|${key.sk?.S}`;
+      const items = ((args.input as TransactWriteItemsCommandInput).TransactItems ?? []).map((a) => {
+        const keyed = a.Update ?? a.Delete ?? a.ConditionCheck;
+        const table = a.Put?.TableName ?? keyed?.TableName;
+        const key = keyed?.Key ?? { pk: a.Put?.Item?.pk, sk: a.Put?.Item?.sk };
+        return `${table}|${key.pk?.S}|${key.sk?.S}`;
       });
       const t = now();
       const busy = items.map((k) => (held.get(k) ?? -Infinity) > t);

@@ -31,3 +31,9 @@ export interface IdGenerator {
   /** A new ULID for `at`. */
   clickId(at: Date): string;
 }
+
+/** Statements finance has published for vendors to read (`reftrack portal publish`); the portal serves them. */
+export interface StatementShelf {
+  months(vendor: string): Promise<string[]>;
+  get(vendor: string, month: string): Promise<string | undefined>;
+}

@@ -86,10 +86,16 @@ export const BreakdownDimensionsParam = z.pipe(
 
 const BreakdownsQuery = z.extend(RollupsQuery, { by: BreakdownDimensionsParam });
 
-function parseQuery<S extends z.ZodMiniType>(schema: S, query: Record<string, string>): z.infer<S> {
+/** Any zod schema (zod here for its bundle size, zod classic in the portal): what parsing a query needs of it. */
+interface QuerySchema<T> {
+  safeParse(query: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+}
+
+/** A query string through its schema, or a ValidationError naming each bad parameter (every app's query parser). */
+export function parseQuery<T>(schema: QuerySchema<T>, query: Record<string, string>): T {
   const result = schema.safeParse(query);
   if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  throw new ValidationError(result.error.issues.map((i) => `${i.path.map(String).join('.') || 'query'}: ${i.message}`).join('; '));
 }
 
 export function createApiApp(deps: ApiAppDeps): Hono {
@@ -122,14 +128,7 @@ export function createApiApp(deps: ApiAppDeps): Hono {
     const { from, to } = resolveDayRange(q, businessDay(deps.clock.now(), deps.timeZone));
     const scope: RollupScope = (q.vendor ?? ALL_VENDORS) as RollupScope;
     if (scope !== ALL_VENDORS && !(await deps.vendors.get(scope))) throw new NotFoundError(`no vendor with code "${scope}"`);
-    const { days, total } = await deps.rollups.range(scope, from, to);
-    if (q.format === 'csv') {
-      c.header('Content-Type', 'text/csv; charset=utf-8');
-      c.header('Content-Disposition', `attachment; filename="${rollupCsvFileName(scope, from, to, deps.timeZone)}"`);
-      c.header('X-Reftrack-Time-Zone', deps.timeZone);
-      return c.body(`${rollupCsvLines(scope, days, total).join('\n')}\n`);
-    }
-    return c.json(rollupReport({ timeZone: deps.timeZone, scope, from, to, days, total }));
+    return rollupsAnswer(c, { timeZone: deps.timeZone, scope, from, to, format: q.format, rollups: deps.rollups });
   });
 
   app.get('/api/v1/breakdowns', async (c) => {
@@ -143,6 +142,22 @@ export function createApiApp(deps: ApiAppDeps): Hono {
   app.notFound(jsonNotFound(deps.telemetry));
   app.onError(jsonErrorHandler(deps.telemetry));
   return app;
+}
+
+/** A period's daily rollups and their total, as JSON or CSV (the analyst API and the portal answer alike). */
+export async function rollupsAnswer(
+  c: Context,
+  q: { timeZone: string; scope: RollupScope; from: BusinessDay; to: BusinessDay; format: 'json' | 'csv'; rollups: Pick<ApiRollups, 'range'> },
+): Promise<Response> {
+  const { timeZone, scope, from, to } = q;
+  const { days, total } = await q.rollups.range(scope, from, to);
+  if (q.format === 'csv') {
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="${rollupCsvFileName(scope, from, to, timeZone)}"`);
+    c.header('X-Reftrack-Time-Zone', timeZone);
+    return c.body(`${rollupCsvLines(scope, days, total).join('\n')}\n`);
+  }
+  return c.json(rollupReport({ timeZone, scope, from, to, days, total }));
 }
 
 /** One dimension as JSON or CSV, or several as one JSON answer (the analyst API and the portal answer alike). */

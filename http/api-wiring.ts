@@ -23,16 +23,22 @@ export interface ApiWiring {
   readonly telemetry: Telemetry;
 }
 
-export function wireApi(w: ApiWiring): ApiAppDeps {
+/** What the analyst API and the vendor portal both read figures through (one definition, so both read alike). */
+export type FigureReaders = Pick<ApiAppDeps, 'vendors' | 'rollups' | 'clock' | 'timeZone' | 'publicBaseUrl' | 'telemetry'>;
+
+/** The vendors, the rollups (same 5 s generation cache as the consumers: a replay's switch shows within seconds), the clock and the business settings. */
+export function wireFigureReaders(w: Omit<ApiWiring, 'auth'>): FigureReaders & { readonly vendors: DynamoVendorStore } {
   const { STATE_TABLE } = w.aws;
   return {
     vendors: new DynamoVendorStore(w.dynamodb, STATE_TABLE),
-    // Same 5 s generation cache as the consumers: a replay's switch shows within seconds.
     rollups: new RollupReader(w.dynamodb, STATE_TABLE, new RollupGenerations(w.dynamodb, STATE_TABLE)),
     clock: systemClock,
     timeZone: w.business.TIME_ZONE,
     publicBaseUrl: w.outreach.PUBLIC_BASE_URL,
-    auth: w.auth,
     telemetry: w.telemetry,
   };
+}
+
+export function wireApi(w: ApiWiring): ApiAppDeps {
+  return { ...wireFigureReaders(w), auth: w.auth };
 }

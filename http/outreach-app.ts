@@ -28,14 +28,6 @@ export interface OutreachAppDeps {
   readonly telemetry: Telemetry;
 }
 
-/**
- * No authentication: for tests of the routes themselves. The local server and a deployment
- * pass the analyst API's middleware (chosen by their composition root, see http/api-wiring.ts).
- */
-export const localOnlyOpenAccess: MiddlewareHandler = async (_c, next) => {
-  await next();
-};
-
 const StatusChange = z.object({
   status: CardStatus,
   note: z.string().trim().max(1000).nullish().transform((n) => (n ? n : null)),

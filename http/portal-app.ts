@@ -21,18 +21,11 @@ import type { PayoutRules } from '../core/finance/payout-rules.ts';
 import { QR_PLACEMENT } from '../core/outreach/links.ts';
 import { presetRange } from '../core/period.ts';
 import { acceptPortalToken, PortalCredentialError, type PortalEpochs, type PortalGrant } from '../core/portal-credential.ts';
-import type { Clock } from '../core/ports.ts';
-import { rollupCsvFileName, rollupCsvLines, rollupReport } from '../core/rollup-report.ts';
+import type { Clock, StatementShelf } from '../core/ports.ts';
 import type { RollupScope } from '../core/rollup.ts';
 import type { Telemetry } from '../core/telemetry.ts';
-import { BreakdownDimensionsParam, breakdownAnswer, resolveRange, type ApiRollups, type ApiVendors } from './api-app.ts';
+import { BreakdownDimensionsParam, breakdownAnswer, parseQuery, resolveRange, rollupsAnswer, type ApiRollups, type ApiVendors } from './api-app.ts';
 import { jsonNotFound, respondWithError } from './errors.ts';
-
-/** Statements finance has published for vendors to read (`reftrack portal publish`). */
-export interface StatementShelf {
-  months(vendor: string): Promise<string[]>;
-  get(vendor: string, month: string): Promise<string | undefined>;
-}
 
 export interface PortalAppDeps {
   readonly vendors: ApiVendors;
@@ -53,11 +46,6 @@ type Env = { Variables: { grant: PortalGrant } };
 const Range = z.object({ from: z.optional(BusinessDayString), to: z.optional(BusinessDayString), format: z.enum(['json', 'csv']).default('json') }).strict();
 const BreakdownRange = Range.extend({ by: BreakdownDimensionsParam }).strict();
 
-function parse<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
-  const result = schema.safeParse(query);
-  if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
-}
 
 /** `Authorization: Bearer <portal token>`: signature, expiry, revocation epoch, and the vendor still exists. */
 export function portalAuth(deps: Pick<PortalAppDeps, 'epochs' | 'signingKey' | 'clock' | 'vendors'>): MiddlewareHandler<Env> {
@@ -101,21 +89,14 @@ export function createPortalApp(deps: PortalAppDeps): Hono<Env> {
   });
 
   app.get('/portal/api/v1/rollups', async (c) => {
-    const q = parse(Range, c.req.query());
+    const q = parseQuery(Range, c.req.query());
     const scope = c.get('grant').vendor as RollupScope;
     const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, today());
-    const { days, total } = await deps.rollups.range(scope, from, to);
-    if (q.format === 'csv') {
-      c.header('Content-Type', 'text/csv; charset=utf-8');
-      c.header('Content-Disposition', `attachment; filename="${rollupCsvFileName(scope, from, to, deps.timeZone)}"`);
-      c.header('X-Reftrack-Time-Zone', deps.timeZone);
-      return c.body(`${rollupCsvLines(scope, days, total).join('\n')}\n`);
-    }
-    return c.json(rollupReport({ timeZone: deps.timeZone, scope, from, to, days, total }));
+    return rollupsAnswer(c, { timeZone: deps.timeZone, scope, from, to, format: q.format, rollups: deps.rollups });
   });
 
   app.get('/portal/api/v1/breakdowns', async (c) => {
-    const q = parse(BreakdownRange, c.req.query());
+    const q = parseQuery(BreakdownRange, c.req.query());
     const scope = c.get('grant').vendor as RollupScope;
     const { from, to } = resolveRange(q.from as BusinessDay | undefined, q.to as BusinessDay | undefined, today());
     return breakdownAnswer(c, { timeZone: deps.timeZone, scope, from, to, dims: q.by, format: q.format, rows: (by) => deps.rollups.breakdown(scope, from, to, by) });

@@ -8,12 +8,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AwsConfig, BusinessConfig, LocalConfig, OutreachConfig, PortalConfig } from '../config/config.ts';
 import { parsePayoutRules } from '../core/finance/payout-rules.ts';
 import type { Telemetry } from '../core/telemetry.ts';
-import { systemClock } from '../adapters/clock.ts';
 import { DynamoPortalEpochs } from '../adapters/dynamodb-portal-epochs.ts';
-import { RollupReader } from '../adapters/dynamodb-rollup-reader.ts';
-import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
-import { RollupGenerations } from '../adapters/rollup-generation.ts';
 import { LocalStatementShelf } from '../adapters/statement-shelf.ts';
+import { wireFigureReaders } from './api-wiring.ts';
 import type { PortalAppDeps } from './portal-app.ts';
 
 export interface PortalWiring {
@@ -30,15 +27,13 @@ export interface PortalWiring {
 export function wirePortal(w: PortalWiring): PortalAppDeps {
   const { STATE_TABLE } = w.aws;
   const { PAYOUT_RULES_FILE } = w.portal;
-  const vendors = new DynamoVendorStore(w.dynamodb, STATE_TABLE);
+  // The same readers as the analyst API: a vendor sees exactly the figures an analyst does.
+  const readers = wireFigureReaders(w);
+  const { vendors } = readers;
   return {
-    vendors,
-    rollups: new RollupReader(w.dynamodb, STATE_TABLE, new RollupGenerations(w.dynamodb, STATE_TABLE)),
+    ...readers,
     epochs: new DynamoPortalEpochs(w.dynamodb, STATE_TABLE),
     signingKey: w.portalSigningKey,
-    clock: systemClock,
-    timeZone: w.business.TIME_ZONE,
-    publicBaseUrl: w.outreach.PUBLIC_BASE_URL,
     // Read per estimate, so a changed rate shows without a restart; a missing file means "no rate yet".
     payoutRules: async () => {
       let text: string;
@@ -50,6 +45,5 @@ export function wirePortal(w: PortalWiring): PortalAppDeps {
       return parsePayoutRules(text, PAYOUT_RULES_FILE, new Set((await vendors.list()).map((v) => v.code))).rules;
     },
     statements: new LocalStatementShelf(join(w.local.REFTRACK_DATA_DIR, 's3'), w.outreach.ASSETS_BUCKET),
-    telemetry: w.telemetry,
   };
 }

@@ -1,10 +1,14 @@
 /**
  * The redirect app's dependencies from configuration and the process's clients. The Lambda
  * entry (handlers/redirect.ts) and the local server (local/start.ts) both call this, so they
- * run the same objects; neither this module nor the app reads config or builds a client.
+ * run the same objects; neither this module nor the app reads config. `composeRedirectApp` is
+ * the one composition of a process that runs the redirect app alone (the Lambda entry and the
+ * bench's redirect server): the root parses the configuration and says how secrets are read and
+ * where the client address comes from; the clients are built here, once per call.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Hono } from 'hono';
 import type { AwsConfig, RedirectConfig, SpillConfig } from '../config/config.ts';
 import { CachedVendorDirectory } from '../core/cached-vendor-directory.ts';
 import type { RedirectDeps } from '../core/record-click.ts';
@@ -12,7 +16,11 @@ import type { Telemetry } from '../core/telemetry.ts';
 import { systemClock, ulidGenerator } from '../adapters/clock.ts';
 import { DynamoClickLog } from '../adapters/dynamodb-click-log.ts';
 import { DynamoVendorStore } from '../adapters/dynamodb-vendor-store.ts';
+import { createDynamoClient } from '../adapters/dynamodb-client.ts';
+import { createKinesisClient } from '../adapters/kinesis-client.ts';
 import { KinesisClickSpill } from '../adapters/kinesis-spill.ts';
+import { resolveOriginSecret, resolveVisitorHashKey, type SecretReader } from '../adapters/visitor-key.ts';
+import { createRedirectApp, type RedirectAppDeps } from './redirect-app.ts';
 
 export interface RedirectWiring {
   readonly aws: Pick<AwsConfig, 'EVENTS_TABLE' | 'STATE_TABLE'>;
@@ -48,4 +56,25 @@ export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trust
       writeBudgetMs: cfg.WRITE_BUDGET_MS,
     },
   };
+}
+
+export interface RedirectRoot {
+  readonly aws: AwsConfig;
+  readonly redirect: RedirectConfig;
+  readonly spill: SpillConfig;
+  /** How this process reads a secret by ARN (the Parameters and Secrets extension on Lambda). */
+  readonly readSecret: SecretReader;
+  readonly telemetry: Telemetry;
+  readonly clientIp: RedirectAppDeps['clientIp'];
+}
+
+/**
+ * The redirect app of a process that runs it alone. The visitor-hash key and the origin-verify
+ * secret are read once, here: a bad or unreadable secret fails the start, not a guest's click.
+ */
+export async function composeRedirectApp(root: RedirectRoot): Promise<Hono> {
+  const { aws, redirect, spill, readSecret } = root;
+  const [visitorHashKey, originSecret] = await Promise.all([resolveVisitorHashKey(redirect, readSecret), resolveOriginSecret(redirect, readSecret)]);
+  const deps = wireRedirect({ aws, redirect, spill, dynamodb: createDynamoClient(aws), kinesis: createKinesisClient(aws, spill), visitorHashKey, originSecret, telemetry: root.telemetry });
+  return createRedirectApp({ ...deps, clientIp: root.clientIp });
 }

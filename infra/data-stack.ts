@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AnalystDirectory } from './constructs/analyst-directory.ts';
 import { ClickExportDelivery } from './constructs/export-delivery.ts';
 import { ClickTables } from './constructs/click-tables.ts';
-import { SecureBucket } from './constructs/secure-bucket.ts';
+import { PRIVATE_BUCKET, SecureBucket } from './constructs/secure-bucket.ts';
 import { DataAccessPolicies } from './constructs/operator-policies.ts';
 import { failedBatchesBucketName } from './names.ts';
 import { acknowledge } from './nag.ts';
@@ -67,11 +67,7 @@ export class DataStack extends Stack {
     this.state = tables.state;
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      ...PRIVATE_BUCKET,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
     });
@@ -102,12 +98,9 @@ export class DataStack extends Stack {
     }).bucket;
 
     this.cdnLogsBucket = new s3.Bucket(this, 'CdnLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...PRIVATE_BUCKET,
       // CloudFront standard logging writes with the awslogsdelivery ACL grant, so ACLs must stay on.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'cdn-logs/',
       removalPolicy: RemovalPolicy.RETAIN,

@@ -14,7 +14,7 @@ import { ConfigError, ValidationError } from '../core/errors.ts';
 export class PartitioningError extends ValidationError {}
 
 /** Evaluates a JQ path such as `.day` or `.a.b` on a parsed record. Anything richer is refused at start-up. */
-export function evaluateJqPath(query: string, record: unknown): unknown {
+function evaluateJqPath(query: string, record: unknown): unknown {
   if (!/^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(query)) throw new ConfigError(`local Firehose supports only JQ paths like ".day", not "${query}"`);
   let value: unknown = record;
   for (const field of query.slice(1).split('.')) {

@@ -1,23 +1,23 @@
 /**
- * A local Amazon Data Firehose (Direct PUT -> S3) for `npm start` and the tests. It speaks the
- * AWS JSON 1.1 protocol on `POST /` (X-Amz-Target Firehose_20150804.*), so the real
- * @aws-sdk/client-firehose and the AWS CLI use it unchanged. Records are buffered like Firehose
- * (size and interval hints), partitioned on the record's `day` like the deployed stream
- * (EXPORT_DELIVERY), and written as gzip objects under `<dataDir>/s3/<bucket>/<prefix>`.
- * Acknowledged records are journaled first (see firehose-journal.ts), so none is lost.
+ * A local Amazon Data Firehose (Direct PUT -> S3) for `npm start` and the tests. This module is
+ * its protocol server: the AWS JSON 1.1 protocol on `POST /` (X-Amz-Target Firehose_20150804.*),
+ * so the real @aws-sdk/client-firehose and the AWS CLI use it unchanged, with the service's
+ * limits and error answers. What it accepts goes to the buffer (firehose-buffer.ts: size and
+ * interval hints, journaled before the answer, so no acknowledged record is lost), which
+ * flushes to the object writer (firehose-objects.ts: gzip objects under
+ * `<dataDir>/s3/<bucket>/dt=<day>/`, partitioned like the deployed stream, EXPORT_DELIVERY).
  */
 import type { ExportConfig, LocalConfig } from '../config/config.ts';
 import type { Log } from '../core/telemetry.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { EXPORT_DELIVERY } from '../adapters/export-settings.ts';
 import { FIREHOSE_LIMITS } from '../adapters/firehose-sender.ts';
-import { Journal, leftovers, release, type JournaledRecord } from './firehose-journal.ts';
-import { evaluatePrefix, objectName, partitionKeys, PartitioningError } from './firehose-prefix.ts';
+import { FirehoseBuffer, type BufferingHints } from './firehose-buffer.ts';
+import type { JournaledRecord } from './firehose-journal.ts';
+import { FirehoseObjectWriter, STREAM_VERSION } from './firehose-objects.ts';
 
 export interface LocalFirehoseOptions {
   readonly port: number;
@@ -55,9 +55,6 @@ export interface RunningLocalFirehose {
 
 const TARGET_PREFIX = 'Firehose_20150804.';
 const ACCOUNT = '000000000000';
-const STREAM_VERSION = 1;
-/** Error prefix type for records dynamic partitioning could not place. */
-const PARTITIONING_FAILED = 'processing-failed';
 /** Base64 of a 4 MiB batch plus JSON framing, with room to answer "too big" instead of hanging up. */
 const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
@@ -71,137 +68,41 @@ class FirehoseApiError extends Error {
   }
 }
 
-interface StreamBuffer {
-  records: JournaledRecord[];
-  bytes: number;
-  timer: NodeJS.Timeout | undefined;
-  readonly journal: Journal;
-}
+/** The Firehose operations on the buffer, request body in, answer body out; errors as the service answers them. */
+class FirehoseApi {
+  readonly counts = { injectedFailures: 0, malformed: 0 };
+  private readonly createdAt = Math.floor(Date.now() / 1000);
+  private readonly operations: Record<string, (body: Record<string, unknown>) => unknown> = {
+    PutRecordBatch: (body) => this.putRecordBatch(body),
+    PutRecord: (body) => this.putRecord(body),
+    DescribeDeliveryStream: (body) => this.describe(body),
+    ListDeliveryStreams: () => ({ DeliveryStreamNames: this.buffer.streams(), HasMoreDeliveryStreams: false }),
+  };
 
-export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<RunningLocalFirehose> {
-  const streamNames = opts.deliveryStreams ?? ['reftrack-clicks'];
-  const sizeHint = opts.bufferingSizeBytes ?? EXPORT_DELIVERY.bufferingSizeMiB * 1024 * 1024;
-  const intervalMs = opts.bufferingIntervalMs ?? EXPORT_DELIVERY.bufferingIntervalSeconds * 1000;
-  const failRate = opts.failRate ?? 0;
-  const random = opts.random ?? Math.random;
-  const bucketRoot = join(opts.dataDir, 's3', opts.bucket);
-  const journalDir = join(opts.dataDir, 'firehose');
-  const stats: LocalFirehoseStats = { accepted: 0, injectedFailures: 0, malformed: 0, objectsWritten: 0 };
-  const createdAt = Math.floor(Date.now() / 1000);
-  const { logger } = opts;
+  constructor(
+    private readonly buffer: FirehoseBuffer,
+    private readonly settings: { readonly bucket: string; readonly hints: BufferingHints; readonly failRate: number; readonly random: () => number },
+  ) {}
 
-  /** Groups records by the S3 prefix Firehose would evaluate for each, one gzip object per prefix. */
-  function writeObjects(stream: string, records: readonly JournaledRecord[]): void {
-    const groups = new Map<string, { first: number; parts: Buffer[] }>();
-    for (const record of records) {
-      const arrival = new Date(record.arrival);
-      let prefix: string;
-      let body: Buffer;
-      try {
-        prefix = evaluatePrefix(EXPORT_DELIVERY.prefix, { arrival, partitionKeys: partitionKeys(record.data, EXPORT_DELIVERY.partitionKeyQuery) });
-        body = EXPORT_DELIVERY.appendDelimiter ? Buffer.concat([record.data, Buffer.from(EXPORT_DELIVERY.recordDelimiter)]) : record.data;
-      } catch (error) {
-        if (!(error instanceof PartitioningError)) throw error;
-        prefix = evaluatePrefix(EXPORT_DELIVERY.errorOutputPrefix, { arrival, errorOutputType: PARTITIONING_FAILED });
-        // The shape Firehose writes for a record it could not deliver, raw data base64-encoded.
-        body = Buffer.from(`${JSON.stringify({ attemptsMade: 1, arrivalTimestamp: record.arrival, errorCode: 'DynamicPartitioning.MetadataExtractionFailed', errorMessage: error.message, attemptEndingTimestamp: Date.now(), rawData: record.data.toString('base64') })}\n`);
-      }
-      const group = groups.get(prefix) ?? { first: record.arrival, parts: [] };
-      group.parts.push(body);
-      groups.set(prefix, group);
-    }
-    for (const [prefix, group] of groups) {
-      const key = `${prefix}${objectName(stream, STREAM_VERSION, new Date(group.first))}`;
-      writeDurably(join(bucketRoot, key), gzipSync(Buffer.concat(group.parts)));
-      stats.objectsWritten++;
-    }
+  /** The operation an X-Amz-Target header names, if it is one of ours. */
+  operation(target: string): ((body: Record<string, unknown>) => unknown) | undefined {
+    return target.startsWith(TARGET_PREFIX) ? this.operations[target.slice(TARGET_PREFIX.length)] : undefined;
   }
 
-  /** Temp file + fsync + rename: a reader never sees half an object, and a written object survives a crash. */
-  function writeDurably(path: string, bytes: Buffer): void {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = join(journalDir, `.object-${randomUUID()}.tmp`);
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  }
-
-  // Replay what a previous run acknowledged but never wrote, before accepting anything new.
-  mkdirSync(journalDir, { recursive: true });
-  for (const [stream, { files, records }] of leftovers(journalDir)) {
-    if (records.length > 0) writeObjects(stream, records);
-    for (const file of files) release(file);
-    if (records.length > 0) logger.info('local Firehose replayed its journal', { stream, records: records.length });
-  }
-
-  const buffers = new Map<string, StreamBuffer>(streamNames.map((name) => [name, { records: [], bytes: 0, timer: undefined, journal: Journal.open(journalDir, name) }]));
-  const flushing = new Set<Promise<void>>();
-
-  function flushStream(stream: string): Promise<void> {
-    const buffer = buffers.get(stream)!;
-    if (buffer.timer) clearTimeout(buffer.timer);
-    buffer.timer = undefined;
-    if (buffer.records.length === 0) return Promise.resolve();
-    const records = buffer.records;
-    buffer.records = [];
-    buffer.bytes = 0;
-    const done = buffer.journal
-      .rotate()
-      .then((segment) => {
-        writeObjects(stream, records);
-        release(segment);
-      })
-      .catch((error: unknown) => {
-        // The segment stays on disk and is replayed on the next start: delayed, not lost.
-        logger.error('local Firehose could not write objects; kept in its journal', { stream, error });
-      })
-      .finally(() => flushing.delete(done));
-    flushing.add(done);
-    return done;
-  }
-
-  async function flushAll(): Promise<void> {
-    await Promise.all([...buffers.keys()].map(flushStream));
-    await Promise.all([...flushing]);
-  }
-
-  async function accept(stream: string, records: JournaledRecord[]): Promise<void> {
-    const buffer = buffers.get(stream)!;
-    await buffer.journal.append(records);
-    buffer.records.push(...records);
-    for (const r of records) buffer.bytes += r.data.byteLength;
-    stats.accepted += records.length;
-    if (buffer.bytes >= sizeHint) void flushStream(stream);
-    else buffer.timer ??= setTimeout(() => void flushStream(stream), intervalMs);
-  }
-
-  function streamOf(body: Record<string, unknown>): string {
+  private streamOf(body: Record<string, unknown>): string {
     const name = body.DeliveryStreamName;
-    if (typeof name !== 'string' || !buffers.has(name)) {
+    if (typeof name !== 'string' || !this.buffer.has(name)) {
       throw new FirehoseApiError('ResourceNotFoundException', `Firehose ${String(name)} under account ${ACCOUNT} not found.`);
     }
     return name;
   }
 
-  /** A record's data, or why it cannot be taken. Buffer.from(base64) is lenient, so check the alphabet first. */
-  function decodeData(data: unknown): Buffer | string {
-    if (typeof data !== 'string') return 'Data must be a base64 string';
-    if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return 'Data is not valid base64';
-    const bytes = Buffer.from(data, 'base64');
-    if (bytes.byteLength > FIREHOSE_LIMITS.bytesPerRecord) return `Record size ${bytes.byteLength} exceeds the limit of ${FIREHOSE_LIMITS.bytesPerRecord} bytes`;
-    return bytes;
+  private injectFailure(): boolean {
+    return this.settings.failRate > 0 && this.settings.random() < this.settings.failRate;
   }
 
-  const injectFailure = () => failRate > 0 && random() < failRate;
-  const recordId = () => randomBytes(28).toString('hex');
-
-  async function putRecordBatch(body: Record<string, unknown>): Promise<unknown> {
-    const stream = streamOf(body);
+  private async putRecordBatch(body: Record<string, unknown>): Promise<unknown> {
+    const stream = this.streamOf(body);
     const records = body.Records;
     if (!Array.isArray(records) || records.length < 1 || records.length > FIREHOSE_LIMITS.recordsPerCall) {
       throw new FirehoseApiError('InvalidArgumentException', `Records must hold 1 to ${FIREHOSE_LIMITS.recordsPerCall} records`);
@@ -214,37 +115,38 @@ export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<Ru
     const accepted: JournaledRecord[] = [];
     const responses = decoded.map((d) => {
       if (typeof d === 'string') {
-        stats.malformed++;
+        this.counts.malformed++;
         return { ErrorCode: 'InvalidArgumentException', ErrorMessage: d };
       }
-      if (injectFailure()) {
-        stats.injectedFailures++;
+      if (this.injectFailure()) {
+        this.counts.injectedFailures++;
         return { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' };
       }
       accepted.push({ arrival, data: d });
       return { RecordId: recordId() };
     });
-    if (accepted.length > 0) await accept(stream, accepted);
+    if (accepted.length > 0) await this.buffer.accept(stream, accepted);
     return { FailedPutCount: responses.filter((r) => 'ErrorCode' in r).length, Encrypted: false, RequestResponses: responses };
   }
 
-  async function putRecord(body: Record<string, unknown>): Promise<unknown> {
-    const stream = streamOf(body);
+  private async putRecord(body: Record<string, unknown>): Promise<unknown> {
+    const stream = this.streamOf(body);
     const data = decodeData((body.Record as { Data?: unknown } | undefined)?.Data);
     if (typeof data === 'string') {
-      stats.malformed++;
+      this.counts.malformed++;
       throw new FirehoseApiError('InvalidArgumentException', data);
     }
-    if (injectFailure()) {
-      stats.injectedFailures++;
+    if (this.injectFailure()) {
+      this.counts.injectedFailures++;
       throw new FirehoseApiError('ServiceUnavailableException', 'Slow down.', 503);
     }
-    await accept(stream, [{ arrival: Date.now(), data }]);
+    await this.buffer.accept(stream, [{ arrival: Date.now(), data }]);
     return { RecordId: recordId(), Encrypted: false };
   }
 
-  function describe(body: Record<string, unknown>): unknown {
-    const stream = streamOf(body);
+  private describe(body: Record<string, unknown>): unknown {
+    const stream = this.streamOf(body);
+    const { bucket, hints } = this.settings;
     return {
       DeliveryStreamDescription: {
         DeliveryStreamName: stream,
@@ -252,17 +154,17 @@ export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<Ru
         DeliveryStreamStatus: 'ACTIVE',
         DeliveryStreamType: 'DirectPut',
         VersionId: String(STREAM_VERSION),
-        CreateTimestamp: createdAt,
+        CreateTimestamp: this.createdAt,
         HasMoreDestinations: false,
         Destinations: [
           {
             DestinationId: 'destinationId-000000000001',
             ExtendedS3DestinationDescription: {
               RoleARN: `arn:aws:iam::${ACCOUNT}:role/local-firehose`,
-              BucketARN: `arn:aws:s3:::${opts.bucket}`,
+              BucketARN: `arn:aws:s3:::${bucket}`,
               Prefix: EXPORT_DELIVERY.prefix,
               ErrorOutputPrefix: EXPORT_DELIVERY.errorOutputPrefix,
-              BufferingHints: { SizeInMBs: Math.max(1, Math.round(sizeHint / 1024 / 1024)), IntervalInSeconds: Math.round(intervalMs / 1000) },
+              BufferingHints: { SizeInMBs: Math.max(1, Math.round(hints.sizeBytes / 1024 / 1024)), IntervalInSeconds: Math.round(hints.intervalMs / 1000) },
               CompressionFormat: EXPORT_DELIVERY.compression,
               EncryptionConfiguration: { NoEncryptionConfig: 'NoEncryption' },
               DynamicPartitioningConfiguration: { Enabled: true },
@@ -272,17 +174,37 @@ export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<Ru
       },
     };
   }
+}
 
-  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
-    PutRecordBatch: putRecordBatch,
-    PutRecord: putRecord,
-    DescribeDeliveryStream: describe,
-    ListDeliveryStreams: () => ({ DeliveryStreamNames: [...buffers.keys()], HasMoreDeliveryStreams: false }),
+/** A record's data, or why it cannot be taken. Buffer.from(base64) is lenient, so check the alphabet first. */
+function decodeData(data: unknown): Buffer | string {
+  if (typeof data !== 'string') return 'Data must be a base64 string';
+  if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return 'Data is not valid base64';
+  const bytes = Buffer.from(data, 'base64');
+  if (bytes.byteLength > FIREHOSE_LIMITS.bytesPerRecord) return `Record size ${bytes.byteLength} exceeds the limit of ${FIREHOSE_LIMITS.bytesPerRecord} bytes`;
+  return bytes;
+}
+
+function recordId(): string {
+  return randomBytes(28).toString('hex');
+}
+
+/** Composes the three parts (object writer, journaled buffer, protocol) and serves the protocol over HTTP. */
+export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<RunningLocalFirehose> {
+  const hints: BufferingHints = {
+    sizeBytes: opts.bufferingSizeBytes ?? EXPORT_DELIVERY.bufferingSizeMiB * 1024 * 1024,
+    intervalMs: opts.bufferingIntervalMs ?? EXPORT_DELIVERY.bufferingIntervalSeconds * 1000,
   };
+  const journalDir = join(opts.dataDir, 'firehose');
+  const { logger } = opts;
+  const objects = new FirehoseObjectWriter(join(opts.dataDir, 's3', opts.bucket), journalDir);
+  // Replays what a previous run acknowledged but never wrote, before accepting anything new.
+  const buffer = FirehoseBuffer.open(opts.deliveryStreams ?? ['reftrack-clicks'], journalDir, hints, objects, logger);
+  const api = new FirehoseApi(buffer, { bucket: opts.bucket, hints, failRate: opts.failRate ?? 0, random: opts.random ?? Math.random });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
+    const operation = api.operation(target);
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/') throw new FirehoseApiError('UnknownOperationException', 'POST / only', 404);
     if (!operation) throw new FirehoseApiError('UnknownOperationException', `unknown operation "${target}"`);
     const raw = await readBody(req);
@@ -313,8 +235,10 @@ export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<Ru
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    stats,
-    flush: flushAll,
+    get stats(): LocalFirehoseStats {
+      return { accepted: buffer.accepted, ...api.counts, objectsWritten: objects.objectsWritten };
+    },
+    flush: () => buffer.flush(),
     stop() {
       stopped ??= (async () => {
         // Stop taking new records first; requests already inside finish (and are journaled) before close resolves.
@@ -324,8 +248,7 @@ export async function startLocalFirehose(opts: LocalFirehoseOptions): Promise<Ru
         const force = setTimeout(() => server.closeAllConnections(), 2_000);
         await closed;
         clearTimeout(force);
-        await flushAll();
-        for (const buffer of buffers.values()) await buffer.journal.close();
+        await buffer.close();
       })();
       return stopped;
     },

@@ -3,17 +3,18 @@
  * the same drain handler Lambda runs (streams/spill-drain.ts). Smaller than the DynamoDB
  * Streams poller on purpose: the local spill stream has fixed shards (no splits to follow),
  * and the drain is idempotent, so ordering across retries does not matter.
- * It keeps the same local conventions: checkpoint per consumer (temp file + rename),
- * ReportBatchItemFailures (redeliver from the lowest failed sequence number), a retry limit,
- * then the record goes to `.data/dlq/<name>/` with its full payload.
+ * It delivers through the same loop (local/shard-delivery.ts): ReportBatchItemFailures
+ * (redeliver from the lowest failed sequence number), bisecting a batch whose invocation threw
+ * (the deployed spill drain mapping bisects too), a retry limit with jittered backoff, then the
+ * record goes to `.data/dlq/<name>/` with its full payload; checkpoint per consumer (temp file + rename).
  */
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { fullJitterDelay } from '../core/backoff.ts';
-import { writeJsonAtomic } from './atomic-file.ts';
+import { failureReason, KINESIS_RECORDS, writeDeadLetter } from './dead-letter.ts';
 import { CheckpointStore, type PollerPosition } from './poller-checkpoint.ts';
+import { ShardDelivery, StopSignal } from './shard-delivery.ts';
 
 export interface KinesisPollerOptions {
   readonly name: string;
@@ -23,6 +24,11 @@ export interface KinesisPollerOptions {
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   readonly maxRetries?: number;
+  /** BisectBatchOnFunctionError: a thrown error splits the batch in halves (default true, as deployed). */
+  readonly bisectOnError?: boolean;
+  /** Retry delay: jittered, doubling from base (250 ms) up to max (5 s). */
+  readonly retryBaseDelayMs?: number;
+  readonly retryMaxDelayMs?: number;
   readonly region: string;
   /** The checkpoint goes to <dataDir>/pollers/<name>.json, dead letters to <dataDir>/dlq/<name>/. */
   readonly dataDir: string;
@@ -35,13 +41,30 @@ export class KinesisPoller {
   private readonly log: Logger;
   private position: PollerPosition = { streamArn: '', shards: {} };
   private tasks: Promise<void>[] = [];
-  private stopping = false;
+  private readonly signal = new StopSignal();
+  private readonly delivery: ShardDelivery<KinesisStreamRecord>;
   private idleSince = new Map<string, number>();
 
   constructor(private readonly opts: KinesisPollerOptions) {
     this.store = new CheckpointStore(join(opts.dataDir, 'pollers', `${opts.name}.json`));
     this.deadLetterDir = join(opts.dataDir, 'dlq', opts.name);
     this.log = opts.logger.createChild({ persistentKeys: { component: 'kinesis-poller' } });
+    this.delivery = new ShardDelivery(
+      { maxRetries: opts.maxRetries ?? 3, bisectOnError: opts.bisectOnError ?? true, retry: { baseMs: opts.retryBaseDelayMs ?? 250, maxMs: opts.retryMaxDelayMs ?? 5_000 } },
+      {
+        invoke: (records) => opts.handler({ Records: records }),
+        sequenceOf: (record) => record.kinesis.sequenceNumber,
+        checkpoint: (shardId, sequenceNumber) => this.checkpoint(shardId, sequenceNumber),
+        deadLetter: (shardId, records, attempts, error) => this.deadLetter(shardId, records, attempts, error),
+        stopping: () => this.stopping,
+        sleep: (ms) => this.signal.sleep(ms),
+        log: this.log,
+      },
+    );
+  }
+
+  private get stopping(): boolean {
+    return this.signal.stopping;
   }
 
   async start(): Promise<void> {
@@ -53,7 +76,7 @@ export class KinesisPoller {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.signal.stop();
     await Promise.all(this.tasks);
     await this.store.flush();
   }
@@ -91,61 +114,29 @@ export class KinesisPoller {
         const records = (page.Records ?? []).map((r) => this.toLambdaRecord(shardId, r));
         if (records.length === 0) {
           this.idleSince.set(shardId, readAt);
-          await new Promise((r) => setTimeout(r, this.opts.pollIntervalMs ?? 250));
+          await this.signal.sleep(this.opts.pollIntervalMs ?? 250);
           continue;
         }
-        await this.deliver(shardId, records);
+        await this.delivery.deliver(shardId, records);
         // Delivery may have stopped early (stopping): re-read from the checkpoint next time.
         iterator = undefined;
       } catch (error) {
         if (this.stopping) this.log.info('spill stream reader ended while stopping', { shardId, error: String(error) });
         else this.log.error('spill stream read failed; retrying from the checkpoint', { shardId, error });
         iterator = undefined;
-        await new Promise((r) => setTimeout(r, 1_000));
+        await this.signal.sleep(1_000);
       }
     }
   }
 
-  private async deliver(shardId: string, records: KinesisStreamRecord[]): Promise<void> {
-    let pending = records;
-    let failures = 0;
-    while (pending.length > 0 && !this.stopping) {
-      let failedAt: number | undefined;
-      try {
-        const response = await this.opts.handler({ Records: structuredClone(pending) });
-        const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        const index = pending.findIndex((r) => failed.has(r.kinesis.sequenceNumber));
-        failedAt = index < 0 ? undefined : index;
-      } catch (error) {
-        this.log.warn('drain handler threw', { shardId, error });
-        failedAt = 0;
-      }
-      if (failedAt === undefined) {
-        await this.checkpoint(shardId, pending.at(-1)!);
-        return;
-      }
-      if (failedAt > 0) {
-        await this.checkpoint(shardId, pending[failedAt - 1]!);
-        pending = pending.slice(failedAt);
-        failures = 0;
-      }
-      failures++;
-      if (failures > (this.opts.maxRetries ?? 3)) {
-        const dead = pending[0]!;
-        const file = join(this.deadLetterDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${shardId}-${dead.kinesis.sequenceNumber}.json`);
-        await writeJsonAtomic(file, { version: '1.0', requestContext: { condition: 'RetryAttemptsExhausted', consumer: this.opts.name, approximateInvokeCount: failures }, KinesisBatchInfo: { shardId, startSequenceNumber: dead.kinesis.sequenceNumber, streamArn: this.position.streamArn }, payload: { Records: [dead] } });
-        this.log.error('spilled record exhausted its retries; sent to the dead-letter dir', { shardId, file });
-        await this.checkpoint(shardId, dead);
-        pending = pending.slice(1);
-        failures = 0;
-        continue;
-      }
-      await new Promise((r) => setTimeout(r, fullJitterDelay(failures + 1, { baseMs: 250, maxMs: 5_000 })));
-    }
+  private async deadLetter(shardId: string, records: KinesisStreamRecord[], attempts: number, error: unknown): Promise<void> {
+    const reason = failureReason(error);
+    const file = await writeDeadLetter(this.deadLetterDir, KINESIS_RECORDS, { consumer: this.opts.name, streamArn: this.position.streamArn, shardId, attempts, reason, records });
+    this.log.error('spilled records exhausted their retries; sent to the dead-letter dir', { shardId, records: records.length, file, reason });
   }
 
-  private async checkpoint(shardId: string, record: KinesisStreamRecord): Promise<void> {
-    (this.position.shards[shardId] ??= {}).sequenceNumber = record.kinesis.sequenceNumber;
+  private async checkpoint(shardId: string, sequenceNumber: string): Promise<void> {
+    (this.position.shards[shardId] ??= {}).sequenceNumber = sequenceNumber;
     await this.store.save(this.position);
   }
 

@@ -1,11 +1,11 @@
 /**
  * The pieces of Lambda's DynamoDB Streams integration that are pure data: turning a Streams
- * API record into the record a Lambda handler receives, and reading the handler's partial
- * batch response the way the event source mapping does.
+ * API record into the record a Lambda handler receives, and the context it is invoked with.
+ * (Reading the handler's partial batch response is local/shard-delivery.ts, for both pollers.)
  */
 import { randomUUID } from 'node:crypto';
 import type { _Record as StreamsRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
 
 /**
  * Lambda delivers JSON: ApproximateCreationDateTime in epoch seconds, binary attributes as
@@ -40,31 +40,6 @@ export function sequenceOf(record: DynamoDBRecord): string {
   const seq = record.dynamodb?.SequenceNumber;
   if (!seq) throw new TypeError(`stream record ${record.eventID ?? '?'} has no SequenceNumber`);
   return seq;
-}
-
-/** Sequence numbers are 21-40 digit strings: compare as numbers, never as text of unequal length. */
-export function compareSequence(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/**
- * Index in `batch` where redelivery must start, or undefined when the batch succeeded.
- * Like the event source mapping: restart from the lowest failed sequence number; a failure
- * entry that names no record of the batch (empty, unknown) fails the whole batch.
- */
-export function firstFailedIndex(batch: readonly DynamoDBRecord[], response: DynamoDBBatchResponse | void | null | undefined): number | undefined {
-  const failures = response?.batchItemFailures ?? [];
-  if (failures.length === 0) return undefined;
-  let lowest: number | undefined;
-  for (const failure of failures) {
-    const id = failure?.itemIdentifier;
-    const index = id && /^\d+$/.test(id) ? batch.findIndex((r) => r.dynamodb?.SequenceNumber !== undefined && compareSequence(r.dynamodb.SequenceNumber, id) === 0) : -1;
-    if (index < 0) return 0;
-    lowest = lowest === undefined ? index : Math.min(lowest, index);
-  }
-  return lowest;
 }
 
 /** Enough of a Lambda context for handlers that log it or ask for the remaining time. */

@@ -18,10 +18,9 @@
  *   ParallelizationFactor                1: one reader per shard, shards read in parallel
  *   MaximumRecordAgeInSeconds, TumblingWindowInSeconds: not modelled.
  *
- * Retry rule: the record at the head of a delivery is retried until it has failed
- * 1 + maxRetries invocations in a row; then it (or, when the handler threw and bisecting is
- * off, the whole remaining batch) goes to the dead-letter dir and the shard moves on. On
- * exhaustion Lambda skips the whole batch; here only the records that kept failing are skipped.
+ * Delivering a batch (invoke, partial failures, bisecting, retries, dead letters, checkpoints)
+ * is local/shard-delivery.ts, shared with the Kinesis poller; this module reads the shards. On
+ * exhaustion Lambda skips the whole batch; there only the records that kept failing are skipped.
  *
  * Delivery is at least once, as on Lambda: the checkpoint is written after the handler
  * returns, so a crash in between redelivers that batch on the next start. Consumers dedupe.
@@ -43,11 +42,11 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamHandler } fro
 import { join } from 'node:path';
 import * as z from 'zod';
 import { storeError } from '../adapters/dynamodb-errors.ts';
-import { fullJitterDelay } from '../core/backoff.ts';
 import { ConfigError, ReftrackError } from '../core/errors.ts';
-import { writeDeadLetter } from './dead-letter.ts';
-import { firstFailedIndex, localLambdaContext, sequenceOf, toLambdaRecord } from './lambda-stream-event.ts';
+import { DYNAMODB_RECORDS, failureReason, writeDeadLetter } from './dead-letter.ts';
+import { localLambdaContext, sequenceOf, toLambdaRecord } from './lambda-stream-event.ts';
 import { CheckpointStore, type PollerPosition, type ShardPosition } from './poller-checkpoint.ts';
+import { ShardDelivery, StopSignal } from './shard-delivery.ts';
 
 /** The poller itself cannot do what was asked (not started, stopped, did not catch up in time). */
 export class StreamPollerError extends ReftrackError {}
@@ -112,8 +111,6 @@ interface ShardRun {
   task?: Promise<void>;
 }
 
-type Outcome = { ok: true } | { ok: false; failedAt: number; error?: unknown };
-
 export class StreamPoller {
   private readonly settings: z.infer<typeof Settings>;
   private readonly streams: DynamoDBStreamsClient;
@@ -122,16 +119,16 @@ export class StreamPoller {
   private readonly region: string;
   private readonly filter: (record: DynamoDBRecord) => boolean;
   private readonly log: Logger;
+  private readonly delivery: ShardDelivery<DynamoDBRecord>;
+  private readonly signal = new StopSignal();
 
   private streamArn = '';
   private position: PollerPosition = { streamArn: '', shards: {} };
   private readonly runs = new Map<string, ShardRun>();
   private loopTask: Promise<void> | undefined;
-  private stopping = false;
   private lastDiscovery: { at: number; shardIds: string[] } | undefined;
   private discoveryRequested = false;
   private wakeDiscovery: (() => void) | undefined;
-  private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly options: StreamPollerOptions) {
     const parsed = Settings.safeParse(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
@@ -144,6 +141,23 @@ export class StreamPoller {
     this.region = options.region;
     this.filter = options.filter ?? (() => true);
     this.log = options.logger.createChild({ persistentKeys: { component: 'stream-poller', consumer: options.name } });
+    const { maxRetries, bisectOnError, retryBaseDelayMs, retryMaxDelayMs } = this.settings;
+    this.delivery = new ShardDelivery(
+      { maxRetries, bisectOnError, retry: { baseMs: retryBaseDelayMs, maxMs: retryMaxDelayMs } },
+      {
+        invoke: (records) => this.invoke(records),
+        sequenceOf,
+        checkpoint: (shardId, sequenceNumber) => this.advance(this.runs.get(shardId)!, sequenceNumber),
+        deadLetter: (shardId, records, attempts, error) => this.deadLetter(shardId, records, attempts, error),
+        stopping: () => this.stopping,
+        sleep: (ms) => this.sleep(ms),
+        log: this.log,
+      },
+    );
+  }
+
+  private get stopping(): boolean {
+    return this.signal.stopping;
   }
 
   /** Finds the stream, loads the checkpoint and starts reading. Resolves once reading has begun. */
@@ -162,8 +176,7 @@ export class StreamPoller {
   /** Lets the in-flight invocation finish and checkpoint, abandons pending retries (they redeliver next start). */
   async stop(): Promise<void> {
     if (!this.loopTask || this.stopping) return;
-    this.stopping = true;
-    for (const wake of [...this.sleepers]) wake();
+    this.signal.stop();
     await this.loopTask;
     await Promise.all([...this.runs.values()].map((run) => run.task));
     await this.store.flush();
@@ -314,7 +327,7 @@ export class StreamPoller {
       const ended = !iterator; // a closed shard read to its end
 
       while (buffer.length >= batchSize || (buffer.length > 0 && (ended || performance.now() - windowStartedAt >= batchingWindowMs))) {
-        if (!(await this.deliver(run, buffer.splice(0, batchSize)))) return;
+        if (!(await this.delivery.deliver(run.shardId, buffer.splice(0, batchSize)))) return;
         windowStartedAt = buffer.length > 0 ? performance.now() : 0;
       }
       // Records the filter dropped after the last delivered one are handled too: move past them.
@@ -351,71 +364,21 @@ export class StreamPoller {
     }
   }
 
-  // ---- delivering a batch like the event source mapping ------------------------------------
+  // ---- what the shared delivery loop (shard-delivery.ts) needs from this poller ------------
 
-  /** Delivers until every record is handled or dead-lettered; false if stopped first (the rest redelivers next start). */
-  private async deliver(run: ShardRun, records: DynamoDBRecord[]): Promise<boolean> {
-    let pending = records;
-    let failures = 0; // consecutive failed invocations with the same head record
-    while (pending.length > 0) {
-      if (this.stopping) return false;
-      const outcome = await this.invoke(pending);
-      if (outcome.ok) {
-        await this.advance(run, sequenceOf(pending.at(-1)!));
-        return true;
-      }
-
-      if (outcome.error !== undefined && this.settings.bisectOnError && pending.length > 1) {
-        const half = Math.ceil(pending.length / 2);
-        this.log.warn('handler threw; bisecting the batch', { shardId: run.shardId, size: pending.length, error: outcome.error });
-        return (await this.deliver(run, pending.slice(0, half))) && (await this.deliver(run, pending.slice(half)));
-      }
-
-      if (outcome.failedAt > 0) {
-        await this.advance(run, sequenceOf(pending[outcome.failedAt - 1]!));
-        pending = pending.slice(outcome.failedAt);
-        failures = 0;
-      }
-      failures += 1;
-      if (outcome.error !== undefined) this.log.warn('handler threw', { shardId: run.shardId, size: pending.length, failures, error: outcome.error });
-      else this.log.warn('batch item failure; redelivering from the lowest failed sequence number', { shardId: run.shardId, from: sequenceOf(pending[0]!), failures });
-
-      if (failures > this.settings.maxRetries) {
-        // A thrown error names no record: without bisecting, the whole remainder is suspect.
-        const dead = outcome.error !== undefined ? pending : pending.slice(0, 1);
-        await this.deadLetter(run, dead, failures, outcome.error);
-        await this.advance(run, sequenceOf(dead.at(-1)!));
-        pending = pending.slice(dead.length);
-        failures = 0;
-        continue;
-      }
-      await this.sleep(this.retryDelay(failures));
-    }
-    return true;
-  }
-
-  private async invoke(records: DynamoDBRecord[]): Promise<Outcome> {
-    // A fresh copy per invocation, as Lambda deserializes a fresh event: a handler that mutates its records cannot change a retry.
-    const event = { Records: structuredClone(records) };
+  private invoke(records: DynamoDBRecord[]): Promise<DynamoDBBatchResponse | void> {
     const context = localLambdaContext(this.options.name, this.region, this.settings.functionTimeoutMs);
-    try {
-      const response: DynamoDBBatchResponse | void = await this.options.handler(event, context, () => {
+    return Promise.resolve(
+      this.options.handler({ Records: records }, context, () => {
         this.log.error('callback-style stream handlers are not supported locally; return a promise');
-      });
-      const failedAt = firstFailedIndex(records, response);
-      return failedAt === undefined ? { ok: true } : { ok: false, failedAt };
-    } catch (error) {
-      return { ok: false, failedAt: 0, error };
-    }
+      }),
+    );
   }
 
-  private async deadLetter(run: ShardRun, records: DynamoDBRecord[], attempts: number, error: unknown): Promise<void> {
-    const reason =
-      error === undefined
-        ? { kind: 'BatchItemFailure' as const }
-        : { kind: 'FunctionError' as const, errorType: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : String(error) };
-    const file = await writeDeadLetter(this.deadLetterDir, { consumer: this.options.name, streamArn: this.streamArn, shardId: run.shardId, attempts, reason, records });
-    this.log.error('retries exhausted; records sent to the dead-letter dir and skipped', { shardId: run.shardId, records: records.length, file, reason });
+  private async deadLetter(shardId: string, records: DynamoDBRecord[], attempts: number, error: unknown): Promise<void> {
+    const reason = failureReason(error);
+    const file = await writeDeadLetter(this.deadLetterDir, DYNAMODB_RECORDS, { consumer: this.options.name, streamArn: this.streamArn, shardId, attempts, reason, records });
+    this.log.error('retries exhausted; records sent to the dead-letter dir and skipped', { shardId, records: records.length, file, reason });
   }
 
   private async advance(run: ShardRun, sequenceNumber: string): Promise<void> {
@@ -423,26 +386,9 @@ export class StreamPoller {
     await this.store.save(this.position);
   }
 
-  // ---- timing ----------------------------------------------------------------------------
-
-  /** The one retry delay (core/backoff.ts), so retries of many shards (or consumers) do not fire in step. */
-  private retryDelay(failures: number): number {
-    return fullJitterDelay(failures, { baseMs: this.settings.retryBaseDelayMs, maxMs: this.settings.retryMaxDelayMs });
-  }
-
   /** A sleep that stop() (and, for discovery, requestDiscovery()) cuts short. */
   private sleep(ms: number, onWake?: (wake: () => void) => void): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-      onWake?.(wake);
-    });
+    return this.signal.sleep(ms, onWake);
   }
 }
 

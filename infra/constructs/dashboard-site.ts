@@ -10,6 +10,7 @@ import { dashboardCsp } from '../../http/dashboard-app.ts';
 import { writeDashboardFilesSync } from '../dashboard-files.ts';
 import { acknowledge, arnInFinding, BASIC_EXECUTION_ROLE } from '../nag.ts';
 import { repoPath } from '../paths.ts';
+import { PRIVATE_BUCKET } from './secure-bucket.ts';
 
 /** The build's content-named files (see http/dashboard-app.ts), as S3 sync filters. */
 const CONTENT_NAMED = ['assets/*.????????????.js', 'assets/*.????????????.css', 'assets/chunk-*.js'];
@@ -37,11 +38,7 @@ export class DashboardSite extends Construct {
   constructor(scope: Construct, id: string, private readonly props: DashboardSiteProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Files', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'dashboard/',
       removalPolicy: RemovalPolicy.DESTROY,

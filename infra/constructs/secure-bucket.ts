@@ -20,6 +20,18 @@ export interface SecureBucketProps {
 }
 
 /**
+ * The baseline of every bucket of the project: SSE-S3 encryption, every public access path
+ * blocked, TLS 1.2+ only (bucket policy), owner-enforced objects (no ACLs).
+ */
+export const PRIVATE_BUCKET = {
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+} as const satisfies s3.BucketProps;
+
+/**
  * A private bucket with the project's baseline: SSE-S3 encryption, every public access path
  * blocked, TLS 1.2+ only (bucket policy), owner-enforced objects (no ACLs), access logging,
  * and a move to infrequent access once objects are mostly read by month-end jobs.
@@ -32,11 +44,7 @@ export class SecureBucket extends Construct {
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...(props.bucketName ? { bucketName: props.bucketName } : {}),
       ...(props.versioned ? { versioned: true } : {}),
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: props.accessLogsPrefix,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

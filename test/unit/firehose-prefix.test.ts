@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPORT_DELIVERY } from '../../adapters/export-settings.ts';
 import { ConfigError } from '../../core/errors.ts';
-import { evaluateJqPath, evaluatePrefix, objectName, partitionKeys, PartitioningError } from '../../local/firehose-prefix.ts';
+import { evaluatePrefix, objectName, partitionKeys, PartitioningError } from '../../local/firehose-prefix.ts';
 
 const data = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -27,9 +27,10 @@ describe('local Firehose dynamic partitioning', () => {
   });
 
   it('evaluates nested JQ paths and refuses anything it cannot evaluate faithfully', () => {
-    expect(evaluateJqPath('.a.b', { a: { b: 7 } })).toBe(7);
-    expect(evaluateJqPath('.a.b', { a: 'str' })).toBeNull();
-    expect(() => evaluateJqPath('.day | split("-")', {})).toThrow(ConfigError);
+    expect(partitionKeys(data({ a: { b: 7 } }), { k: '.a.b' })).toEqual({ k: '7' });
+    // A path through a scalar finds nothing: the record cannot be placed.
+    expect(() => partitionKeys(data({ a: 'str' }), { k: '.a.b' })).toThrow(/partition key "k" \(\.a\.b\) is missing/);
+    expect(() => partitionKeys(data({ day: '2026-11-25' }), { day: '.day | split("-")' })).toThrow(ConfigError);
   });
 
   it('names objects like Firehose: <stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz in UTC', () => {

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { BusinessDay } from '../../../core/business-day.ts';
 import { toExportRecord } from '../../../core/export-record.ts';
 import { ValidationError } from '../../../core/errors.ts';
+import type { ConversionEvent } from '../../../core/conversion-event.ts';
+import type { ExportedConversion } from '../../../core/finance/commission.ts';
 import type { ExportedClick } from '../../../core/finance/exported-click.ts';
 import type { PayoutRules, VendorPayoutRule } from '../../../core/finance/payout-rules.ts';
 import { analyseClicks, computePayouts, parseCarryIn, parseMonth, payoutTotals, previousMonth, rollupDifferences, type VendorStatement } from '../../../core/finance/payouts.ts';
@@ -84,7 +86,7 @@ describe('months', () => {
 
   it('says what a month looks like, quoting at most 20 characters of the input', () => {
     expect(() => parseMonth('2026-13')).toThrow(new ValidationError('"2026-13" is not a month (expected YYYY-MM)'));
-    expect(() => parseMonth('x2026-11')).toThrow(ValidationError);
+    expect(() => parseMonth('x2026-11')).toThrow(new ValidationError('"x2026-11" is not a month (expected YYYY-MM)'));
     expect(() => parseMonth('2026-11x')).toThrow(ValidationError);
     expect(() => parseMonth('2026-00')).toThrow(ValidationError);
     expect(() => parseMonth(`2026-11${'z'.repeat(30)}`)).toThrow(`"2026-11${'z'.repeat(13)}" is not a month (expected YYYY-MM)`);
@@ -106,6 +108,28 @@ describe('carry-in (the previous summary.json)', () => {
     expect(() => parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: 0.5 }] }), 'oct.json', 'abc', november, 'USD')).toThrow(ValidationError);
     // A negative balance (clawbacks above a month's earnings) is owed back, and carried in as such.
     expect(parseCarryIn(summary({ vendors: [{ code: 'lola', carriedForwardCents: -1 }] }), 'oct.json', 'abc', november, 'USD').balances.get('lola')).toBe(-1);
+  });
+
+  it('says which fields are wrong, "(file)" for the whole file, at most 200 characters of them, with the JSON error as the cause', () => {
+    const refusal = (text: string) => {
+      try {
+        parseCarryIn(text, 'oct.json', 'abc', november, 'USD');
+      } catch (error) {
+        return error as ValidationError;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal('[]').message).toBe('oct.json: not a payouts summary.json ((file): Invalid input: expected object, received array)');
+    expect(refusal(summary({ schema: 'x', month: 1 })).message).toBe(
+      'oct.json: not a payouts summary.json (schema: Invalid input: expected "reftrack.payouts/1"; month: Invalid input: expected string, received number)',
+    );
+    const many = refusal(summary({ vendors: Array.from({ length: 20 }, () => ({ code: 1 })) })).message;
+    expect(many).toBe(
+      'oct.json: not a payouts summary.json (vendors.0.code: Invalid input: expected string, received number; vendors.0.carriedForwardCents: Invalid input: expected number, received undefined; vendors.1.code: Invalid input: expected string, rece)',
+    );
+    const broken = refusal('{');
+    expect(broken).toBeInstanceOf(ValidationError);
+    expect(broken.cause).toBeInstanceOf(SyntaxError);
   });
 
   it('refuses another month or another currency', () => {
@@ -195,6 +219,58 @@ describe('columns: every click in exactly one', () => {
         days: novemberDays({ 3: [4, 1], 4: [2, 0] }), qualified: [qualifiedOf(clicks[0]!)],
       },
     ]);
+  });
+});
+
+describe('subresource loads', () => {
+  it('are their own column, not also counted as bots', () => {
+    const clicks = [
+      line({ vendor: 'solare', visitor: 'pixel', at: '2026-11-03T17:00:00.000Z', subresource: true }),
+      line({ vendor: 'solare', visitor: 'crawler', at: '2026-11-03T17:01:00.000Z', bot: true }),
+      line({ vendor: 'solare', visitor: 'guest', at: '2026-11-03T17:02:00.000Z' }),
+    ];
+    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 125 } }), lines: clicks, carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map() });
+    expect(run.vendors).toEqual([
+      {
+        ...emptyStatement('solare', 'Solare', { rateCents: 125 }),
+        clicks: 3, botClicks: 1, subresourceClicks: 1, qualifiedClicks: 1, earnedCents: 125, dueCents: 125, amountCents: 125,
+        days: novemberDays({ 3: [3, 1] }), qualified: [qualifiedOf(clicks[2]!)],
+      },
+    ]);
+  });
+});
+
+describe('the recounted vendor-days carry the booking figures of the month', () => {
+  const CLICK = '01KA0000000000000000000000';
+  const conv = (bookingId: string, status: ConversionEvent['status'], day: string, valueCents: number): ExportedConversion => ({
+    source: `events/dt=${day}/part-0001.gz`,
+    event: {
+      type: 'conversion', schemaVersion: 1, conversionId: `${status}:${bookingId}`, bookingId, status, refCid: CLICK, valueCents, currency: 'USD',
+      bookedAt: `${day}T20:00:00.000Z`, tripDate: day, recordedAt: `${day}T20:00:01.000Z`, day,
+      attribution: { kind: 'attributed', vendorCode: 'solare' as VendorCode, vendorName: 'Solare', clickId: CLICK, clickDay: day }, source: 'api',
+    },
+  });
+
+  it('added to the click figures of the same day, alone on a day without clicks, nothing from another month', () => {
+    const guest = line({ vendor: 'solare', visitor: 'g', at: '2026-11-03T17:00:00.000Z' });
+    const conversions = [
+      conv('B1', 'booked', '2026-11-03', 120_000),
+      conv('B2', 'booked', '2026-11-10', 80_000),
+      conv('B2', 'cancelled', '2026-11-12', 80_000),
+      // Booked in October (outside the month's days), refunded in November.
+      conv('B0', 'booked', '2026-10-28', 50_000),
+      conv('B0', 'refunded', '2026-11-02', 50_000),
+    ];
+    const run = computePayouts({ month: november, rules: rules({ solare: { rateCents: 1 } }), lines: [guest], carryIn: null, qualification: DEFAULT_RULES, vendorNames: new Map(), conversions });
+    const zero = { clicks: 0, botClicks: 0, humanClicks: 0, uniqueVisitors: 0, qualifiedClicks: 0, subresourceClicks: 0, internalClicks: 0, suspiciousClicks: 0, networkCapClicks: 0, repeatVisitorClicks: 0, firstClickAt: null, lastClickAt: null };
+    expect(run.vendorDays).toEqual(
+      new Map([
+        ['solare|2026-11-03', { ...zero, scope: 'solare', period: '2026-11-03', clicks: 1, humanClicks: 1, uniqueVisitors: 1, qualifiedClicks: 1, firstClickAt: guest.ts, lastClickAt: guest.ts, bookings: 1, bookingValueCents: 120_000 }],
+        ['solare|2026-11-10', { ...zero, scope: 'solare', period: '2026-11-10', bookings: 1, bookingValueCents: 80_000 }],
+        ['solare|2026-11-12', { ...zero, scope: 'solare', period: '2026-11-12', bookings: -1, bookingValueCents: -80_000 }],
+        ['solare|2026-11-02', { ...zero, scope: 'solare', period: '2026-11-02', bookings: -1, bookingValueCents: -50_000 }],
+      ]),
+    );
   });
 });
 

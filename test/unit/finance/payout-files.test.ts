@@ -6,7 +6,8 @@
 import { DEFAULT_RULES, ruleLabel } from '../../../core/qualification.ts';
 import { describe, expect, it } from 'vitest';
 import type { BusinessDay } from '../../../core/business-day.ts';
-import { isComplete, renderPayoutFiles, SUMMARY_SCHEMA, type PayoutMeta } from '../../../core/finance/payout-files.ts';
+import type { BookingLine } from '../../../core/finance/commission.ts';
+import { draftReasons, isComplete, renderPayoutFiles, SUMMARY_SCHEMA, type PayoutMeta } from '../../../core/finance/payout-files.ts';
 import type { PayoutRules } from '../../../core/finance/payout-rules.ts';
 import { parseMonth, type Month, type PayoutRun, type VendorStatement } from '../../../core/finance/payouts.ts';
 import type { VendorCode } from '../../../core/vendor-code.ts';
@@ -333,5 +334,178 @@ describe('the HTML statement', () => {
     expect(hostile).toContain('From &quot;Q&quot; &lt;Co&gt; to Lola &amp; Sons');
     expect(hostile).toContain('Etc/&lt;x&gt;.');
     expect(hostile).not.toMatch(/<b>|<Co>|<x>/);
+  });
+});
+
+describe('bookings on the statement', () => {
+  const commission = { flatCents: null, basisPoints: 1000, holdDays: 14 };
+  const bookingLine = (over: Partial<BookingLine> & Pick<BookingLine, 'kind' | 'bookingId'>): BookingLine => ({
+    clickId: '01KA00000000000000000000C1', bookedDay: '2026-11-05', tripDate: '2026-11-12', payableFrom: '2026-11-26', valueCents: 20000, commissionCents: 2000, amountCents: 0,
+    reversal: null, source: 'conversions/day=2026-11-05/a.gz', ...over,
+  });
+  // brew: 1 qualified x 0.50 + one booking paid (20.00 on 200.00) - an October booking clawed back (15.00) = 5.50 due.
+  const brew: VendorStatement = {
+    ...solare, code: 'brew' as VendorCode, name: 'Board & Brew', clicks: 1, qualifiedClicks: 1, rateCents: 50, earnedCents: 50, monthlyCapCents: null,
+    bookings: 1, bookingValueCents: 20000, commissionCents: 2000, clawbackCents: 1500, carriedInCents: 0, dueCents: 550, minimumPayoutCents: 0, amountCents: 550, carriedForwardCents: 0,
+    days: days(november, { [day(5)]: [1, 1] }),
+    qualified: [{ clickId: '01KA00000000000000000000C1', day: day(5), ts: '2026-11-05T18:00:00.000Z' }],
+    bookingLines: [
+      bookingLine({ kind: 'paid', bookingId: 'BK-1', amountCents: 2000 }),
+      bookingLine({ kind: 'held', bookingId: 'BK-2', bookedDay: '2026-11-20', tripDate: '2027-01-10', payableFrom: '2027-01-24', valueCents: 10000, commissionCents: 1000 }),
+      bookingLine({ kind: 'reversed-before-payment', bookingId: 'BK-3', valueCents: 5000, commissionCents: 500, reversal: { status: 'cancelled', day: '2026-11-25', source: 'conversions/day=2026-11-25/r.gz' } }),
+      bookingLine({ kind: 'clawback', bookingId: 'BK-<4>', bookedDay: '2026-10-02', tripDate: '2026-10-09', payableFrom: '2026-10-23', valueCents: 15000, commissionCents: 1500, amountCents: -1500, reversal: { status: 'refunded', day: '2026-11-15', source: 'conversions/day=2026-11-15/r.gz' } }),
+    ],
+  };
+  // owed: no clicks, a 30.00 clawback and 2 bookings paid for 10.00: owes 20.00 back, taken from next month.
+  const owed: VendorStatement = {
+    ...solare, code: 'owed' as VendorCode, name: 'Owed', monthlyCapCents: null, bookings: 2, bookingValueCents: 10000, commissionCents: 1000, clawbackCents: 3000,
+    dueCents: -2000, amountCents: 0, carriedForwardCents: -2000,
+    bookingLines: [
+      bookingLine({ kind: 'paid', bookingId: 'BK-5', valueCents: 5000, commissionCents: 500, amountCents: 500 }),
+      bookingLine({ kind: 'paid', bookingId: 'BK-6', valueCents: 5000, commissionCents: 500, amountCents: 500 }),
+      bookingLine({ kind: 'clawback', bookingId: 'BK-7', bookedDay: '2026-09-30', valueCents: 30000, commissionCents: 3000, amountCents: -3000, reversal: { status: 'cancelled', day: '2026-11-02', source: 'x.gz' } }),
+    ],
+  };
+  // idle: a commission rule but no booking this month: its bookings file is the header alone.
+  const idle: VendorStatement = { ...solare, code: 'idle' as VendorCode, name: 'Idle', monthlyCapCents: null };
+  const bookingRules: PayoutRules = {
+    currency: 'USD',
+    vendors: new Map([
+      ['brew' as VendorCode, { rateCents: 50, monthlyCapCents: null, minimumPayoutCents: 0, commission }],
+      ['idle' as VendorCode, { rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0, commission: { flatCents: 700, basisPoints: null, holdDays: null } }],
+      ['owed' as VendorCode, { rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0, commission }],
+    ]),
+  };
+  const bookingRun = (over: Partial<PayoutRun> = {}) => run({ vendors: [brew, idle, owed], ...over });
+  const files = (over: Partial<PayoutRun> = {}, metaOver: Partial<PayoutMeta> = {}) => renderPayoutFiles(bookingRun(over), meta({ rules: bookingRules, carryIn: null, ...metaOver }));
+
+  it('a bookings file for every vendor with booking lines or a commission rule, and none for the others', () => {
+    const noRule = { ...owed, code: 'norule' as VendorCode, bookingLines: [] };
+    const ruleless: PayoutRules = { currency: 'USD', vendors: new Map([['owed' as VendorCode, { rateCents: 1, monthlyCapCents: null, minimumPayoutCents: 0, commission: null }]]) };
+    // owed has lines but (here) no rule; norule has neither a line nor a rule.
+    expect([...renderPayoutFiles(run({ vendors: [owed, noRule] }), meta({ rules: ruleless })).keys()]).toEqual([
+      'statements.csv', 'bookings/owed.csv', 'audit/owed.csv', 'statements/owed.html', 'audit/norule.csv', 'statements/norule.html', 'summary.json',
+    ]);
+    expect([...files().keys()].filter((k) => k.startsWith('bookings/'))).toEqual(['bookings/brew.csv', 'bookings/idle.csv', 'bookings/owed.csv']);
+  });
+
+  it('bookings/<vendor>.csv: every line with its click, days, amounts, reversal and export objects', () => {
+    const f = files();
+    expect(f.get('bookings/brew.csv')).toBe(
+      [
+        'booking_id,line,click_id,booked_day,trip_date,payable_from,value,commission,amount,reversal,reversal_day,export_object,reversal_export_object',
+        'BK-1,paid,01KA00000000000000000000C1,2026-11-05,2026-11-12,2026-11-26,200.00,20.00,20.00,,,conversions/day=2026-11-05/a.gz,',
+        'BK-2,held,01KA00000000000000000000C1,2026-11-20,2027-01-10,2027-01-24,100.00,10.00,0.00,,,conversions/day=2026-11-05/a.gz,',
+        'BK-3,reversed-before-payment,01KA00000000000000000000C1,2026-11-05,2026-11-12,2026-11-26,50.00,5.00,0.00,cancelled,2026-11-25,conversions/day=2026-11-05/a.gz,conversions/day=2026-11-25/r.gz',
+        'BK-<4>,clawback,01KA00000000000000000000C1,2026-10-02,2026-10-09,2026-10-23,150.00,15.00,-15.00,refunded,2026-11-15,conversions/day=2026-11-05/a.gz,conversions/day=2026-11-15/r.gz',
+        '',
+      ].join('\n'),
+    );
+    expect(f.get('bookings/idle.csv')).toBe('booking_id,line,click_id,booked_day,trip_date,payable_from,value,commission,amount,reversal,reversal_day,export_object,reversal_export_object\n');
+  });
+
+  it('statements.csv carries the booking columns', () => {
+    expect(files().get('statements.csv')!.split('\n').slice(1)).toEqual([
+      'brew,Board & Brew,2026-11,1,0,0,0,0,0,0,1,0.50,0.50,,false,1,200.00,20.00,15.00,0.00,0.00,5.50,0.00,USD',
+      'idle,Idle,2026-11,0,0,0,0,0,0,0,0,1.25,0.00,,false,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,USD',
+      'owed,Owed,2026-11,0,0,0,0,0,0,0,0,1.25,0.00,,false,2,100.00,10.00,30.00,0.00,0.00,0.00,-20.00,USD',
+      '',
+    ]);
+  });
+
+  it('the HTML statement: commission and clawback in the amount, and a table of every booking', () => {
+    const html = files().get('statements/brew.html')!;
+    expect(html).toContain(
+      [
+        '<h2>Amount</h2>',
+        '<table>',
+        '<tr><th scope="row">1 qualified clicks &times; 0.50 USD</th><td class="n">0.50 USD</td></tr>',
+        '',
+        '<tr><th scope="row">Commission on 1 booking (200.00 USD)</th><td class="n">20.00 USD</td></tr>',
+        '<tr><th scope="row">Cancelled or refunded after they were paid (clawback)</th><td class="n">-15.00 USD</td></tr>',
+        '<tr><th scope="row">Carried over from last month</th><td class="n">0.00 USD</td></tr>',
+        '<tr><th scope="row">Due</th><td class="n">5.50 USD</td></tr>',
+        '',
+        '<tr class="total"><th scope="row">Paid this month</th><td class="n">5.50 USD</td></tr>',
+        '',
+        '</table>',
+        '<h2>Bookings</h2>',
+        '<table>',
+        '<thead><tr><th scope="col">Booking</th><th scope="col">Booked</th><th scope="col">Status</th><th scope="col" class="n">Value</th><th scope="col" class="n">Commission</th></tr></thead>',
+        '<tbody>',
+        '<tr><td>BK-1</td><td>2026-11-05</td><td>paid</td><td class="n">200.00 USD</td><td class="n">20.00 USD</td></tr>',
+        '<tr><td>BK-2</td><td>2026-11-20</td><td>held until the trip has passed</td><td class="n">100.00 USD</td><td class="n">0.00 USD</td></tr>',
+        '<tr><td>BK-3</td><td>2026-11-05</td><td>cancelled before it was paid (cancelled 2026-11-25)</td><td class="n">50.00 USD</td><td class="n">0.00 USD</td></tr>',
+        '<tr><td>BK-&lt;4&gt;</td><td>2026-10-02</td><td>cancelled after it was paid (taken back) (refunded 2026-11-15)</td><td class="n">150.00 USD</td><td class="n">-15.00 USD</td></tr>',
+        '</tbody>',
+        '</table>',
+        '<p class="muted">Each booking is listed with the click it came from in bookings/brew.csv.</p>',
+        '<h2>Days with clicks</h2>',
+      ].join('\n'),
+    );
+  });
+
+  it('a line kind the statement has no words for is shown as it is', () => {
+    const odd = { ...brew, bookingLines: [bookingLine({ kind: 'disputed' as BookingLine['kind'], bookingId: 'BK-9' })] };
+    expect(renderPayoutFiles(run({ vendors: [odd] }), meta({ rules: bookingRules })).get('statements/brew.html')).toContain('<tr><td>BK-9</td><td>2026-11-05</td><td>disputed</td>');
+  });
+
+  it('clawbacks above the month: "bookings" in the plural, and the amount owed back carried forward', () => {
+    expect(tableRows(files().get('statements/owed.html')!).slice(8)).toEqual([
+      ['0 qualified clicks &times; 1.25 USD', '0.00 USD'],
+      ['Commission on 2 bookings (100.00 USD)', '10.00 USD'],
+      ['Cancelled or refunded after they were paid (clawback)', '-30.00 USD'],
+      ['Carried over from last month', '0.00 USD'],
+      ['Due', '-20.00 USD'],
+      ['.total', 'Paid this month', '0.00 USD'],
+      ["Owed back, taken from next month (clawbacks above this month's earnings)", '-20.00 USD'],
+      ['Booking', 'Booked', 'Status', 'Value', 'Commission'],
+      ['BK-5', '2026-11-05', 'paid', '50.00 USD', '5.00 USD'],
+      ['BK-6', '2026-11-05', 'paid', '50.00 USD', '5.00 USD'],
+      ['BK-7', '2026-09-30', 'cancelled after it was paid (taken back) (cancelled 2026-11-02)', '300.00 USD', '-30.00 USD'],
+    ]);
+    // A vendor without booking lines has no bookings section at all.
+    const idleHtml = files().get('statements/idle.html')!;
+    expect(idleHtml).not.toContain('Bookings');
+    expect(idleHtml).toContain('<tr class="total"><th scope="row">Paid this month</th><td class="n">0.00 USD</td></tr>\n\n</table>\n\n<h2>Days with clicks</h2>');
+  });
+
+  it('summary.json: the commission rules, bookings credited to nobody and bookings that could not be priced', () => {
+    const unattributedBookings = [{ bookingId: 'BK-U', day: '2026-11-09', valueCents: 900, reason: 'no ref_cid', source: 'u.gz' }];
+    const bookingProblems = [{ bookingId: 'BK-E', message: 'booking BK-E is in EUR, the rules in USD: not priced' }];
+    const summary = JSON.parse(files({ unattributedBookings, bookingProblems }).get('summary.json')!);
+    expect(summary.rules.vendors).toEqual({
+      brew: { rateCents: 50, monthlyCapCents: null, minimumPayoutCents: 0, commission: { flatCents: null, basisPoints: 1000, holdDays: 14 } },
+      idle: { rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0, commission: { flatCents: 700, basisPoints: null, holdDays: null } },
+      owed: { rateCents: 125, monthlyCapCents: null, minimumPayoutCents: 0, commission: { flatCents: null, basisPoints: 1000, holdDays: 14 } },
+    });
+    expect(summary.unattributedBookings).toEqual(unattributedBookings);
+    expect(summary.bookingProblems).toEqual(bookingProblems);
+    // A booking that could not be priced makes the run a draft.
+    expect(summary.complete).toBe(false);
+    expect(files({ bookingProblems }).get('statements/brew.html')).toContain(
+      '<strong>Draft, not for payment:</strong> 1 booking(s) could not be priced. The figures below may be incomplete.</p>',
+    );
+  });
+});
+
+describe('draft reasons', () => {
+  it('every reason, in order, joined in one banner', () => {
+    const incomplete = run({ unpriced: [{ code: 'zeta' as VendorCode, clicks: 1, qualifiedClicks: 0 }], bookingProblems: [{ bookingId: 'b', message: 'm' }, { bookingId: 'c', message: 'm' }] });
+    const m = { problems: [{ key: 'a.gz', message: 'x' }], monthEnded: false };
+    expect(draftReasons(incomplete, m)).toEqual([
+      '2026-11 has not ended yet, so more clicks may come',
+      '1 part(s) of the click export could not be read',
+      '1 vendor(s) have no payout rule',
+      '2 booking(s) could not be priced',
+    ]);
+    expect(draftReasons(run(), { problems: [], monthEnded: true })).toEqual([]);
+    expect(renderPayoutFiles(incomplete, meta(m)).get('statements/lola.html')).toContain(
+      '<strong>Draft, not for payment:</strong> 2026-11 has not ended yet, so more clicks may come; 1 part(s) of the click export could not be read; 1 vendor(s) have no payout rule; 2 booking(s) could not be priced. The figures below may be incomplete.</p>',
+    );
+  });
+
+  it('isComplete is false while a booking could not be priced', () => {
+    expect(isComplete(run({ bookingProblems: [{ bookingId: 'b', message: 'm' }] }), { problems: [], monthEnded: true })).toBe(false);
   });
 });
