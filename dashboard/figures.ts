@@ -6,9 +6,10 @@
  */
 import type { BreakdownDimension } from '../core/breakdown-dimensions.ts';
 import { periodFromParams, resolvePeriod, type PeriodChoice, type ResolvedPeriod } from '../core/period.ts';
-import type { BreakdownResponse, FiguresSource, RollupsResponse } from './api.ts';
+import { api, businessTimeZone, type BreakdownResponse, type FiguresSource, type RollupsResponse, type VendorsResponse } from './api.ts';
 import { dailyChart } from './chart.ts';
 import { h } from './dom.ts';
+import { businessToday } from './format.ts';
 import { periodPicker, rangeText } from './period-picker.ts';
 import { breakdownPanel, dailyTable, figureTiles } from './widgets.ts';
 
@@ -99,4 +100,20 @@ export function figuresSection(opts: {
       chart.destroy();
     },
   };
+}
+
+/**
+ * The vendor list, and the chosen period's figures for the business day it is. With the business
+ * zone known (remembered from an earlier answer) both are asked at once; on a first visit the
+ * list comes first and teaches the zone. `figures()` gives the loaded figures, loading them
+ * (again) only when the list's zone is not the one they were asked for; a page that finds
+ * nothing to show (an unknown vendor) never calls it, so nothing more is asked.
+ */
+export async function vendorsAndFigures(section: Pick<FiguresSection, 'load'>): Promise<{ answer: VendorsResponse; figures(): Promise<LoadedFigures> }> {
+  const zone = businessTimeZone();
+  let answer: VendorsResponse;
+  let loaded: LoadedFigures | undefined;
+  if (zone) [answer, loaded] = await Promise.all([api.vendors(), section.load(businessToday(zone))]);
+  else answer = await api.vendors();
+  return { answer, figures: async () => (loaded && answer.timeZone === zone ? loaded : section.load(businessToday(answer.timeZone))) };
 }

@@ -1,11 +1,11 @@
 /** `#/`: every vendor at a glance, and the all-vendor figures for the chosen period. */
 import type { PeriodChoice } from '../core/period.ts';
 import { COUNT_COLUMNS, FIGURE_LABELS } from '../core/figure-columns.ts';
-import { analystFigures, api, businessTimeZone, type VendorsResponse, type VendorSummary } from './api.ts';
+import { analystFigures, businessTimeZone, type VendorSummary } from './api.ts';
 import { dataTable, type Column } from './data-table.ts';
 import { h, placeInOrder, setText } from './dom.ts';
-import { businessToday, figureText, plural, prettyInstant } from './format.ts';
-import { figuresSection } from './figures.ts';
+import { figureText, plural, prettyInstant } from './format.ts';
+import { figuresSection, vendorsAndFigures } from './figures.ts';
 import type { View } from './view.ts';
 import { announce } from './widgets.ts';
 
@@ -38,15 +38,10 @@ export function overviewView(main: HTMLElement, params: URLSearchParams, choose:
     title: 'All vendors',
     setParams: (p) => figures.setParams(p),
     async refresh() {
-      // With the business zone known (remembered from an earlier answer) everything is asked at once;
-      // the first visit learns it from the vendor list first.
-      const zone = businessTimeZone();
-      let answer: VendorsResponse;
-      let loaded;
-      if (zone) [answer, loaded] = await Promise.all([api.vendors(), figures.load(businessToday(zone))]);
-      else answer = await api.vendors();
+      const got = await vendorsAndFigures(figures);
+      const { answer } = got;
       timeZone = answer.timeZone;
-      if (!loaded || answer.timeZone !== zone) loaded = await figures.load(businessToday(timeZone));
+      const loaded = await got.figures();
       setText(zoneNote, zoneText(timeZone));
       const fills = figures.fills(loaded);
       await placeInOrder(body, [

@@ -1,9 +1,9 @@
 /** `#/vendor/<code>`: one vendor's link, QR code and figures for the chosen period. */
 import type { PeriodChoice } from '../core/period.ts';
-import { analystFigures, api, businessTimeZone, type VendorsResponse } from './api.ts';
+import { analystFigures } from './api.ts';
 import { h, placeInOrder, setText } from './dom.ts';
-import { businessToday, plural, prettyInstant } from './format.ts';
-import { figuresSection } from './figures.ts';
+import { plural, prettyInstant } from './format.ts';
+import { figuresSection, vendorsAndFigures } from './figures.ts';
 import type { View } from './view.ts';
 import { announce } from './widgets.ts';
 
@@ -79,12 +79,8 @@ export function vendorView(main: HTMLElement, code: string, params: URLSearchPar
     },
     setParams: (p) => figures.setParams(p),
     async refresh() {
-      // With the business zone known (remembered from an earlier answer) everything is asked at once.
-      const zone = businessTimeZone();
-      let answer: VendorsResponse;
-      let loaded;
-      if (zone) [answer, loaded] = await Promise.all([api.vendors(), figures.load(businessToday(zone))]);
-      else answer = await api.vendors();
+      const got = await vendorsAndFigures(figures);
+      const { answer } = got;
       const { timeZone, vendors } = answer;
       const vendor = vendors.find((v) => v.code === code);
       if (!vendor) {
@@ -102,7 +98,7 @@ export function vendorView(main: HTMLElement, code: string, params: URLSearchPar
       status.className = `badge badge-${vendor.status === 'active' ? 'ok' : 'muted'}`;
       share.update(vendor.name, vendor.link);
       setText(clickWindow, `First click ${prettyInstant(vendor.totals.firstClickAt, timeZone)} · last click ${prettyInstant(vendor.totals.lastClickAt, timeZone)} · days in ${timeZone}`);
-      if (!loaded || timeZone !== zone) loaded = await figures.load(businessToday(timeZone));
+      const loaded = await got.figures();
       const fills = figures.fills(loaded);
       await placeInOrder(body, [
         [figures.picker, fills.get(figures.picker)],

@@ -43,7 +43,6 @@ export function dashboardCsp(signInOrigin?: string): string {
     "frame-ancestors 'none'",
   ].join('; ');
 }
-export const DASHBOARD_CSP = dashboardCsp();
 
 /** The sign-in adapter the page uses locally: the token from the URL fragment (see dashboard/sign-in.ts). */
 export const LOCAL_DASHBOARD_CONFIG: DashboardConfig = { signIn: { kind: 'local-token' } };
@@ -140,12 +139,6 @@ function dashboardFiles(): Promise<DashboardFile[]> {
     throw error;
   });
   return built;
-}
-
-/** The dashboard bundle's text (what /assets/dashboard.js serves). */
-export async function dashboardBundle(): Promise<string> {
-  const js = (await dashboardFiles()).find((f) => f.path === '/assets/dashboard.js')!;
-  return new TextDecoder().decode(js.body);
 }
 
 export function createDashboardApp(opts: DashboardAppOptions): Hono {

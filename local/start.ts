@@ -107,11 +107,12 @@ async function main(): Promise<void> {
     }
   };
   const dataDir = resolve(local.REFTRACK_DATA_DIR);
+  const localFirehose = configuredLocalFirehose(exportCfg, local);
   const ports: RuntimeInfo['ports'] = {
     PORT: local.PORT,
     DYNAMODB_LOCAL_PORT: local.DYNAMODB_LOCAL_PORT,
     KINESALITE_PORT: local.KINESALITE_PORT,
-    FIREHOSE_PORT: Number(new URL(exportCfg.FIREHOSE_ENDPOINT).port),
+    FIREHOSE_PORT: localFirehose.port,
   };
   await assertCanStart(dataDir, ports);
   try {
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
       throw error;
     });
     running.push({ name: 'kinesalite', stop: () => spillStream.stop() });
-    const firehose = await startLocalFirehose({ ...configuredLocalFirehose(exportCfg, local), logger: telemetry.logger });
+    const firehose = await startLocalFirehose({ ...localFirehose, logger: telemetry.logger });
     running.push({ name: 'local Firehose', stop: () => firehose.stop() });
 
     const dynamodb = createDynamoClient(aws);

@@ -65,3 +65,18 @@ export function parseCsv(text: string): Array<{ line: number; fields: string[]; 
   }
   return out;
 }
+
+/** A line that ends a table of a multi-table export (GA4's): a comment (`#`) or a blank line. */
+export function endsTable(record: { readonly raw: string; readonly fields: readonly string[] }): boolean {
+  return record.raw.startsWith('#') || record.fields.every((f) => f.trim() === '');
+}
+
+/** The columns a table's header line names (as `columnOf` recognises them), each at its first position. */
+export function headerColumns<C>(fields: readonly string[], columnOf: (header: string) => C | null): Map<C, number> {
+  const found = new Map<C, number>();
+  fields.forEach((f, i) => {
+    const c = columnOf(f);
+    if (c && !found.has(c)) found.set(c, i);
+  });
+  return found;
+}

@@ -7,7 +7,7 @@
  * one the booking is credited to is flagged, because one of the two attributions is wrong.
  */
 import type { ConversionEvent } from '../conversion-event.ts';
-import { csvLine, parseCsv } from './csv.ts';
+import { csvLine, endsTable, headerColumns, parseCsv } from './csv.ts';
 import type { Ga4Problem } from './ga4.ts';
 
 export interface Ga4Purchase {
@@ -47,16 +47,12 @@ export function parseGa4Purchases(text: string, file: string): { purchases: Ga4P
   let columns: Map<Column, number> | null | undefined;
   let hasPurchases = false;
   for (const record of parseCsv(text)) {
-    if (record.raw.startsWith('#') || record.fields.every((f) => f.trim() === '')) {
+    if (endsTable(record)) {
       columns = undefined;
       continue;
     }
     if (columns === undefined) {
-      const found = new Map<Column, number>();
-      record.fields.forEach((f, i) => {
-        const c = columnOf(f);
-        if (c && !found.has(c)) found.set(c, i);
-      });
+      const found = headerColumns(record.fields, columnOf);
       columns = found.has('transactionId') ? found : null;
       hasPurchases ||= columns !== null;
       continue;

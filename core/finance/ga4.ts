@@ -7,7 +7,7 @@
  * A row that cannot be read is reported with its line; the other rows are still used.
  */
 import { parseBusinessDay, type BusinessDay } from '../business-day.ts';
-import { parseCsv } from './csv.ts';
+import { endsTable, headerColumns, parseCsv } from './csv.ts';
 
 export interface Ga4Row {
   readonly line: number;
@@ -60,17 +60,12 @@ export function parseGa4Csv(text: string, file: string): Ga4Export {
   let width = 0;
 
   for (const record of parseCsv(text)) {
-    const blank = record.fields.every((f) => f.trim() === '');
-    if (record.raw.startsWith('#') || blank) {
+    if (endsTable(record)) {
       columns = undefined; // a comment block or blank line ends a table
       continue;
     }
     if (columns === undefined) {
-      const found = new Map<Column, number>();
-      record.fields.forEach((f, i) => {
-        const c = columnOf(f);
-        if (c && !found.has(c)) found.set(c, i);
-      });
+      const found = headerColumns(record.fields, columnOf);
       width = record.fields.length;
       if (found.has('date') && found.has('source') && found.has('medium') && found.has('sessions')) {
         columns = found;
