@@ -6,8 +6,9 @@
  * a stream batch of one click, a spilled click, an API call), and it must succeed or the bench
  * fails: a cold start that errors is not a measurement.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +16,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { environment } from '../config/config.ts';
 import type { Log } from '../core/telemetry.ts';
 import { toEventItem } from '../adapters/dynamodb-click-log.ts';
+import { ORIGIN_VERIFY_HEADER } from '../core/cloudfront-viewer.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signConversion } from '../core/conversion-signature.ts';
 import { encodeSpilled } from '../adapters/kinesis-spill.ts';
 import { freePort } from '../local/free-port.ts';
@@ -48,6 +50,14 @@ interface Invocation {
 }
 
 const CONVERSION_SECRET = 'bench-conversion-secret-0123456789abcdef';
+const ORIGIN_VERIFY_SECRET = 'bench-origin-verify-0123456789abcdef';
+/** What each secret the functions read at cold start holds, by the variable that names its ARN. */
+const SECRET_VALUES: Record<string, string> = {
+  VISITOR_HASH_KEY_SECRET_ARN: 'bench-visitor-hash-key-0123456789abcdef',
+  ORIGIN_VERIFY_SECRET_ARN: ORIGIN_VERIFY_SECRET,
+  CONVERSION_SECRET_ARN: CONVERSION_SECRET,
+};
+const SESSION_TOKEN = 'bench-session-token';
 const USER_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/605.1';
 
 function httpEvent(path: string, authorizer?: unknown, extraHeaders: Record<string, string> = {}, post?: { readonly body: string }): Record<string, any> {
@@ -74,7 +84,8 @@ function invocationFor(service: string, run: number, apiToken: string): Invocati
   switch (service) {
     case 'redirect':
       // A recorded click's destination carries its click id; the fallback would not.
-      return { event: httpEvent('/ref/solare'), ok: '"statusCode":302.*ref_cid' };
+      // CloudFront adds the origin-verify header to every /ref/* request it forwards.
+      return { event: httpEvent('/ref/solare', undefined, { [ORIGIN_VERIFY_HEADER]: ORIGIN_VERIFY_SECRET }), ok: '"statusCode":302.*ref_cid' };
     case 'analyst-api':
       // Locally the API checks the bearer token itself (in AWS, API Gateway's authorizer does).
       return { event: httpEvent('/api/v1/vendors', { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/bench' } }, { authorization: `Bearer ${apiToken}` }), ok: '"statusCode":200' };
@@ -109,16 +120,70 @@ process.stdout.write(JSON.stringify({ importMs: t1 - t0, invokeMs: t2 - t1, resu
 process.exit(0);
 `;
 
+/** Runs the driver in a fresh node process; `status` is null when it was killed (the 60 s limit). */
+function runDriver(env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--input-type=module', '-e', DRIVER], { env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * A stand-in for the AWS Parameters and Secrets Lambda Extension (which only runs inside Lambda):
+ * the functions that read a secret at cold start make the same local HTTP call as in AWS, so
+ * their first invocation includes it. Answers as the extension documents it.
+ */
+async function startSecretsExtension(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const byArn = new Map(Object.entries(SECRET_VALUES).map(([name, value]) => [benchSecretArn(name), value]));
+  const server: Server = createServer((req, res) => {
+    const id = new URL(req.url ?? '/', 'http://localhost').searchParams.get('secretId') ?? '';
+    const value = byArn.get(id);
+    if (req.headers['x-aws-parameters-secrets-token'] !== SESSION_TOKEN || value === undefined) {
+      res.writeHead(400).end('ResourceNotFoundException');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ARN: id, SecretString: value, VersionStages: ['AWSCURRENT'] }));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen({ port, host: '::', ipv6Only: false }, resolve));
+  return { port, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function benchSecretArn(variable: string): string {
+  return `arn:aws:secretsmanager:us-east-1:123456789012:secret:bench/${variable.toLowerCase()}`;
+}
+
+/** The secret-ARN variables a function has in its template (their values are references), with a bench ARN each. */
+function secretArnVariables(resources: readonly TemplateResource[], service: string): Record<string, string> {
+  const vars = functionVariables(resources, service);
+  return Object.fromEntries(Object.keys(vars).filter((name) => name in SECRET_VALUES && typeof vars[name] !== 'string').map((name) => [name, benchSecretArn(name)]));
+}
+
+/** The secrets a function without the extension is given as values (locally, as the CLI and npm start do). */
+function plainSecrets(arns: Record<string, string>): Record<string, string> {
+  return {
+    ...('VISITOR_HASH_KEY_SECRET_ARN' in arns ? {} : { VISITOR_HASH_KEY: SECRET_VALUES.VISITOR_HASH_KEY_SECRET_ARN! }),
+    ...('CONVERSION_SECRET_ARN' in arns ? {} : { CONVERSION_SECRET }),
+  };
+}
+
+function functionVariables(resources: readonly TemplateResource[], service: string): Record<string, unknown> {
+  const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service);
+  return (fn?.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+}
+
 /** The function's deployed variables that are plain strings (table names and ARNs are references, replaced below). */
 function deployedVariables(resources: readonly TemplateResource[], service: string): Record<string, string> {
-  const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service);
-  const vars = (fn?.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+  const vars = functionVariables(resources, service);
   return Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 export async function measureColdStarts(functions: readonly BundledFunction[], resources: readonly TemplateResource[], engines: ColdStartEngines, runs: number): Promise<ColdStart[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reftrack-coldstart-'));
   const apiToken = loadOrCreateSecrets(dataDir).apiToken;
+  const extension = await startSecretsExtension();
   const firehose = await startLocalFirehose({ port: await freePort(), dataDir, bucket: 'reftrack-exports', deliveryStreams: ['reftrack-clicks'], bufferingIntervalMs: 3_600_000, logger: engines.log });
   try {
     const results: ColdStart[] = [];
@@ -129,8 +194,12 @@ export async function measureColdStarts(functions: readonly BundledFunction[], r
         if (!invocation) throw new Error(`no first invocation defined for the ${f.service} function: add one to bench/coldstart.ts`);
         const env = {
           PATH: environment().PATH,
-          // The deployed variables, NODE_OPTIONS (source maps) included; the engines' addresses below.
+          // The deployed variables (NODE_OPTIONS included, were there any); the engines' addresses below.
           ...deployedVariables(resources, f.service),
+          // Secrets come through the extension where the function has it (the same call as in AWS).
+          ...secretArnVariables(resources, f.service),
+          PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
+          AWS_SESSION_TOKEN: SESSION_TOKEN,
           REFTRACK_TARGET: 'local',
           AWS_REGION: 'us-east-1',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -140,15 +209,16 @@ export async function measureColdStarts(functions: readonly BundledFunction[], r
           FIREHOSE_ENDPOINT: firehose.endpoint,
           DELIVERY_STREAM_NAME: 'reftrack-clicks',
           REFTRACK_DATA_DIR: dataDir,
-          VISITOR_HASH_KEY: 'bench-visitor-hash-key-0123456789abcdef',
-          CONVERSION_SECRET,
+          ...plainSecrets(secretArnVariables(resources, f.service)),
           PUBLIC_BASE_URL: 'https://refs.example.com',
           POWERTOOLS_LOG_LEVEL: 'ERROR',
           POWERTOOLS_METRICS_DISABLED: 'true',
           BENCH_BUNDLE_URL: pathToFileURL(f.bundle).href,
           BENCH_EVENT: JSON.stringify(invocation.event),
         };
-        const out = spawnSync(process.execPath, ['--input-type=module', '-e', DRIVER], { env, encoding: 'utf8', timeout: 60_000 });
+        // Asynchronously: the local Firehose the export function sends to runs in this process, and
+        // a synchronous spawn would block the very event loop that has to answer it.
+        const out = await runDriver(env);
         const line = out.stdout.trim().split('\n').at(-1) ?? '';
         let parsed: { importMs: number; invokeMs: number; result: unknown } | undefined;
         try {
@@ -167,6 +237,7 @@ export async function measureColdStarts(functions: readonly BundledFunction[], r
     return results;
   } finally {
     await firehose.stop();
+    await extension.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@
  * (what the default deployment holds that is billed by the month).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +32,9 @@ export function synthesizeOnce(): SynthesizedApp {
     const out = error as { stdout?: string; stderr?: string };
     throw new Error(`cdk synth failed:\n${out.stderr ?? ''}${out.stdout ?? ''}`.trimEnd(), { cause: error });
   }
+  // A function may leave a package the Lambda runtime ships out of its bundle (the vendor seed's
+  // S3 client); the repository's node_modules stands in for the runtime's /var/runtime/node_modules.
+  symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'), 'dir');
   const resources = readdirSync(dir)
     .filter((f) => f.endsWith('.template.json'))
     .flatMap((f) => Object.values((JSON.parse(readFileSync(join(dir, f), 'utf8')) as { Resources: Record<string, TemplateResource> }).Resources));

@@ -35,8 +35,26 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The business day an instant falls on in `timeZone`; DST-correct because the zone's rules come from ICU. */
+/** The last answer per zone and the UTC minute it was for (see businessDay). */
+const lastDays = new Map<string, { readonly minute: number; readonly day: BusinessDay }>();
+
+/**
+ * The business day an instant falls on in `timeZone`; DST-correct because the zone's rules come
+ * from ICU. Every zone's UTC offset is a whole number of minutes (since 1972, multiples of 15),
+ * so a local midnight always falls on a UTC minute boundary and every instant of one UTC minute
+ * has the same business day: the answer is remembered per minute (asking ICU costs ~15 µs, a
+ * tenth of a click's CPU on the redirect).
+ */
 export function businessDay(instant: Date, timeZone: string): BusinessDay {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastDays.get(timeZone);
+  if (last?.minute === minute) return last.day;
+  const day = formatBusinessDay(instant, timeZone);
+  lastDays.set(timeZone, { minute, day });
+  return day;
+}
+
+function formatBusinessDay(instant: Date, timeZone: string): BusinessDay {
   let year = '', month = '', day = '';
   for (const part of dayFormatter(timeZone).formatToParts(instant)) {
     if (part.type === 'year') year = part.value;

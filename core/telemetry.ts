@@ -15,6 +15,8 @@ export interface Log {
   info(message: string, ...attributes: Array<Record<string, unknown>>): void;
   warn(message: string, ...attributes: Array<Record<string, unknown>>): void;
   error(message: string, ...attributes: Array<Record<string, unknown>>): void;
+  /** False when debug lines are dropped anyway: a hot path then skips building them. Absent: assume true. */
+  isDebugEnabled?(): boolean;
 }
 
 export interface Telemetry {

@@ -144,7 +144,8 @@ function observe(outcome: RedirectOutcome, path: string, telemetry: Telemetry): 
     case 'recorded':
       telemetry.count(MetricName.ClickRecorded);
       if (outcome.event.bot.isBot) telemetry.count(MetricName.BotClick);
-      telemetry.logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
+      // Every click passes here: with debug off (the default), nothing is built for a line that would be dropped.
+      if (telemetry.logger.isDebugEnabled?.() ?? true) telemetry.logger.debug('click recorded', { clickId: outcome.event.clickId, vendorCode: outcome.event.vendorCode });
       return;
     case 'not-counted':
       telemetry.count(outcome.reason === 'head' ? MetricName.HeadRequest : MetricName.VendorPreview);

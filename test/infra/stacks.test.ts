@@ -211,13 +211,15 @@ describe('least privilege per function', () => {
 });
 
 describe('functions', () => {
-  it('all run nodejs22.x on arm64 with source maps, the AWS target and a Powertools service name', () => {
+  it('all run nodejs22.x on arm64 without source-map parsing at import, the AWS target and a Powertools service name', () => {
     const all = built.appTemplate.findResources('AWS::Lambda::Function');
     const ours = built.appTemplate.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { REFTRACK_TARGET: 'aws' } } } });
     expect(Object.keys(ours).length).toBe(7); // redirect, aggregate, export, spill drain, analyst API, vendor seed, conversions
     for (const [id, fn] of Object.entries<any>(ours)) {
       expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-      expect(fn.Properties.Environment.Variables, id).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: expect.any(String) });
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: 'Reftrack', POWERTOOLS_SERVICE_NAME: expect.any(String) });
+      // Parsing a source map at every cold start costs more than it gives (see reftrack-function.ts).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBeUndefined();
     }
     // The rest are aws-cdk-lib's deploy-time helpers: dashboard upload, custom-resource framework,
     // bucket auto-delete, and the provider that reads the Edge stack's parameters.

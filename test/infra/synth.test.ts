@@ -45,6 +45,12 @@ describe('cdk synth with real bundling', () => {
     for (const file of bundles.values()) expect(readFileSync(file, 'utf8').length).toBeGreaterThan(1_000);
   });
 
+  it('bundles every package a function runs, except the S3 client the deploy-time vendor seed takes from the Lambda runtime', () => {
+    // Bare specifiers a bundle still imports (node: built-ins aside) are what the runtime must provide.
+    const external = (file: string) => [...new Set([...readFileSync(file, 'utf8').matchAll(/\bimport\s*(?:\{[^}]*\}|\*\s*as\s*[\w$]+|[\w$]+)?\s*(?:from)?\s*\(?\s*["']((?:@[\w-]+\/)?[\w-][\w.-]*(?:\/[\w.-]+)*)["']/g)].map((m) => m[1]!).filter((m) => !m.startsWith('node:')))].sort();
+    for (const [service, file] of bundles) expect(external(file), service).toEqual(service === 'vendor-seed' ? ['@aws-sdk/client-s3'] : []);
+  });
+
   it('the bundled redirect answers an API Gateway event with a 302 and records the click; the bundled aggregate consumer counts it once from its stream records', async () => {
     // The bundle reads its configuration at import, as on Lambda: give it this test's tables.
     Object.assign(process.env, { EVENTS_TABLE: tables.events, STATE_TABLE: tables.state });

@@ -52,6 +52,39 @@ describe('export schema v1', () => {
     expect(() => parseExportLine(line)).toThrow(/country/);
   });
 
+  it('says what is wrong: the JSON error (kept as the cause), "(line)" for the whole line, at most three fields and how many more', () => {
+    const refusal = (line: string) => {
+      try {
+        parseExportLine(line);
+      } catch (error) {
+        return error as MalformedExportLineError;
+      }
+      throw new Error('accepted');
+    };
+    const notJson = refusal('{');
+    expect(notJson).toBeInstanceOf(MalformedExportLineError);
+    expect(notJson.message).toMatch(/^not JSON: \S/);
+    expect(notJson.cause).toBeInstanceOf(SyntaxError);
+    expect(notJson.message).toBe(`not JSON: ${(notJson.cause as Error).message}`);
+    expect(refusal('[]').message).toBe('(line): Invalid input: expected object, received array');
+    expect(refusal(JSON.stringify({ ...toExportRecord(sampleClickEvent()), country: 'usa', day: 'x' })).message).toBe(
+      'day: Invalid string: must match pattern /^\\d{4}-\\d{2}-\\d{2}$/; country: Invalid string: must match pattern /^[A-Z]{2}$/',
+    );
+    expect(refusal('{}').message).toBe(
+      'schema: Invalid input: expected "reftrack.click/1"; clickId: Invalid input: expected string, received undefined; vendorCode: Invalid input: expected string, received undefined (and 13 more)',
+    );
+  });
+
+  it('flattens fetch metadata sent without any Sec-Fetch header to nulls and false', () => {
+    const event = sampleClickEvent({ networkHash: 'm'.repeat(22), fetch: null });
+    const { schemaVersion: _v, bot: _b, fetch: _f, ...rest } = event;
+    expect(toExportRecord(event)).toEqual({
+      ...rest, schema: 'reftrack.click/1', type: 'click', isBot: false, botReason: 'human', botRuleVersion: 1, fetchMode: null, fetchDest: null, fetchSite: null, fetchUser: false,
+    });
+    const partial = sampleClickEvent({ fetch: { mode: null, dest: 'image', site: null, user: false } });
+    expect(toExportRecord(partial)).toMatchObject({ fetchMode: null, fetchDest: 'image', fetchSite: null, fetchUser: false });
+  });
+
   it('dedupes on clickId, keeping the first copy and the order', () => {
     const [a, b, c] = [sampleClickEvent(), sampleClickEvent(), sampleClickEvent()].map(toExportRecord) as [ExportRecord, ExportRecord, ExportRecord];
     expect(dedupeByClickId([a, b, a, c, b, a])).toEqual([a, b, c]);

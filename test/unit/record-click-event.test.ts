@@ -141,6 +141,7 @@ describe('the recorded event', () => {
     await recordClick(req({ fetchUser: ' ?1 ' }), deps);
     await recordClick(req({ fetchSite: 'same-origin' }), deps);
     await recordClick(req({ fetchDest: 'document' }), deps);
+    await recordClick(req({ fetchMode: 'navigate' }), deps);
     expect(appended.map((e) => [e.fetch, e.bot.reason])).toEqual([
       [{ mode: 'navigate', dest: 'document', site: 'cross-site', user: true }, 'human'],
       [{ mode: 'no-cors', dest: 'image', site: 'cross-site', user: false }, 'subresource'],
@@ -148,11 +149,20 @@ describe('the recorded event', () => {
       [{ mode: null, dest: null, site: null, user: true }, 'human'],
       [{ mode: null, dest: null, site: 'same-origin', user: false }, 'human'],
       [{ mode: null, dest: 'document', site: null, user: false }, 'human'],
+      [{ mode: 'navigate', dest: null, site: null, user: false }, 'human'],
     ]);
   });
 });
 
 describe('outcomes without an event', () => {
+  it("the vendor's own preview goes to the destination without a click id and records nothing", async () => {
+    const { deps, appended } = setup();
+    expect(await recordClick(req({ vendorPreview: true }), deps)).toEqual({
+      kind: 'not-counted', location: 'https://queenofsandiego.com/?utm_source=solare&utm_medium=referral&utm_campaign=vendor-referral', reason: 'vendor-preview',
+    });
+    expect(appended).toEqual([]);
+  });
+
   it('paused, unknown and malformed codes go to the fallback, saying why', async () => {
     const { deps, appended } = setup();
     const fallback = 'https://queenofsandiego.com/?from=fallback';
