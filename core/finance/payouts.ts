@@ -292,39 +292,28 @@ export function computePayouts(input: PayoutInput): PayoutRun {
   };
 }
 
-export interface PayoutTotals {
-  readonly clicks: number;
-  readonly botClicks: number;
-  readonly subresourceClicks: number;
-  readonly internalClicks: number;
-  readonly suspiciousClicks: number;
-  readonly networkCapClicks: number;
-  readonly duplicateVisitorClicks: number;
-  readonly qualifiedClicks: number;
-  readonly bookings: number;
-  readonly commissionCents: Cents;
-  readonly clawbackCents: Cents;
-  readonly amountCents: Cents;
-  readonly carriedForwardCents: Cents;
-}
+/** The statement figures a run adds up over its vendors (the summary's totals line). */
+const TOTAL_KEYS = [
+  'clicks',
+  'botClicks',
+  'subresourceClicks',
+  'internalClicks',
+  'suspiciousClicks',
+  'networkCapClicks',
+  'duplicateVisitorClicks',
+  'qualifiedClicks',
+  'bookings',
+  'commissionCents',
+  'clawbackCents',
+  'amountCents',
+  'carriedForwardCents',
+] as const satisfies ReadonlyArray<keyof VendorStatement>;
+
+export type PayoutTotals = Pick<VendorStatement, (typeof TOTAL_KEYS)[number]>;
 
 export function payoutTotals(vendors: readonly VendorStatement[]): PayoutTotals {
-  const sum = (f: (v: VendorStatement) => number) => vendors.reduce((acc, v) => acc + f(v), 0);
-  return {
-    clicks: sum((v) => v.clicks),
-    botClicks: sum((v) => v.botClicks),
-    subresourceClicks: sum((v) => v.subresourceClicks),
-    internalClicks: sum((v) => v.internalClicks),
-    suspiciousClicks: sum((v) => v.suspiciousClicks),
-    networkCapClicks: sum((v) => v.networkCapClicks),
-    duplicateVisitorClicks: sum((v) => v.duplicateVisitorClicks),
-    qualifiedClicks: sum((v) => v.qualifiedClicks),
-    bookings: sum((v) => v.bookings),
-    commissionCents: sum((v) => v.commissionCents),
-    clawbackCents: sum((v) => v.clawbackCents),
-    amountCents: sum((v) => v.amountCents),
-    carriedForwardCents: sum((v) => v.carriedForwardCents),
-  };
+  const totals = Object.fromEntries(TOTAL_KEYS.map((key) => [key, vendors.reduce((acc, v) => acc + v[key], 0)]));
+  return totals as unknown as PayoutTotals;
 }
 
 /**
