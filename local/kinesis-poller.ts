@@ -14,7 +14,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { failureReason, KINESIS_RECORDS, writeDeadLetter } from './dead-letter.ts';
 import { CheckpointStore, type PollerPosition } from './poller-checkpoint.ts';
-import { ShardDelivery, StopSignal } from './shard-delivery.ts';
+import { ShardDelivery, StopSignal, StreamPollerError } from './shard-delivery.ts';
 
 export interface KinesisPollerOptions {
   readonly name: string;
@@ -85,7 +85,7 @@ export class KinesisPoller {
   async caughtUp(timeoutMs = 30_000): Promise<void> {
     const since = performance.now();
     while (![...this.idleSince.values()].every((at) => at >= since) || this.idleSince.size === 0) {
-      if (performance.now() - since > timeoutMs) throw new Error(`kinesis poller ${this.opts.name} did not catch up within ${timeoutMs} ms`);
+      if (performance.now() - since > timeoutMs) throw new StreamPollerError(`kinesis poller ${this.opts.name} did not catch up within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -19,6 +19,10 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { fullJitterDelay, type Backoff } from '../core/backoff.ts';
+import { ReftrackError } from '../core/errors.ts';
+
+/** A poller itself cannot do what was asked (not started, stopped, did not catch up in time). */
+export class StreamPollerError extends ReftrackError {}
 
 /** What a stream handler answers (DynamoDBBatchResponse and KinesisStreamBatchResponse share it). */
 export interface BatchResponse {

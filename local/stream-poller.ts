@@ -42,14 +42,12 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamHandler } fro
 import { join } from 'node:path';
 import * as z from 'zod';
 import { storeError } from '../adapters/dynamodb-errors.ts';
-import { ConfigError, ReftrackError } from '../core/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { DYNAMODB_RECORDS, failureReason, writeDeadLetter } from './dead-letter.ts';
 import { localLambdaContext, sequenceOf, toLambdaRecord } from './lambda-stream-event.ts';
 import { CheckpointStore, type PollerPosition, type ShardPosition } from './poller-checkpoint.ts';
-import { ShardDelivery, StopSignal } from './shard-delivery.ts';
+import { ShardDelivery, StopSignal, StreamPollerError } from './shard-delivery.ts';
 
-/** The poller itself cannot do what was asked (not started, stopped, did not catch up in time). */
-export class StreamPollerError extends ReftrackError {}
 
 export interface StreamPollerOptions {
   /** Consumer name: names the checkpoint file and the dead-letter dir, like one ESM per function. */

@@ -21,7 +21,7 @@ const code = VENDOR_CODE_PATTERN.source.replace(/^\^/, '').replace(/\$$/, '');
  * http/outreach-app.ts) are mapped onto the keys `reftrack outreach publish` writes
  * (core/outreach/outreach-kit.ts), so one URL layout works in both places. Anything else is 404.
  */
-export const OUTREACH_REWRITE_CODE = `function handler(event) {
+const OUTREACH_REWRITE_CODE = `function handler(event) {
   var request = event.request;
   var qr = /^\\/outreach\\/qr\\/(${code})\\.(png|svg)$/.exec(request.uri);
   if (qr) {

@@ -11,7 +11,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MetricName } from '../../core/metric-names.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { REDIRECT_QUERY_PARAMETERS, REDIRECT_REQUEST_HEADERS } from '../../http/redirect-headers.ts';
-import { OUTREACH_REWRITE_CODE } from '../../infra/constructs/outreach-assets.ts';
 import { checkSettingsFile, deploymentSettings } from '../../infra/settings.ts';
 import { actionsOf, buildTestApp, statementsOf } from './build.ts';
 
@@ -197,7 +196,11 @@ describe('outreach assets through the distribution', () => {
   });
 
   it('the viewer-request function maps the local URLs onto the published keys and answers 404 for anything else', () => {
-    const run = (uri: string) => runInNewContext(`${OUTREACH_REWRITE_CODE}; handler({ request: { uri: ${JSON.stringify(uri)} } })`);
+    // The code as deployed: the CloudFront Function in the template, not the module's constant.
+    const functions = Object.values(built.appTemplate.findResources('AWS::CloudFront::Function')) as Resource[];
+    const rewrites = functions.map((f) => f.Properties.FunctionCode).filter((code): code is string => typeof code === 'string' && code.includes('vendor-referral/qr/'));
+    expect(rewrites).toHaveLength(1);
+    const run = (uri: string) => runInNewContext(`${rewrites[0]}; handler({ request: { uri: ${JSON.stringify(uri)} } })`);
     expect(run('/outreach/qr/solare.png').uri).toBe('/vendor-referral/qr/solare.png');
     expect(run('/outreach/qr/board-brew.svg').uri).toBe('/vendor-referral/qr/board-brew.svg');
     expect(run('/outreach/templates/solare.html').uri).toBe('/vendor-referral/templates/solare-preview.html');
