@@ -32,6 +32,21 @@ describe('export schema v1', () => {
     expect(toExportRecord(legacy)).not.toHaveProperty('fetchMode');
   });
 
+  it('reads back fetch metadata with any one header sent, and a line without a network as an event without one', () => {
+    const fetches = [
+      { mode: 'navigate', dest: null, site: null, user: false },
+      { mode: null, dest: 'image', site: null, user: false },
+      { mode: null, dest: null, site: 'same-site', user: false },
+      { mode: null, dest: null, site: null, user: true },
+    ] as const;
+    for (const fetch of fetches) {
+      const event = sampleClickEvent({ networkHash: 'n'.repeat(22), fetch });
+      expect(clickEventOf(parseExportLine(toExportLine(event).trimEnd())).fetch).toEqual(fetch);
+    }
+    const legacy = sampleClickEvent();
+    expect(clickEventOf(parseExportLine(toExportLine(legacy).trimEnd()))).not.toHaveProperty('networkHash');
+  });
+
   it('ignores fields added later within v1 (additive changes only)', () => {
     const json = { ...JSON.parse(toExportLine(sampleClickEvent())), campaign: 'spring' };
     expect(parseExportLine(JSON.stringify(json)).clickId).toBe(json.clickId);
