@@ -436,7 +436,7 @@ export class DynamoRollupStore {
 
   private actions(plan: UnitPlan, generation: number, projections: Reading['projections']): Action[] {
     const TableName = this.tables.state;
-    const rules = ruleLabel(this.rules);
+    const rules = this.rules;
     const actions: Action[] = [];
     for (const w of plan.writes) {
       const key = unitKey(generation, w.unit);

@@ -34,7 +34,7 @@
 import type { ClickEvent } from '../core/click-event.ts';
 import { BREAKDOWN_DIMENSIONS, breakdownInputs, LINK_PLACEMENT, type BreakdownDimension, type BreakdownInputs, type DayBreakdown, type DeviceClass } from '../core/breakdown.ts';
 import type { BusinessDay } from '../core/business-day.ts';
-import type { JudgedClick } from '../core/qualification.ts';
+import { ruleLabel, type JudgedClick, type QualificationRules } from '../core/qualification.ts';
 import { bookingContribution } from '../core/booking-figures.ts';
 import type { ConversionEvent } from '../core/conversion-event.ts';
 import { figuresFromRecord, ZERO_FIGURES, type RollupFigures } from '../core/rollup-figures.ts';
@@ -195,11 +195,19 @@ export function breakdownFromItem(item: Record<string, unknown> | undefined): Da
   return out;
 }
 
-export function unitItem(key: { pk: string; sk: string }, unit: { clicks: readonly JudgedClick[]; figures: RollupFigures; version: number; shard: EventShard; expiresAt: number; rules: string }): Record<string, unknown> {
-  return { ...key, clicks: unit.clicks.map(encodeClick), figures: unit.figures, version: unit.version, shard: unit.shard, rules: unit.rules, expiresAt: unit.expiresAt };
+/**
+ * A unit item: its clicks, the figures they give, and the rules that judged them (as a label for
+ * people, and as numbers, so a later change of the rules can take back exactly what it added).
+ */
+export function unitItem(key: { pk: string; sk: string }, unit: { clicks: readonly JudgedClick[]; figures: RollupFigures; version: number; shard: EventShard; expiresAt: number; rules: QualificationRules }): Record<string, unknown> {
+  return {
+    ...key, clicks: unit.clicks.map(encodeClick), figures: unit.figures, version: unit.version, shard: unit.shard,
+    rules: ruleLabel(unit.rules), networkCap: unit.rules.networkCap, velocityPerMinute: unit.rules.velocityPerMinute, expiresAt: unit.expiresAt,
+  };
 }
 
 export function unitFromItem(item: Record<string, unknown>): StoredUnit {
   const clicks = Array.isArray(item.clicks) ? (item.clicks as string[]).map(decodeClick) : [];
-  return { clicks, figures: figuresFromRecord((item.figures ?? {}) as Record<string, unknown>), version: typeof item.version === 'number' ? item.version : 0 };
+  const rules = typeof item.networkCap === 'number' && typeof item.velocityPerMinute === 'number' ? { networkCap: item.networkCap, velocityPerMinute: item.velocityPerMinute } : undefined;
+  return { clicks, figures: figuresFromRecord((item.figures ?? {}) as Record<string, unknown>), version: typeof item.version === 'number' ? item.version : 0, ...(rules ? { rules } : {}) };
 }

@@ -54,6 +54,11 @@ export interface StoredUnit {
   readonly clicks: readonly JudgedClick[];
   readonly figures: RollupFigures;
   readonly version: number;
+  /**
+   * The rules its figures and breakdown were judged under. Absent on a unit stored before they
+   * were kept: the current rules are assumed (exact unless they changed since).
+   */
+  readonly rules?: QualificationRules;
 }
 
 /** A unit after applying new clicks: its full click set and figures, written if `version` still holds. */
@@ -124,7 +129,9 @@ export function planUnits(
     writes.push({ unit, vendorCode: first.vendorCode, day: first.day as BusinessDay, network: networkOfEvent(first), projection, clicks, figures, expectedVersion: before?.version ?? 0 });
     const delta = subtractCounts(figures, oldFigures);
     // The unit's breakdown is a function of its click set like its other figures: add the difference.
-    const oldBreakdown = before ? unitBreakdown(before.clicks, judgeUnit(before.clicks, rules).verdicts) : new Map();
+    // What it added before was judged under the rules of that time (a changed NETWORK_CAP moves
+    // paid clicks between columns, and the breakdown must move with them).
+    const oldBreakdown = before ? unitBreakdown(before.clicks, judgeUnit(before.clicks, before.rules ?? rules).verdicts) : new Map();
     const breakdown = addBreakdown(unitBreakdown(clicks, verdicts), oldBreakdown, -1);
     const prev = deltas.get(projection);
     deltas.set(projection, {

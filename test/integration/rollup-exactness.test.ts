@@ -96,6 +96,19 @@ describe('rollups stay exact at any lateness, during replays and across many sha
     await expectExact('puesto', first!.day);
   });
 
+  it('a day judged under NETWORK_CAP 4 and redelivered under 3: figures and breakdowns both move the fourth click to the cap column', async () => {
+    const events = await logged(['a', 'b', 'c', 'd'].map((visitor, i) => ({ vendor: 'lola', network: '203.0.113.50', visitor, at: daysAgo(4, 18 + i) })));
+    const day = events[0]!.day as BusinessDay;
+    expect(await handler({ rules: { networkCap: 4, velocityPerMinute: 10 } })(streamEvent(events.map(insertRecord)))).toEqual({ batchItemFailures: [] });
+    expect((await reader.breakdown('lola' as never, day, day, 'reason')).map((r) => [r.value, r.clicks, r.qualifiedClicks])).toEqual([['qualified', 4, 4]]);
+    // The operator lowers the cap; the stream redelivers the same clicks (or the next click of that network arrives).
+    expect(await handler({ rules: { networkCap: 3, velocityPerMinute: 10 } })(streamEvent(events.map(insertRecord)))).toEqual({ batchItemFailures: [] });
+    expect((await reader.daily('lola' as never, day, day))[0]).toMatchObject({ clicks: 4, qualifiedClicks: 3, networkCapClicks: 1 });
+    expect((await reader.breakdown('lola' as never, day, day, 'reason')).map((r) => [r.value, r.clicks, r.qualifiedClicks])).toEqual([['qualified', 3, 3], ['network-cap', 1, 0]]);
+    expect((await reader.breakdown('lola' as never, day, day, 'placement')).map((r) => [r.value, r.clicks, r.qualifiedClicks])).toEqual([['link', 4, 3]]);
+    await expectExact('lola', day);
+  });
+
   it('a click appended with an old ts while a replay runs is in the new generation', async () => {
     const events = await logged(Array.from({ length: 12 }, (_, i) => ({ vendor: 'solare', network: `net-${i % 4}`, visitor: `s${i}`, at: daysAgo(2) })));
     await handler()(streamEvent(events.map(insertRecord)));

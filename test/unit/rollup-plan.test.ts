@@ -123,6 +123,21 @@ describe('planUnits', () => {
     ]);
   });
 
+  it('re-judged under a lower cap, the breakdown moves with the figures: what the old rules added is taken back', () => {
+    const guests = ['a', 'b', 'c', 'd'].map((visitor, i) => click({ vendor: 'solare', visitor, network: '198.51.100.1', at: at(`18:0${i}`) }));
+    // Judged when NETWORK_CAP was 4: all four paid, and the breakdown counted four qualified.
+    const stored: StoredUnit = {
+      clicks: guests.map(judgedClick),
+      figures: figures({ clicks: 4, humanClicks: 4, uniqueVisitors: 4, qualifiedClicks: 4, firstClickAt: at('18:00'), lastClickAt: at('18:03') }),
+      version: 2,
+      rules: { networkCap: 4, velocityPerMinute: 10 },
+    };
+    const plan = planUnits(guests, new Map([[unitOf(guests[0]!), stored]]), { networkCap: 3, velocityPerMinute: 10 }, byVendorDay);
+    expect(plan.deltas.map((d) => d.breakdown)).toEqual([
+      counts({ placement: { link: [0, -1] }, referrer: { '(direct)': [0, -1] }, country: { US: [0, -1] }, device: { desktop: [0, -1] }, reason: { qualified: [-1, -1], 'network-cap': [1, 0] } }),
+    ]);
+  });
+
   it('a redelivery under the same rules plans nothing; the same clicks under new rules are re-judged', () => {
     const { ann, annAgain } = events();
     const stored: StoredUnit = {
