@@ -1,7 +1,6 @@
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '../support/clients.ts';
-import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
@@ -11,6 +10,7 @@ import { businessDay, startOfBusinessDay, type BusinessDay } from '../../core/bu
 import type { ClickEvent } from '../../core/click-event.ts';
 import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
+import { appendClicks } from '../support/analyst.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { faultyClient, type Fault } from '../support/faulty-client.ts';
 import { insertRecord, poisonRecord, streamEvent, streamRecord } from '../support/stream-records.ts';
@@ -34,10 +34,7 @@ describe('aggregate stream consumer against DynamoDB Local', () => {
 
   /** Appends to the real event log, so verify recounts exactly what the stream carried. */
   async function logged(specs: ClickSpec[]): Promise<ClickEvent[]> {
-    const log = new DynamoClickLog(dynamodb, tables.events);
-    const events = specs.map((s) => click(s));
-    for (const e of events) await log.append(e);
-    return events;
+    return [...(await appendClicks(tables, specs.map((s) => click(s))))];
   }
 
   function consumer(client = dynamodb, opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}) {

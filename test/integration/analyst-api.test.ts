@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../support/clients.ts';
-import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
-import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
-import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { createApiApp, type ApiAppDeps } from '../../http/api-app.ts';
-import { bearerTokenAuth } from '../../http/api-auth.ts';
-import { reftrack, recordAndAggregate } from '../support/analyst.ts';
+import { apiDepsOn, reftrack, recordAndAggregate } from '../support/analyst.ts';
 import { click } from '../support/click-events.ts';
 import { freshTables } from '../support/tables.ts';
 import { localAppOn } from '../support/local-app.ts';
@@ -32,15 +27,7 @@ describe('analyst API against DynamoDB Local', () => {
 
   beforeAll(async () => {
     tables = await freshTables();
-    deps = {
-      vendors: new DynamoVendorStore(dynamodb, tables.state),
-      rollups: new RollupReader(dynamodb, tables.state, new RollupGenerations(dynamodb, tables.state, 0)),
-      clock: { now: () => NOW },
-      timeZone: 'America/Los_Angeles',
-      publicBaseUrl: 'https://refs.example.com',
-      auth: bearerTokenAuth(TOKEN),
-      telemetry,
-    };
+    deps = apiDepsOn(tables, NOW, TOKEN);
     await recordAndAggregate(tables, [
       click({ vendor: 'solare', visitor: 'a', at: '2026-11-03T17:00:00.000Z' }),
       click({ vendor: 'solare', visitor: 'a', at: '2026-11-03T17:01:00.000Z' }),

@@ -10,7 +10,7 @@ import type { BusinessDay } from '../../core/business-day.ts';
 import type { RollupScope } from '../../core/rollup.ts';
 import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
 import { click } from '../support/click-events.ts';
-import { faultyClient } from '../support/faulty-client.ts';
+import { deliveredRecords, transactionFaults } from '../support/faulty-client.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
 import { telemetry } from '../support/telemetry.ts';
@@ -64,14 +64,9 @@ describe('breakdown projections under redelivery, crashes and lost answers (Dyna
         const records = events.map(insertRecord);
         const generations = { current: async () => gen, targets: async () => ({ live: gen, building: null }) } as unknown as RollupGenerations;
         for (const d of deliveries) {
-          let transactions = 0;
-          const client = faultyClient({
-            before: (name) => { if (name === 'TransactWriteItemsCommand' && d.crashAfter !== undefined && transactions++ >= d.crashAfter) throw new Error('crash'); },
-            after: (name) => { if (name === 'TransactWriteItemsCommand' && d.lostAnswer && transactions === 1) throw new Error('answer lost'); },
-          });
-          const start = d.start % records.length;
+          const client = transactionFaults(d);
           const handle = createAggregateHandler({ store: new DynamoRollupStore(client, tables, { sleep: async () => {}, now: CLOCK }), generations, telemetry });
-          await handle(streamEvent(records.slice(start, start + d.length))).catch(() => undefined);
+          await handle(streamEvent(deliveredRecords(records, d))).catch(() => undefined);
           client.destroy();
         }
         await createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { now: CLOCK }), generations, telemetry })(streamEvent(records));

@@ -1,14 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../support/clients.ts';
-import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
-import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
-import { RollupGenerations } from '../../adapters/rollup-generation.ts';
 import { parseCsv } from '../../core/finance/csv.ts';
 import { createApiApp, type ApiAppDeps } from '../../http/api-app.ts';
-import { bearerTokenAuth } from '../../http/api-auth.ts';
 import { telemetry } from '../support/telemetry.ts';
-import { recordAndAggregate } from '../support/analyst.ts';
+import { apiDepsOn, recordAndAggregate } from '../support/analyst.ts';
 import { click } from '../support/click-events.ts';
 import { freshTables } from '../support/tables.ts';
 
@@ -28,15 +23,7 @@ describe('GET /api/v1/breakdowns against DynamoDB Local', () => {
 
   beforeAll(async () => {
     tables = await freshTables();
-    deps = {
-      vendors: new DynamoVendorStore(dynamodb, tables.state),
-      rollups: new RollupReader(dynamodb, tables.state, new RollupGenerations(dynamodb, tables.state, 0)),
-      clock: { now: () => NOW },
-      timeZone: 'America/Los_Angeles',
-      publicBaseUrl: 'https://refs.example.com',
-      telemetry,
-      auth: bearerTokenAuth(TOKEN),
-    };
+    deps = apiDepsOn(tables, NOW, TOKEN);
     await recordAndAggregate(tables, [
       // October: two shared-link clicks.
       click({ vendor: 'solare', visitor: 'o1', at: '2026-10-10T18:00:00.000Z', userAgent: DESKTOP }),

@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contendedClient } from '../../bench/contention.ts';
 import { dynamoClientConfig } from '../../adapters/dynamodb-client.ts';
 import { dynamodb } from '../support/clients.ts';
-import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { DynamoRollupStore, isBeyondHorizon, LATENESS_HORIZON_MS } from '../../adapters/dynamodb-rollup-store.ts';
 import { eventKey } from '../../adapters/events-table.ts';
@@ -22,6 +21,7 @@ import type { ClickEvent } from '../../core/click-event.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { DEFAULT_RULES } from '../../core/qualification.ts';
 import { createAggregateHandler } from '../../consumers/aggregate-consumer.ts';
+import { appendClicks } from '../support/analyst.ts';
 import { click, type ClickSpec } from '../support/click-events.ts';
 import { insertRecord, streamEvent } from '../support/stream-records.ts';
 import { freshTables } from '../support/tables.ts';
@@ -42,10 +42,7 @@ describe('rollups stay exact at any lateness, during replays and across many sha
   });
 
   async function logged(specs: ClickSpec[]): Promise<ClickEvent[]> {
-    const log = new DynamoClickLog(dynamodb, tables.events);
-    const events = specs.map((s) => click(s));
-    for (const e of events) await log.append(e);
-    return events;
+    return [...(await appendClicks(tables, specs.map((s) => click(s))))];
   }
 
   const handler = (opts: ConstructorParameters<typeof DynamoRollupStore>[2] = {}, client = dynamodb) =>

@@ -3,6 +3,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { dynamodb } from './clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
+import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
+import { DynamoVendorStore } from '../../adapters/dynamodb-vendor-store.ts';
+import type { ApiAppDeps } from '../../http/api-app.ts';
+import { bearerTokenAuth } from '../../http/api-auth.ts';
 import { DynamoRollupStore } from '../../adapters/dynamodb-rollup-store.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
@@ -38,4 +42,24 @@ export async function recordAndAggregate(tables: TableNames, events: readonly Cl
   const handler = createAggregateHandler({ store: new DynamoRollupStore(dynamodb, tables, { sleep: async () => {} }), generations: new RollupGenerations(dynamodb, tables.state, 0), telemetry });
   const result = await handler(streamEvent(events.map(insertRecord)));
   if (result.batchItemFailures.length > 0) throw new Error(`aggregate reported failures: ${JSON.stringify(result.batchItemFailures)}`);
+}
+
+/** The analyst API's dependencies on the test tables, at a fixed instant, behind a bearer token (Los Angeles days). */
+export function apiDepsOn(tables: TableNames, now: Date, token: string): ApiAppDeps {
+  return {
+    vendors: new DynamoVendorStore(dynamodb, tables.state),
+    rollups: new RollupReader(dynamodb, tables.state, new RollupGenerations(dynamodb, tables.state, 0)),
+    clock: { now: () => now },
+    timeZone: 'America/Los_Angeles',
+    publicBaseUrl: 'https://refs.example.com',
+    auth: bearerTokenAuth(token),
+    telemetry,
+  };
+}
+
+/** Appends clicks to the real event log (so `verify` recounts exactly what the stream carried). */
+export async function appendClicks(tables: TableNames, events: readonly ClickEvent[]): Promise<readonly ClickEvent[]> {
+  const log = new DynamoClickLog(dynamodb, tables.events);
+  for (const e of events) await log.append(e);
+  return events;
 }
