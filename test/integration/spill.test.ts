@@ -11,10 +11,13 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
-import { KinesisClickSpill } from '../../adapters/kinesis-spill.ts';
+import { encodeSpilled, KinesisClickSpill } from '../../adapters/kinesis-spill.ts';
+import { createSpillDrainHandler } from '../../consumers/spill-drain-consumer.ts';
+import { click } from '../support/click-events.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
+import type { KinesisStreamRecord } from 'aws-lambda';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import type { ClickLog } from '../../core/ports.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
@@ -92,5 +95,38 @@ describe('spill and drain', () => {
     const stored = await log.forVendorDay('gbvintners' as VendorCode, businessDay(new Date(), 'America/Los_Angeles'));
     expect(stored.map((e) => e.clickId).sort()).toEqual([...clickIds].sort());
     expect(new Set(stored.map((e) => e.clickId)).size).toBe(60);
+  });
+
+  it('stops a batch at its first failed record: the rest is reported failed untried (redelivered from there anyway), and the redelivery stores it once', async () => {
+    const log = new DynamoClickLog(dynamodb, tables.events);
+    const events = Array.from({ length: 6 }, () => click({ vendor: 'solare', at: '2026-11-20T18:00:00.000Z' }));
+    const broken = events[2]!.clickId;
+    let down = true;
+    const tried: string[] = [];
+    const clicks: ClickLog = {
+      append: async (event: ClickEvent) => {
+        tried.push(event.clickId);
+        if (down && event.clickId === broken) throw new StoreUnavailableError('injected: the write timed out');
+        return log.append(event);
+      },
+    };
+    const handler = createSpillDrainHandler({ clicks, telemetry });
+    const records = events.map((event, i): KinesisStreamRecord => ({
+      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: event.clickId, sequenceNumber: String(49_000 + i), data: Buffer.from(encodeSpilled(event)).toString('base64'), approximateArrivalTimestamp: 0 },
+      eventSource: 'aws:kinesis', eventVersion: '1.0', eventID: `shardId-000000000000:${49_000 + i}`, eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::000000000000:role/drain', awsRegion: 'us-east-1', eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/spill',
+    }));
+
+    const first = await handler({ Records: records });
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['49002', '49003', '49004', '49005']);
+    expect(tried).toEqual(events.slice(0, 3).map((e) => e.clickId));
+    const day = events[0]!.day;
+    expect((await log.forVendorDay('solare' as VendorCode, day)).map((e) => e.clickId).sort()).toEqual(events.slice(0, 2).map((e) => e.clickId).sort());
+
+    down = false;
+    const again = await handler({ Records: records.slice(2) });
+    expect(again.batchItemFailures).toEqual([]);
+    const stored = (await log.forVendorDay('solare' as VendorCode, day)).map((e) => e.clickId);
+    expect(stored.sort()).toEqual(events.map((e) => e.clickId).sort());
   });
 });
