@@ -1,20 +1,13 @@
-import { Agent } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from '../config/config.ts';
-import { awsClientConfig } from './aws-client-config.ts';
+import { awsClientConfig, requestHandler } from './aws-client-config.ts';
 
 export function dynamoClientConfig(cfg: AwsConfig): DynamoDBClientConfig {
   return {
     ...awsClientConfig(cfg, cfg.DYNAMODB_ENDPOINT),
     maxAttempts: cfg.DYNAMODB_MAX_ATTEMPTS,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: cfg.DYNAMODB_REQUEST_TIMEOUT_MS,
-      requestTimeout: cfg.DYNAMODB_REQUEST_TIMEOUT_MS,
-      // Local endpoints are plain HTTP; keep connections open as the SDK does for HTTPS.
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }),
-    }),
+    requestHandler: requestHandler({ connectMs: cfg.DYNAMODB_REQUEST_TIMEOUT_MS, requestMs: cfg.DYNAMODB_REQUEST_TIMEOUT_MS, maxSockets: 256 }),
   };
 }
 

@@ -1,8 +1,6 @@
-import { Agent } from 'node:http';
 import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig, ExportConfig } from '../config/config.ts';
-import { awsClientConfig } from './aws-client-config.ts';
+import { awsClientConfig, requestHandler } from './aws-client-config.ts';
 
 /**
  * Local and cloud differ only in the endpoint and credentials (from awsClientConfig). The SDK's
@@ -13,12 +11,8 @@ export function firehoseClientConfig(aws: AwsConfig, cfg: Pick<ExportConfig, 'FI
   return {
     ...awsClientConfig(aws, cfg.FIREHOSE_ENDPOINT),
     maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 3_000,
-      // A 4 MiB batch takes a while on a slow link; a stuck call still ends well inside the Lambda timeout.
-      requestTimeout: 20_000,
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }),
-    }),
+    // A 4 MiB batch takes a while on a slow link; a stuck call still ends well inside the Lambda timeout.
+    requestHandler: requestHandler({ connectMs: 3_000, requestMs: 20_000, maxSockets: 16 }),
   };
 }
 

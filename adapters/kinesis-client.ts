@@ -1,8 +1,6 @@
-import { Agent } from 'node:http';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig, SpillConfig } from '../config/config.ts';
-import { awsClientConfig } from './aws-client-config.ts';
+import { awsClientConfig, requestHandler } from './aws-client-config.ts';
 
 /**
  * The spill stream's client, one per process. Plain HTTP/1.1 handler: kinesalite does not speak
@@ -13,10 +11,6 @@ export function createKinesisClient(aws: AwsConfig, spill: Pick<SpillConfig, 'KI
   return new KinesisClient({
     ...awsClientConfig(aws, spill.KINESIS_ENDPOINT),
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: spill.KINESIS_REQUEST_TIMEOUT_MS,
-      requestTimeout: spill.KINESIS_REQUEST_TIMEOUT_MS,
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
-    }),
+    requestHandler: requestHandler({ connectMs: spill.KINESIS_REQUEST_TIMEOUT_MS, requestMs: spill.KINESIS_REQUEST_TIMEOUT_MS, maxSockets: 64 }),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * How every stream consumer answers Lambda: each record's outcome is decided first (a consumer
- * writes a whole batch at once), then Powertools' BatchProcessor, sequential so per-item order
- * holds, turns "this record failed" into the `batchItemFailures` of ReportBatchItemFailures.
+ * writes a whole batch at once), then Powertools' BatchProcessor turns "this record failed" into
+ * the `batchItemFailures` of ReportBatchItemFailures. Sequential (per-item order holds) unless a
+ * consumer's records are independent and says `inParallel`.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
@@ -12,6 +13,8 @@ export interface PartialBatchOptions {
    * bisects it) instead of listing every record. Powertools' default is to throw.
    */
   readonly throwOnFullBatchFailure: boolean;
+  /** Handle every record of the batch at once (records independent of each other and of order). @default false */
+  readonly inParallel?: boolean;
   readonly context?: Context | undefined;
 }
 
@@ -30,5 +33,5 @@ function rethrow(error: Error | undefined): void {
 }
 
 function powertoolsOptions(opts: PartialBatchOptions) {
-  return { processInParallel: false, throwOnFullBatchFailure: opts.throwOnFullBatchFailure, ...(opts.context ? { context: opts.context } : {}) } as const;
+  return { processInParallel: opts.inParallel ?? false, throwOnFullBatchFailure: opts.throwOnFullBatchFailure, ...(opts.context ? { context: opts.context } : {}) } as const;
 }

@@ -89,6 +89,9 @@ async function main(): Promise<void> {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     LOCAL_FIREHOSE_INTERVAL_SECONDS: '10',
+    // DynamoDB Local on a busy laptop can take seconds over a consumer's 100-item transaction; a
+    // guest never waits on it (the write budget spills first), so give each attempt time to finish.
+    DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
   });
   const aws = awsConfig(env);
   const spill = spillConfig(env);
@@ -144,7 +147,11 @@ async function main(): Promise<void> {
     const exportPoller = new StreamPoller({ ...streamMapping, name: 'export', handler: createExportHandler(exportDeps(exportCfg, firehoseClient, telemetry)) });
     await exportPoller.start();
     running.push({ name: 'export consumer', stop: () => exportPoller.stop() });
-    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spill.SPILL_STREAM_NAME, client: kinesis, handler: createSpillDrainHandler(spillDrainDeps(aws, dynamodb, telemetry)), region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES, dataDir: local.REFTRACK_DATA_DIR, logger: telemetry.logger });
+    // The drain reads with its own client: the spill's one-second timeout is for a guest waiting
+    // on PutRecord, while a read of 100 records from kinesalite under load may take longer.
+    const spillReader = createKinesisClient(aws, { ...spill, KINESIS_REQUEST_TIMEOUT_MS: 10_000 });
+    running.push({ name: 'spill reader', stop: async () => spillReader.destroy() });
+    const drain = new KinesisPoller({ name: 'spill-drain', streamName: spill.SPILL_STREAM_NAME, client: spillReader, handler: createSpillDrainHandler(spillDrainDeps(aws, dynamodb, telemetry)), region: aws.AWS_REGION, maxRetries: SPILL_DRAIN_RETRIES, dataDir: local.REFTRACK_DATA_DIR, logger: telemetry.logger });
     await drain.start();
     running.push({ name: 'spill drain', stop: () => drain.stop() });
 

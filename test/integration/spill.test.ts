@@ -97,17 +97,25 @@ describe('spill and drain', () => {
     expect(new Set(stored.map((e) => e.clickId)).size).toBe(60);
   });
 
-  it('stops a batch at its first failed record: the rest is reported failed untried (redelivered from there anyway), and the redelivery stores it once', async () => {
+  it('drains every record of a batch at once, reports only the failed one, and the redelivery from it stores every click once', async () => {
     const log = new DynamoClickLog(dynamodb, tables.events);
     const events = Array.from({ length: 6 }, () => click({ vendor: 'solare', at: '2026-11-20T18:00:00.000Z' }));
     const broken = events[2]!.clickId;
     let down = true;
-    const tried: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
     const clicks: ClickLog = {
       append: async (event: ClickEvent) => {
-        tried.push(event.clickId);
-        if (down && event.clickId === broken) throw new StoreUnavailableError('injected: the write timed out');
-        return log.append(event);
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          if (down && event.clickId === broken) {
+            await new Promise((r) => setTimeout(r, 20));
+            throw new StoreUnavailableError('injected: the write timed out');
+          }
+          return await log.append(event);
+        } finally {
+          inFlight--;
+        }
       },
     };
     const handler = createSpillDrainHandler({ clicks, telemetry });
@@ -116,17 +124,17 @@ describe('spill and drain', () => {
       eventSource: 'aws:kinesis', eventVersion: '1.0', eventID: `shardId-000000000000:${49_000 + i}`, eventName: 'aws:kinesis:record',
       invokeIdentityArn: 'arn:aws:iam::000000000000:role/drain', awsRegion: 'us-east-1', eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/spill',
     }));
+    const storedIds = async () => (await log.forVendorDay('solare' as VendorCode, events[0]!.day)).map((e) => e.clickId).sort();
 
     const first = await handler({ Records: records });
-    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['49002', '49003', '49004', '49005']);
-    expect(tried).toEqual(events.slice(0, 3).map((e) => e.clickId));
-    const day = events[0]!.day;
-    expect((await log.forVendorDay('solare' as VendorCode, day)).map((e) => e.clickId).sort()).toEqual(events.slice(0, 2).map((e) => e.clickId).sort());
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: '49002' }]);
+    expect(mostInFlight).toBe(6);
+    expect(await storedIds()).toEqual(events.filter((e) => e.clickId !== broken).map((e) => e.clickId).sort());
 
+    // Lambda redelivers from the lowest failed sequence number: the failed click and the three after it.
     down = false;
     const again = await handler({ Records: records.slice(2) });
     expect(again.batchItemFailures).toEqual([]);
-    const stored = (await log.forVendorDay('solare' as VendorCode, day)).map((e) => e.clickId);
-    expect(stored.sort()).toEqual(events.map((e) => e.clickId).sort());
+    expect(await storedIds()).toEqual(events.map((e) => e.clickId).sort());
   });
 });
