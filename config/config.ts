@@ -60,10 +60,16 @@ const redirectSchema = z
      */
     VISITOR_HASH_KEY_SECRET_ARN: secretArn,
     /**
-     * Honour CloudFront-Viewer-Address / -Country, on requests that prove they came through
-     * CloudFront (the origin secret below). Only true behind CloudFront.
+     * Honour CloudFront-Viewer-Address / -Country, on requests that came through CloudFront:
+     * every request when ORIGIN_ACCESS_CONTROL=true, else those carrying the origin secret below.
+     * Only true behind CloudFront.
      */
     TRUST_CLOUDFRONT_HEADERS: flag,
+    /**
+     * The origin answers only requests CloudFront signed (the deployed stack: a Lambda function URL
+     * with AWS_IAM auth behind an Origin Access Control), so no origin secret is needed or read.
+     */
+    ORIGIN_ACCESS_CONTROL: flag,
     /** The value CloudFront sends in X-Reftrack-Origin-Verify (local runs and tests). */
     ORIGIN_VERIFY_SECRET: secretValue,
     /** In AWS: the Secrets Manager secret holding that value, read once at cold start. */
@@ -77,9 +83,10 @@ const redirectSchema = z
       path: ['VISITOR_HASH_KEY'],
       message: 'required (or VISITOR_HASH_KEY_SECRET_ARN)',
     }),
-    z.refine((c) => !c.TRUST_CLOUDFRONT_HEADERS || c.ORIGIN_VERIFY_SECRET !== undefined || c.ORIGIN_VERIFY_SECRET_ARN !== undefined, {
+    z.refine((c) => !c.TRUST_CLOUDFRONT_HEADERS || c.ORIGIN_ACCESS_CONTROL || c.ORIGIN_VERIFY_SECRET !== undefined || c.ORIGIN_VERIFY_SECRET_ARN !== undefined, {
       path: ['ORIGIN_VERIFY_SECRET'],
-      message: 'required with TRUST_CLOUDFRONT_HEADERS=true (or ORIGIN_VERIFY_SECRET_ARN): without it anyone calling the origin directly could choose their own address',
+      message:
+        'required with TRUST_CLOUDFRONT_HEADERS=true (or ORIGIN_VERIFY_SECRET_ARN, or ORIGIN_ACCESS_CONTROL=true when only CloudFront can reach the origin): without it anyone calling the origin directly could choose their own address',
     }),
   );
 

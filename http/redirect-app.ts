@@ -33,6 +33,13 @@ export interface RedirectAppDeps extends RedirectDeps {
    * Absent: nothing is believed, even with trustCloudFront.
    */
   readonly originSecret?: string | undefined;
+  /**
+   * Only CloudFront can reach this origin (a function URL with AWS_IAM auth that grants just the
+   * distribution, which signs with its Origin Access Control; CloudFront sets CloudFront-Viewer-*
+   * itself, overwriting a guest's), so with trustCloudFront every request's headers are believed
+   * and no origin secret is checked. @default false
+   */
+  readonly originAccessControl?: boolean;
 }
 
 const REDIRECT_HEADERS = {
@@ -129,9 +136,11 @@ function viewerIp(c: Context, telemetry: Telemetry): string | undefined {
   return ip;
 }
 
-/** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin secret. */
+/** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin (OAC) or the origin secret. */
 function fromCloudFront(c: Context, deps: RedirectAppDeps): boolean {
-  if (!deps.trustCloudFront || !deps.originSecret) return false;
+  if (!deps.trustCloudFront) return false;
+  if (deps.originAccessControl) return true;
+  if (!deps.originSecret) return false;
   const sent = c.req.header(ORIGIN_VERIFY_HEADER);
   if (sent === undefined) return false;
   // Digests have equal length, so the comparison takes the same time whatever was sent.

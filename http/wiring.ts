@@ -35,7 +35,7 @@ export interface RedirectWiring {
   readonly telemetry: Telemetry;
 }
 
-export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trustCloudFront: boolean; readonly originSecret: string | undefined; readonly telemetry: Telemetry } {
+export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trustCloudFront: boolean; readonly originAccessControl: boolean; readonly originSecret: string | undefined; readonly telemetry: Telemetry } {
   const cfg = w.redirect;
   return {
     vendors: new CachedVendorDirectory(new DynamoVendorStore(w.dynamodb, w.aws.STATE_TABLE), systemClock, cfg.VENDOR_CACHE_TTL_MS),
@@ -44,6 +44,7 @@ export function wireRedirect(w: RedirectWiring): RedirectDeps & { readonly trust
     clock: systemClock,
     ids: ulidGenerator(),
     trustCloudFront: cfg.TRUST_CLOUDFRONT_HEADERS,
+    originAccessControl: cfg.ORIGIN_ACCESS_CONTROL,
     telemetry: w.telemetry,
     originSecret: w.originSecret ?? cfg.ORIGIN_VERIFY_SECRET,
     settings: {
