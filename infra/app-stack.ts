@@ -249,6 +249,7 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'DistributionDomainName', { value: cdnDomain, description: settings.domainName ? `Point ${settings.domainName} here (CNAME, or a Route 53 alias to this distribution)` : 'The CloudFront name (set domainName/certificateArn to use your own)' });
     new CfnOutput(this, 'ConversionsUrl', { value: `${apiUrl(this.conversions.api)}api/v1/conversions`, description: 'The booking system POSTs signed booking reports here (README: Bookings and commission)' });
     new CfnOutput(this, 'RedirectFunctionUrl', { value: this.referral.url.url, description: 'The redirect origin behind CloudFront: it answers only CloudFront (OAC), a direct call gets 403; guests use ReferralBaseUrl' });
+    new CfnOutput(this, 'RedirectFunctionName', { value: this.referral.redirect.functionName, description: 'The redirect function (README: adding /ref/* to an existing distribution grants it there)' });
     new CfnOutput(this, 'RedirectLogGroup', { value: this.referral.redirectLogGroup.logGroupName, description: 'reftrack recover --from-cloudwatch reads click-unrecorded lines here' });
     new CfnOutput(this, 'RecoverPolicyArn', { value: this.policies.recover.managedPolicyArn, description: 'Attach (with the Data stack OperatorPolicyArn) to whoever runs reftrack recover --from-cloudwatch' });
     // Everything the CLI needs in one line: `export $(aws cloudformation describe-stacks ... CliEnvironment)`.

@@ -402,6 +402,7 @@ describe('outputs', () => {
     // The link guests get is CloudFront's; the function URL is printed for checks (it answers only CloudFront).
     built.appTemplate.hasOutput('ReferralBaseUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdnDistribution'), 'DomainName'] }, '/ref/']] } });
     built.appTemplate.hasOutput('RedirectFunctionUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReferralRedirectFunctionFunctionUrl'), 'FunctionUrl'] } });
+    built.appTemplate.hasOutput('RedirectFunctionName', { Value: { Ref: Match.stringLikeRegexp('^ReferralRedirectFunction') } });
     expect(Object.keys(built.appTemplate.findOutputs('ReferralApiUrl'))).toEqual([]);
     for (const name of ['ExportLocation', 'AnalystUserPoolId', 'SignInDomain']) built.dataTemplate.hasOutput(name, {});
   });
