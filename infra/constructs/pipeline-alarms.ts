@@ -17,8 +17,6 @@ export interface PipelineAlarmsProps {
   readonly maxIteratorAge?: Duration;
   /** p99 redirect duration a guest would notice. @default 800 ms */
   readonly maxRedirectP99?: Duration;
-  /** p99 of the function URL's latency (cold starts included) a guest would notice. @default 1.5 s */
-  readonly maxUrlP99?: Duration;
   /** Where every alarm (and its return to OK) is sent. @default no action */
   readonly topics?: readonly sns.ITopic[];
 }
@@ -148,37 +146,18 @@ export class PipelineAlarms extends Construct {
     // The function URL's own metrics (AWS/Lambda, FunctionName): what CloudFront got back for each
     // guest. The edge function turns a 403, 429 or 5xx into a 302 to the fallback, so guests never
     // see these errors, but each one is a click that was not counted.
-    const url = (metricName: string, statistic = 'Sum') => props.redirect.metric(metricName, { period: FIVE_MINUTES, statistic });
+    const url = (metricName: string) => props.redirect.metric(metricName, { period: FIVE_MINUTES, statistic: 'Sum' });
     add('RedirectUrl5xx', url('Url5xxCount'), 1, atLeast, 'The redirect function URL answered 5xx (function error or timeout): those guests went to the fallback uncounted.');
     // The redirect answers every path with a 302 (405 for other methods, which CloudFront does not
-    // forward), so a 4xx is the URL's own: 403 (CloudFront's signature refused: the OAC or the
-    // invoke permissions are broken) or 429 (throttled).
+    // forward), so any 4xx is the URL's own: 403 (CloudFront's signature refused: the OAC or the
+    // invoke permissions are broken, and every guest goes to the fallback) or 429 (Lambda throttled
+    // the redirect). Either is a click not counted, at any traffic: no share, no minimum.
     add(
       'RedirectUrl4xx',
-      new cloudwatch.MathExpression({
-        expression: 'IF(requests > 100, 100 * clientErrors / requests, 0)',
-        usingMetrics: { clientErrors: url('Url4xxCount'), requests: url('UrlRequestCount') },
-        period: FIVE_MINUTES,
-        label: 'function URL 4xx (refused or throttled) %',
-      }),
-      5,
-      above,
-      'More than 5% of referral requests got a 4xx from the function URL: 403 means CloudFront\'s signed requests are refused (check the origin access control and the lambda:InvokeFunctionUrl/InvokeFunction permissions), 429 means throttling (see RedirectThrottled).',
-    );
-    add(
-      'RedirectThrottled',
-      props.redirect.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      url('Url4xxCount'),
       1,
       atLeast,
-      'Lambda throttled the redirect (redirectReservedConcurrency, or the account concurrency quota, is exhausted): those guests went to the fallback uncounted. Raise the setting or the quota.',
-    );
-    add(
-      'RedirectUrlP99Latency',
-      url('UrlRequestLatency', 'p99'),
-      (props.maxUrlP99 ?? Duration.millis(1500)).toMilliseconds(),
-      above,
-      'p99 function URL latency (cold starts included) is high for 15 minutes: guests wait before reaching the site.',
-      3,
+      "The redirect function URL answered 4xx, so those guests went to the fallback uncounted: 403 means CloudFront's signed requests are refused (redeploy Reftrack-App to restore the origin access control and the lambda:InvokeFunctionUrl/InvokeFunction grants); 429 means Lambda throttled the redirect (raise redirectReservedConcurrency or the account's concurrency quota).",
     );
     for (const topic of props.topics ?? []) {
       for (const alarm of this.alarms) {

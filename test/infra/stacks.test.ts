@@ -388,7 +388,7 @@ describe('alarms', () => {
     const names = alarmMetrics();
     expect(names.filter((n) => n === 'IteratorAge')).toHaveLength(3); // aggregate, export, spill drain
     expect(names.filter((n) => n === 'OnFailureDestinationDeliveredEventCount')).toHaveLength(3);
-    expect(names).toEqual(expect.arrayContaining(['Errors', 'Duration', 'DeliveryToS3.Success', 'ThrottledRecords', 'Url5xxCount', 'UrlRequestLatency', 'Throttles', 'expression']));
+    expect(names).toEqual(expect.arrayContaining(['Errors', 'Duration', 'DeliveryToS3.Success', 'ThrottledRecords', 'Url5xxCount', 'Url4xxCount']));
     // Nothing watches an HTTP API for guests any more.
     built.appTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway' }, 0);
     built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99' });
