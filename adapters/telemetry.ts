@@ -20,6 +20,13 @@ export class PowertoolsTelemetry implements Telemetry {
   readonly logger: ReftrackLogger;
   private readonly metrics: Metrics;
   private readonly metricsEnabled: boolean;
+  /**
+   * What was counted since the last flush, in order. Powertools' metric store looks up its
+   * per-invocation scope (an environment read) on every call, several times per click; counting
+   * here and handing the counts over once, at flush, gives the same EMF line for a fraction of that.
+   * Metrics off: nothing is kept at all.
+   */
+  private pending: Array<{ readonly name: MetricName; readonly value: number }> = [];
 
   constructor(cfg: TelemetryConfig) {
     this.logger = new ReftrackLogger({ serviceName: cfg.POWERTOOLS_SERVICE_NAME, ...(cfg.POWERTOOLS_LOG_LEVEL ? { logLevel: cfg.POWERTOOLS_LOG_LEVEL } : {}) });
@@ -28,13 +35,15 @@ export class PowertoolsTelemetry implements Telemetry {
   }
 
   count(name: MetricName, value = 1): void {
-    this.metrics.addMetric(name, MetricUnit.Count, value);
+    // Disabled (local runs, tests): what is counted is dropped, never printed as EMF.
+    if (this.metricsEnabled) this.pending.push({ name, value });
   }
 
   flush(): void {
-    if (!this.metrics.hasStoredMetrics()) return;
-    // Disabled (local runs, tests): what was counted is dropped, never printed as EMF.
-    if (this.metricsEnabled) this.metrics.publishStoredMetrics();
-    else this.metrics.clearMetrics();
+    if (this.pending.length === 0) return;
+    const counted = this.pending;
+    this.pending = [];
+    for (const { name, value } of counted) this.metrics.addMetric(name, MetricUnit.Count, value);
+    this.metrics.publishStoredMetrics();
   }
 }

@@ -16,7 +16,6 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { environment } from '../config/config.ts';
 import type { Log } from '../core/telemetry.ts';
 import { toEventItem } from '../adapters/dynamodb-click-log.ts';
-import { ORIGIN_VERIFY_HEADER } from '../core/cloudfront-viewer.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signConversion } from '../core/conversion-signature.ts';
 import { encodeSpilled } from '../adapters/kinesis-spill.ts';
 import { freePort } from '../local/free-port.ts';
@@ -50,11 +49,9 @@ interface Invocation {
 }
 
 const CONVERSION_SECRET = 'bench-conversion-secret-0123456789abcdef';
-const ORIGIN_VERIFY_SECRET = 'bench-origin-verify-0123456789abcdef';
 /** What each secret the functions read at cold start holds, by the variable that names its ARN. */
 const SECRET_VALUES: Record<string, string> = {
   VISITOR_HASH_KEY_SECRET_ARN: 'bench-visitor-hash-key-0123456789abcdef',
-  ORIGIN_VERIFY_SECRET_ARN: ORIGIN_VERIFY_SECRET,
   CONVERSION_SECRET_ARN: CONVERSION_SECRET,
 };
 const SESSION_TOKEN = 'bench-session-token';
@@ -84,8 +81,8 @@ function invocationFor(service: string, run: number, apiToken: string): Invocati
   switch (service) {
     case 'redirect':
       // A recorded click's destination carries its click id; the fallback would not.
-      // CloudFront adds the origin-verify header to every /ref/* request it forwards.
-      return { event: httpEvent('/ref/solare', undefined, { [ORIGIN_VERIFY_HEADER]: ORIGIN_VERIFY_SECRET }), ok: '"statusCode":302.*ref_cid' };
+      // As the function URL hands over a request CloudFront signed (OAC): no origin secret to check.
+      return { event: httpEvent('/ref/solare'), ok: '"statusCode":302.*ref_cid' };
     case 'analyst-api':
       // Locally the API checks the bearer token itself (in AWS, API Gateway's authorizer does).
       return { event: httpEvent('/api/v1/vendors', { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/bench' } }, { authorization: `Bearer ${apiToken}` }), ok: '"statusCode":200' };

@@ -75,7 +75,20 @@ export interface DeployedFixed {
   readonly webAclRules: number;
   /** Lambda@Edge functions CloudFront runs on every /ref/* answer (per request and duration). */
   readonly edgeFunctionsPerClick: number;
+  /**
+   * Whether CloudFront sends /ref/* to an API Gateway endpoint (billed per request) rather than
+   * the redirect's function URL (free beyond the invocation).
+   */
+  readonly referralViaApiGateway: boolean;
 }
+
+type CacheBehavior = { PathPattern?: string; TargetOriginId?: string; LambdaFunctionAssociations?: unknown[] };
+type DistributionConfig = { CacheBehaviors?: CacheBehavior[]; Origins?: Array<{ Id: string; DomainName: unknown }> };
+const distributions = (resources: readonly TemplateResource[]): DistributionConfig[] =>
+  resources.filter((r) => r.Type === 'AWS::CloudFront::Distribution').map((r) => (r.Properties?.DistributionConfig ?? {}) as DistributionConfig);
+const guestBehaviors = (d: DistributionConfig): CacheBehavior[] => (d.CacheBehaviors ?? []).filter((b) => /^\/?ref\//.test(b.PathPattern ?? ''));
+/** An HTTP API origin is `Fn::GetAtt [api, ApiEndpoint]` (split to its host); a REST API's host names execute-api. */
+const isApiGatewayHost = (domainName: unknown): boolean => /"ApiEndpoint"|execute-api/.test(JSON.stringify(domainName) ?? '');
 
 /** What the synthesized default deployment holds that is billed by the month. */
 export function deployedFixed(resources: readonly TemplateResource[]): DeployedFixed {
@@ -92,11 +105,12 @@ export function deployedFixed(resources: readonly TemplateResource[]): DeployedF
     ),
     webAcls: resources.filter((r) => r.Type === 'AWS::WAFv2::WebACL').length,
     webAclRules: resources.filter((r) => r.Type === 'AWS::WAFv2::WebACL').reduce((n, r) => n + ((r.Properties?.Rules as unknown[] | undefined)?.length ?? 0), 0),
-    edgeFunctionsPerClick: resources
-      .filter((r) => r.Type === 'AWS::CloudFront::Distribution')
-      .flatMap((r) => (r.Properties?.DistributionConfig?.CacheBehaviors ?? []) as Array<{ PathPattern?: string; LambdaFunctionAssociations?: unknown[] }>)
-      .filter((b) => /^\/?ref\//.test(b.PathPattern ?? ''))
+    edgeFunctionsPerClick: distributions(resources)
+      .flatMap(guestBehaviors)
       .reduce((n, b) => n + (b.LambdaFunctionAssociations?.length ?? 0), 0),
+    referralViaApiGateway: distributions(resources).some((d) =>
+      guestBehaviors(d).some((b) => isApiGatewayHost(d.Origins?.find((o) => o.Id === b.TargetOriginId)?.DomainName)),
+    ),
   };
 }
 
@@ -131,7 +145,12 @@ export function costRows(m: MeasuredInputs, fixed: DeployedFixed, sources: strin
     ['lambda_redirect', 'Lambda: redirect', redirect, `${m.redirectMemoryMb} MB arm64, ${billedMs} ms billed: ${m.redirectCpuMs.toFixed(2)} ms CPU (measured) at ${Math.round(Math.min(1, m.redirectMemoryMb / FULL_VCPU_MB) * 100)}% of a vCPU + ${Math.max(0, m.redirectP50Ms - m.redirectCpuMs).toFixed(2)} ms waiting on DynamoDB (measured p50 minus CPU; DynamoDB Local stands in for DynamoDB)`],
     ['lambda_redirect_init', 'Lambda: redirect cold starts', coldStarts, `one per ${WORKLOAD.clicksPerColdStart} clicks (assumed), ${Math.ceil(m.redirectColdStartMs)} ms billed each (measured import + first request)`],
     ['lambda_consumers', 'Lambda: stream consumers', consumers, `batches of ${WORKLOAD.consumerBatch}; aggregate ${(m.aggregateMsPerEvent * WORKLOAD.consumerBatch).toFixed(0)} ms per batch (measured), export ${WORKLOAD.exportMsPerBatch} ms (assumed)`],
-    ['api_gateway', 'API Gateway HTTP API', PRICES.httpApiPerMillion, 'one request per click'],
+    [
+      'api_gateway',
+      'API Gateway HTTP API',
+      fixed.referralViaApiGateway ? PRICES.httpApiPerMillion : 0,
+      fixed.referralViaApiGateway ? 'one request per click: /ref/* reaches the redirect through an HTTP API' : '/ref/* reaches the redirect through its Lambda function URL (CloudFront OAC): no charge beyond the invocation',
+    ],
     ['cloudfront', 'CloudFront', cloudFront, 'one HTTPS request per click (302 bodies are empty)'],
     ['firehose', 'Firehose', firehose, `${PRICES.firehoseMinRecordKb} KB minimum per record + dynamic partitioning of ${m.exportLineBytes.toFixed(0)} bytes per line`],
     ['s3_storage', 'S3 storage (first month)', s3, `${m.exportBytesPerClickGz.toFixed(0)} bytes per click gzip`],

@@ -45,8 +45,11 @@ function isbotCached(userAgent: string): boolean {
   return answer;
 }
 
+function verdict(isBot: boolean, reason: BotVerdict['reason']): BotVerdict {
+  return { isBot, reason, ruleVersion: BOT_RULE_VERSION };
+}
+
 export function classifyBot({ userAgent, purpose, fetch }: BotSignals): BotVerdict {
-  const verdict = (isBot: boolean, reason: BotVerdict['reason']): BotVerdict => ({ isBot, reason, ruleVersion: BOT_RULE_VERSION });
   // Speculative loads (Chrome prerender, Firefox prefetch, Safari preview) are not a person choosing the link.
   if (purpose && /prefetch|prerender|preview/i.test(purpose)) return verdict(true, 'prefetch');
   // An <img>, <iframe>, script or no-cors fetch of the link is some page loading it, not a guest

@@ -1,7 +1,7 @@
 import { businessDay } from './business-day.ts';
 import { classifyBot } from './bot.ts';
 import { USER_AGENT_MAX, type ClickEvent, type FetchMetadata } from './click-event.ts';
-import { buildDestination, sanitizeToken, type UtmPreset } from './destination.ts';
+import { buildDestination, clickDestination, sanitizeToken, type UtmPreset } from './destination.ts';
 import { MalformedVendorCodeError, ReftrackError } from './errors.ts';
 import { isInternal, type CidrList } from './internal-traffic.ts';
 import type { ClickLog, ClickSpill, Clock, IdGenerator, VendorDirectory } from './ports.ts';
@@ -66,13 +66,12 @@ export type RedirectOutcome =
 
 export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promise<RedirectOutcome> {
   const { settings } = deps;
-  const orphan = (reason: OrphanReason, cause?: unknown): RedirectOutcome => ({ kind: 'orphan', location: settings.fallbackUrl, reason, cause });
 
   let code;
   try {
     code = parseVendorCode(req.rawCode);
   } catch (error) {
-    if (error instanceof MalformedVendorCodeError) return orphan('malformed');
+    if (error instanceof MalformedVendorCodeError) return orphan(settings, 'malformed');
     throw error;
   }
 
@@ -80,19 +79,19 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
   try {
     vendor = await deps.vendors.find(code);
   } catch (error) {
-    if (error instanceof ReftrackError) return orphan('vendors-unavailable', error);
+    if (error instanceof ReftrackError) return orphan(settings, 'vendors-unavailable', error);
     throw error;
   }
-  if (!vendor) return orphan('unknown');
-  if (vendor.status === 'paused') return orphan('paused');
+  if (!vendor) return orphan(settings, 'unknown');
+  if (vendor.status === 'paused') return orphan(settings, 'paused');
 
   const placement = sanitizeToken(req.utmContent);
   const term = sanitizeToken(req.utmTerm);
-  const destinationFor = (clickId: string | null) =>
-    buildDestination({ vendor, defaultDestination: settings.defaultDestination, preset: settings.utmPreset, placement, term, clickId });
 
-  if (req.method === 'HEAD') return { kind: 'not-counted', location: destinationFor(null), reason: 'head' };
-  if (req.vendorPreview) return { kind: 'not-counted', location: destinationFor(null), reason: 'vendor-preview' };
+  if (req.method === 'HEAD' || req.vendorPreview) {
+    const location = buildDestination({ vendor, defaultDestination: settings.defaultDestination, preset: settings.utmPreset, placement, term, clickId: null });
+    return { kind: 'not-counted', location, reason: req.method === 'HEAD' ? 'head' : 'vendor-preview' };
+  }
 
   const at = deps.clock.now();
   const day = businessDay(at, settings.timeZone);
@@ -116,7 +115,7 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
     refererHost: refererHost(req.referer),
     country: req.country && /^[A-Za-z]{2}$/.test(req.country) ? req.country.toUpperCase() : null,
     placement,
-    destination: destinationFor(clickId),
+    destination: clickDestination({ vendor, defaultDestination: settings.defaultDestination, preset: settings.utmPreset, placement, term, clickId }),
   };
 
   const appendError = await appendWithinBudget(deps.clicks, event, settings.writeBudgetMs);
@@ -129,6 +128,10 @@ export async function recordClick(req: ClickRequest, deps: RedirectDeps): Promis
     if (error instanceof ReftrackError) return { kind: 'unrecorded', location: event.destination, event, cause: error };
     throw error;
   }
+}
+
+function orphan(settings: RedirectSettings, reason: OrphanReason, cause?: unknown): RedirectOutcome {
+  return { kind: 'orphan', location: settings.fallbackUrl, reason, cause };
 }
 
 /** Raised in place of an append that has not finished within the write budget. */
@@ -160,9 +163,13 @@ async function appendWithinBudget(log: ClickLog, event: ClickEvent, budgetMs: nu
 
 /** Sec-Fetch-* tokens as stored: lower-case `[a-z0-9-]`, at most 32 characters, anything else dropped. */
 function fetchMetadata(req: ClickRequest): FetchMetadata | null {
-  const token = (v: string | undefined) => (v !== undefined && /^[a-z0-9-]{1,32}$/i.test(v.trim()) ? v.trim().toLowerCase() : null);
-  const meta = { mode: token(req.fetchMode), dest: token(req.fetchDest), site: token(req.fetchSite), user: req.fetchUser?.trim() === '?1' };
+  if (req.fetchMode === undefined && req.fetchDest === undefined && req.fetchSite === undefined && req.fetchUser === undefined) return null;
+  const meta = { mode: fetchToken(req.fetchMode), dest: fetchToken(req.fetchDest), site: fetchToken(req.fetchSite), user: req.fetchUser?.trim() === '?1' };
   return meta.mode === null && meta.dest === null && meta.site === null && !meta.user ? null : meta;
+}
+
+function fetchToken(v: string | undefined): string | null {
+  return v !== undefined && /^[a-z0-9-]{1,32}$/i.test(v.trim()) ? v.trim().toLowerCase() : null;
 }
 
 function refererHost(referer: string | undefined): string | null {

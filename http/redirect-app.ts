@@ -33,6 +33,13 @@ export interface RedirectAppDeps extends RedirectDeps {
    * Absent: nothing is believed, even with trustCloudFront.
    */
   readonly originSecret?: string | undefined;
+  /**
+   * Only CloudFront can reach this origin (a function URL with AWS_IAM auth that grants just the
+   * distribution, which signs with its Origin Access Control; CloudFront sets CloudFront-Viewer-*
+   * itself, overwriting a guest's), so with trustCloudFront every request's headers are believed
+   * and no origin secret is checked. @default false
+   */
+  readonly originAccessControl?: boolean;
 }
 
 const REDIRECT_HEADERS = {
@@ -48,19 +55,10 @@ const REDIRECT_HEADERS = {
 export function createRedirectApp(deps: RedirectAppDeps): Hono {
   const app = new Hono();
   const { telemetry } = deps;
-  // Lambda's metrics leave with each response (one EMF line per invocation).
-  app.use(async (_c, next) => {
-    await next();
-    telemetry.flush();
-  });
-
-  const redirect = (c: Context, location: string) => {
-    for (const [k, v] of Object.entries(REDIRECT_HEADERS)) c.header(k, v);
-    return c.redirect(location, 302);
-  };
+  const believeCloudFront = cloudFrontCheck(deps);
 
   const handle = async (c: Context) => {
-    const viaCloudFront = fromCloudFront(c, deps);
+    const viaCloudFront = believeCloudFront(c);
     const outcome = await recordClick(
       {
         rawCode: rawCode(c.req.path),
@@ -88,12 +86,18 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
         telemetry.logger.error('could not keep an unrecorded click; its log line is the only copy', { clickId: outcome.event.clickId, error });
       }
     }
-    return redirect(c, outcome.location);
+    const answer = redirect(c, outcome.location);
+    // Lambda's metrics leave with each response (one EMF line per invocation). Each answer
+    // flushes itself: no middleware, so Hono runs the one matching handler without composing.
+    telemetry.flush();
+    return answer;
   };
 
   app.on(['GET', 'HEAD'], '/ref', handle);
-  app.on(['GET', 'HEAD'], '/ref/*', handle);
+  // One route for every method under /ref/ (Hono answers HEAD with the GET route), so a click
+  // matches a single handler.
   app.all('/ref/*', (c) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return handle(c);
     c.header('Allow', 'GET, HEAD');
     return c.text('Method Not Allowed', 405);
   });
@@ -102,14 +106,26 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   app.notFound((c) => {
     telemetry.count(MetricName.OrphanVisit);
     telemetry.logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
-    return redirect(c, deps.settings.fallbackUrl);
+    const answer = redirect(c, deps.settings.fallbackUrl);
+    telemetry.flush();
+    return answer;
   });
   app.onError((error, c) => {
     telemetry.logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
     telemetry.count(MetricName.OrphanVisit);
-    return redirect(c, deps.settings.fallbackUrl);
+    const answer = redirect(c, deps.settings.fallbackUrl);
+    telemetry.flush();
+    return answer;
   });
   return app;
+}
+
+/** Listed once (not `Object.entries` on every answer). */
+const REDIRECT_HEADER_LIST = Object.entries(REDIRECT_HEADERS);
+
+function redirect(c: Context, location: string): Response {
+  for (const [k, v] of REDIRECT_HEADER_LIST) c.header(k, v);
+  return c.redirect(location, 302);
 }
 
 /** The code part of `/ref/<code>`, percent-decoded when that is possible. */
@@ -129,14 +145,25 @@ function viewerIp(c: Context, telemetry: Telemetry): string | undefined {
   return ip;
 }
 
-/** True when CloudFront headers may be believed: trusted by configuration AND proven by the origin secret. */
-function fromCloudFront(c: Context, deps: RedirectAppDeps): boolean {
-  if (!deps.trustCloudFront || !deps.originSecret) return false;
-  const sent = c.req.header(ORIGIN_VERIFY_HEADER);
-  if (sent === undefined) return false;
-  // Digests have equal length, so the comparison takes the same time whatever was sent.
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(sent), digest(deps.originSecret));
+/**
+ * Whether a request's CloudFront headers may be believed: trusted by configuration AND proven by
+ * the origin (only CloudFront can reach it: Origin Access Control) or by the origin secret. The
+ * secret's digest is taken once, here, not on every click.
+ */
+function cloudFrontCheck(deps: RedirectAppDeps): (c: Context) => boolean {
+  if (!deps.trustCloudFront) return () => false;
+  if (deps.originAccessControl) return () => true;
+  if (!deps.originSecret) return () => false;
+  const expected = sha256(deps.originSecret);
+  return (c) => {
+    const sent = c.req.header(ORIGIN_VERIFY_HEADER);
+    // Digests have equal length, so the comparison takes the same time whatever was sent.
+    return sent !== undefined && timingSafeEqual(sha256(sent), expected);
+  };
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
 }
 
 function observe(outcome: RedirectOutcome, path: string, telemetry: Telemetry): void {

@@ -14,7 +14,7 @@ import { AppAccessPolicies } from './constructs/operator-policies.ts';
 import { OutreachAssets } from './constructs/outreach-assets.ts';
 import { VendorSeed } from './constructs/vendor-seed.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
-import { ReferralApi } from './constructs/referral-api.ts';
+import { ReferralRedirect } from './constructs/referral-redirect.ts';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { EdgeParameter } from './constructs/edge-parameter.ts';
 import { ReferralDistribution } from './constructs/referral-distribution.ts';
@@ -51,11 +51,11 @@ export interface AppStackProps extends StackProps {
 }
 
 /**
- * Everything replaceable: functions, event source mappings, the HTTP APIs, CloudFront and the
+ * Everything replaceable: functions, event source mappings, the function URL, the HTTP APIs, CloudFront and the
  * alarms. It holds no data, so a bad deployment is fixed by deploying again.
  */
 export class AppStack extends Stack {
-  readonly referral: ReferralApi;
+  readonly referral: ReferralRedirect;
   readonly aggregate: StreamConsumer;
   readonly export: StreamConsumer;
   readonly spillDrain: StreamConsumer;
@@ -80,15 +80,14 @@ export class AppStack extends Stack {
       INTERNAL_CIDRS: settings.internalCidrs.join(','),
     };
 
-    this.referral = new ReferralApi(this, 'Referral', {
+    this.referral = new ReferralRedirect(this, 'Referral', {
       ...(props.entries.redirect ? { entry: props.entries.redirect } : {}),
       events: data.events,
       state: data.state,
       visitorHashSecret: data.visitorHashSecret,
-      originVerifySecret: data.originVerifySecret,
       spillStream: data.spillStream,
       environment: business,
-      routeThrottle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
+      ...(settings.redirectReservedConcurrency !== undefined ? { reservedConcurrency: settings.redirectReservedConcurrency } : {}),
       logRetention,
     });
 
@@ -156,8 +155,7 @@ export class AppStack extends Stack {
     const outreach = new OutreachAssets(this, 'Outreach', { bucketName: data.assetsBucket.bucketName, bucketRegionalDomainName: data.assetsBucket.bucketRegionalDomainName });
 
     this.distribution = new ReferralDistribution(this, 'Cdn', {
-      api: this.referral.api,
-      originSecret: data.originVerifySecret,
+      redirectUrl: this.referral.url,
       ...(props.edge
         ? {
             webAclArn: new EdgeParameter(this, 'EdgeWebAclArn', { parameterName: props.edge.webAclArn }).value,
@@ -231,7 +229,6 @@ export class AppStack extends Stack {
     if (settings.alarmTopicArn) topics.push(sns.Topic.fromTopicArn(this, 'ExistingAlarmTopic', settings.alarmTopicArn));
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       redirect: this.referral.redirect,
-      referralApi: this.referral.api,
       consumers: [
         { name: 'Aggregate', consumer: this.aggregate },
         { name: 'Export', consumer: this.export },
@@ -251,7 +248,8 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'DashboardUrl', { value: `${publicBaseUrl}/`, description: 'The dashboard (analysts sign in with Cognito)' });
     new CfnOutput(this, 'DistributionDomainName', { value: cdnDomain, description: settings.domainName ? `Point ${settings.domainName} here (CNAME, or a Route 53 alias to this distribution)` : 'The CloudFront name (set domainName/certificateArn to use your own)' });
     new CfnOutput(this, 'ConversionsUrl', { value: `${apiUrl(this.conversions.api)}api/v1/conversions`, description: 'The booking system POSTs signed booking reports here (README: Bookings and commission)' });
-    new CfnOutput(this, 'ReferralApiUrl', { value: apiUrl(this.referral.api), description: 'The HTTP API behind CloudFront (for checks; guests use ReferralBaseUrl)' });
+    new CfnOutput(this, 'RedirectFunctionUrl', { value: this.referral.url.url, description: 'The redirect origin behind CloudFront: it answers only CloudFront (OAC), a direct call gets 403; guests use ReferralBaseUrl' });
+    new CfnOutput(this, 'RedirectFunctionName', { value: this.referral.redirect.functionName, description: 'The redirect function (README: adding /ref/* to an existing distribution grants it there)' });
     new CfnOutput(this, 'RedirectLogGroup', { value: this.referral.redirectLogGroup.logGroupName, description: 'reftrack recover --from-cloudwatch reads click-unrecorded lines here' });
     new CfnOutput(this, 'RecoverPolicyArn', { value: this.policies.recover.managedPolicyArn, description: 'Attach (with the Data stack OperatorPolicyArn) to whoever runs reftrack recover --from-cloudwatch' });
     // Everything the CLI needs in one line: `export $(aws cloudformation describe-stacks ... CliEnvironment)`.

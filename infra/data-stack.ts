@@ -46,8 +46,6 @@ export class DataStack extends Stack {
   readonly cdnLogsBucket: s3.Bucket;
   readonly exportDelivery: firehose.DeliveryStream;
   readonly visitorHashSecret: secretsmanager.Secret;
-  /** What CloudFront sends the origin in X-Reftrack-Origin-Verify (generated, never in a template). */
-  readonly originVerifySecret: secretsmanager.Secret;
   /** Signs booking reports (POST /api/v1/conversions); the booking system holds a copy. */
   readonly conversionSecret: secretsmanager.Secret;
   /** Clicks the Events table could not take within the redirect's write budget; drained back into it. */
@@ -135,17 +133,6 @@ export class DataStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Automatic rotation would change every visitor hash mid-day and double-count unique visitors and qualified clicks; the key is rotated by hand at a month boundary (README).',
-    });
-
-    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
-      secretName: `${props.namePrefix}/origin-verify`,
-      description: 'Sent by CloudFront to the referral API in X-Reftrack-Origin-Verify; the redirect believes CloudFront-Viewer-* headers only with it.',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(this.originVerifySecret, {
-      id: 'AwsSolutions-SMG4',
-      reason: 'CloudFront reads the value only when the App stack is deployed; to rotate, put a new value and redeploy the App stack (README), which updates CloudFront and the function together.',
     });
 
     this.analysts = new AnalystDirectory(this, 'Analysts', { namePrefix: props.namePrefix, ...(props.signInDomainPrefix ? { domainPrefix: props.signInDomainPrefix } : {}) });

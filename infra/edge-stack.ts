@@ -43,7 +43,7 @@ export class EdgeStack extends Stack {
     new ssm.StringParameter(this, 'GuestFallbackVersionArn', {
       parameterName: names.guestFallbackVersionArn,
       stringValue: fallback.version.functionArn,
-      description: 'Lambda@Edge version turning origin 429/5xx on /ref/* into a 302 (read by the App stack)',
+      description: 'Lambda@Edge version turning origin 403/429/5xx on /ref/* into a 302 (read by the App stack)',
     });
   }
 }

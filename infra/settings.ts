@@ -43,10 +43,14 @@ export const DeploymentSettings = z
     fallbackUrl: z._default(httpsUrl, 'https://queenofsandiego.com/'),
     timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Los_Angeles' }).default('America/Los_Angeles'),
     utmPreset: z.enum(['ga4', 'seed']).default('ga4'),
-    /** Steady requests per second the whole HTTP API stage accepts (API Gateway token bucket). */
-    throttleRate: positiveInt(10_000).default(100),
-    /** Burst the stage accepts above the rate. */
-    throttleBurst: positiveInt(5_000).default(200),
+    /**
+     * Concurrent executions reserved for the redirect, which are also its ceiling: above it Lambda
+     * answers 429 and the guest-fallback edge function sends the guest to the fallback. Unset, the
+     * redirect shares the account's unreserved concurrency (Lambda keeps 100 of it unreserved, and
+     * new accounts may start with less than that in all, so a default reservation could fail the
+     * first deployment). Per-client limits are guestRequestsPerMinute's (WAF).
+     */
+    redirectReservedConcurrency: positiveInt(10_000).optional(),
     /** Requests per minute one client address may send to /ref/* (WAF, at the edge); above it: 302 to the fallback. */
     guestRequestsPerMinute: z.coerce.number().int().min(10).max(100_000).default(100),
     /** The business's own ranges (staff testing links): flagged internal, never paid. */
@@ -83,6 +87,12 @@ export type DeploymentSettings = z.infer<typeof DeploymentSettings>;
 
 export const SETTING_NAMES = Object.keys(DeploymentSettings.shape) as ReadonlyArray<keyof DeploymentSettings>;
 
+/** Settings that no longer exist, and what replaced them (a stale cdk.json gets this, not "unknown"). */
+const RETIRED_SETTINGS: Readonly<Record<string, string>> = {
+  throttleRate: 'was the HTTP API limit on /ref/*, which now reaches the redirect through a Lambda function URL: remove it (per-client limit: guestRequestsPerMinute; a ceiling for all guests: redirectReservedConcurrency)',
+  throttleBurst: 'was the HTTP API burst on /ref/*, which now reaches the redirect through a Lambda function URL: remove it (per-client limit: guestRequestsPerMinute; a ceiling for all guests: redirectReservedConcurrency)',
+};
+
 /**
  * The committed settings file is `cdk.json` (its `context`), which CDK reads on every `cdk`
  * command, so a plain `npx cdk deploy --all` keeps every setting; `-c name=value` overrides it
@@ -90,6 +100,8 @@ export const SETTING_NAMES = Object.keys(DeploymentSettings.shape) as ReadonlyAr
  * A key that is neither is a typo that would silently drop a setting: refuse it.
  */
 export function checkSettingsFile(context: Readonly<Record<string, unknown>>, file = 'cdk.json'): void {
+  const retired = Object.keys(context).filter((key) => key in RETIRED_SETTINGS);
+  if (retired.length > 0) throw new ConfigError(`${file}: ${retired.map((k) => `"${k}" ${RETIRED_SETTINGS[k]}`).join('; ')}`);
   const unknown = Object.keys(context).filter((key) => !key.startsWith('@') && !key.startsWith('aws:') && !key.startsWith('cdk-') && !(SETTING_NAMES as readonly string[]).includes(key));
   if (unknown.length > 0) {
     throw new ConfigError(`${file}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} in "context" (known: ${SETTING_NAMES.join(', ')})`);

@@ -20,6 +20,7 @@ import { wirePortal } from '../http/portal-wiring.ts';
 import { wireOutreach } from '../http/outreach-wiring.ts';
 import { createRedirectApp } from '../http/redirect-app.ts';
 import { wireRedirect } from '../http/wiring.ts';
+import { KinesisClickSpill } from '../adapters/kinesis-spill.ts';
 import type { ClickEvent } from '../core/click-event.ts';
 import type { UnrecordedJournal } from './unrecorded-journal.ts';
 
@@ -52,7 +53,7 @@ export function createLocalApp(w: LocalAppWiring): Hono {
   const auth = bearerTokenAuth(w.apiToken);
   const journal = w.unrecorded;
   const redirectApp = createRedirectApp({
-    ...wireRedirect(w),
+    ...wireRedirect({ ...w, clickSpill: new KinesisClickSpill(w.kinesis, w.spill.SPILL_STREAM_NAME) }),
     clientIp: (c) => getConnInfo(c).remote.address,
     ...(journal ? { keepUnrecorded: (outcome: { event: ClickEvent }) => journal.keep(outcome.event) } : {}),
   });

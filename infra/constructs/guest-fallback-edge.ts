@@ -10,9 +10,10 @@ export interface GuestFallbackEdgeProps {
 }
 
 /**
- * A Lambda@Edge origin-response function on /ref/*: when the origin answers 429 (API Gateway's
- * throttle is one bucket shared by every guest) or 5xx, the guest gets a 302 to the fallback
- * instead. CloudFront's custom error responses cannot do this (they serve a page, never a
+ * A Lambda@Edge origin-response function on /ref/*: when the origin answers 429 (the redirect's
+ * concurrency is exhausted: Lambda throttles, and a function URL says so with a 429), 403 (the
+ * function URL refused CloudFront's signature: the OAC or its permissions are broken) or 5xx,
+ * the guest gets a 302 to the fallback instead. The redirect itself never answers either. CloudFront's custom error responses cannot do this (they serve a page, never a
  * redirect, and do not accept 429), and viewer-response functions do not run on origin errors;
  * origin-response triggers run on every origin response. Lives in us-east-1 (Lambda@Edge's
  * region), has no environment (Lambda@Edge allows none: the URL is in the code) and logs nothing.
@@ -33,7 +34,7 @@ export class GuestFallbackEdge extends Construct {
       memorySize: 128,
       timeout: Duration.seconds(5),
       role,
-      description: 'reftrack /ref/*: an origin 429 or 5xx becomes a 302 to the fallback',
+      description: 'reftrack /ref/*: an origin 403, 429 or 5xx becomes a 302 to the fallback',
       code: lambda.Code.fromInline(guestFallbackSource(props.fallbackUrl)),
     });
     this.version = fn.currentVersion;
@@ -52,7 +53,7 @@ const FALLBACK = ${JSON.stringify(fallbackUrl)};
 exports.handler = async (event) => {
   const response = event.Records[0].cf.response;
   const status = Number(response.status);
-  if (status !== 429 && status < 500) return response;
+  if (status !== 403 && status !== 429 && status < 500) return response;
   return {
     status: '302',
     statusDescription: 'Found',

@@ -11,8 +11,8 @@ export interface GuestRateLimitProps {
 
 /**
  * The per-client limit in front of /ref/* (a CLOUDFRONT-scope web ACL; must live in us-east-1).
- * API Gateway's throttle is one bucket shared by every guest, so a single client above it would
- * get everyone a 429; WAF counts per client address at the edge instead, and a client over the
+ * The redirect's concurrency is shared by every guest, so a single client flooding it would get
+ * everyone a 429; WAF counts per client address at the edge instead, and a client over the
  * limit gets a 302 to the fallback (WAF answers itself: the request never reaches the origin, and
  * a guest behind the same address still lands somewhere useful, never on an error page).
  * Sampled requests are off: they would keep client addresses, which reftrack never stores.

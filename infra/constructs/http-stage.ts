@@ -42,17 +42,6 @@ export function loggedStage(scope: Construct, api: apigw.HttpApi, throttle: Thro
   });
 }
 
-/** Route-level throttling (the L2 only sets the stage default): `{ 'GET /ref/{code}': limits }`. */
-export function throttleRoutes(stage: apigw.HttpStage, routes: ReadonlyArray<apigw.HttpRoute>, limits: ThrottleLimits): void {
-  const cfn = stage.node.defaultChild as apigw.CfnStage;
-  cfn.routeSettings = Object.fromEntries(
-    routes.map((route) => [(route.node.defaultChild as apigw.CfnRoute).routeKey, { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit }]),
-  );
-  // RouteSettings is raw JSON to CloudFormation, hence the PascalCase keys. Routes are named by
-  // key, so CloudFormation must create them before the stage.
-  for (const route of routes) stage.node.addDependency(route);
-}
-
 /** `abc123.execute-api.us-east-1.amazonaws.com`: the host part of the API endpoint (a CloudFront origin). */
 export function apiDomain(api: apigw.IHttpApi): string {
   return Fn.select(2, Fn.split('/', api.apiEndpoint));

@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,8 +9,8 @@ import { Construct } from 'constructs';
 import type { StreamConsumer } from './stream-consumer.ts';
 
 export interface PipelineAlarmsProps {
+  /** The redirect, which guests reach through its function URL (its Url* metrics are the guests' answers). */
   readonly redirect: lambda.IFunction;
-  readonly referralApi: apigw.IHttpApi;
   readonly consumers: ReadonlyArray<{ readonly name: string; readonly consumer: StreamConsumer }>;
   readonly exportDelivery: firehose.IDeliveryStream;
   /** Stream iterator age that means a consumer is falling behind. @default 2 minutes */
@@ -27,7 +26,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * The alarms an operator needs to trust the numbers: the redirect fails or slows, a consumer
  * falls behind or gives a batch up to the failure bucket, Firehose cannot write to S3, and
- * the API throttles or errors, and every way a click can be lost: the redirect could store it
+ * the guests' function URL throttles, refuses or errors, and every way a click can be lost: the redirect could store it
  * neither in the Events table nor in the spill stream (ClickUnrecorded), spilled it (ClickSpilled:
  * it is drained back, but DynamoDB is failing), hashed a guest without CloudFront's viewer address
  * (ViewerAddressMissing), or an event source mapping could not write a failed batch to its
@@ -56,7 +55,7 @@ export class PipelineAlarms extends Construct {
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
     const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
 
-    add('RedirectErrors', props.redirect.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, atLeast, 'The redirect function failed (init or unhandled error): guests may have seen an API Gateway 5xx.');
+    add('RedirectErrors', props.redirect.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, atLeast, 'The redirect function failed (init or unhandled error): those guests were sent to the fallback and their clicks not counted.');
     add(
       'RedirectP99Duration',
       props.redirect.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' }),
@@ -79,7 +78,7 @@ export class PipelineAlarms extends Construct {
       redirectMetric(MetricName.ViewerAddressMissing),
       1,
       atLeast,
-      "Requests reached the redirect without CloudFront-Viewer-Address (the execute-api URL called directly, or the origin request policy changed): their visitor hash used the edge's address.",
+      "Requests reached the redirect without CloudFront-Viewer-Address (the origin request policy changed, or someone with IAM access invoked the function URL directly): their visitor hash used the edge's address.",
     );
 
     const iteratorAge = (props.maxIteratorAge ?? Duration.minutes(2)).toMilliseconds();
@@ -144,21 +143,21 @@ export class PipelineAlarms extends Construct {
       'Firehose throttled export records (the consumer retries them, but raise the stream limits).',
     );
 
-    const api = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.referralApi.apiId }, period: FIVE_MINUTES, statistic: 'Sum' });
-    add('ReferralApi5xx', api('5xx'), 1, atLeast, 'The referral API answered 5xx: guests did not get their redirect.');
-    // 4xx on the referral API is mostly 429 (throttled) since every /ref path redirects; a few are scanners' 404s.
+    // The function URL's own metrics (AWS/Lambda, FunctionName): what CloudFront got back for each
+    // guest. The edge function turns a 403, 429 or 5xx into a 302 to the fallback, so guests never
+    // see these errors, but each one is a click that was not counted.
+    const url = (metricName: string) => props.redirect.metric(metricName, { period: FIVE_MINUTES, statistic: 'Sum' });
+    add('RedirectUrl5xx', url('Url5xxCount'), 1, atLeast, 'The redirect function URL answered 5xx (function error or timeout): those guests went to the fallback uncounted.');
+    // The redirect answers every path with a 302 (405 for other methods, which CloudFront does not
+    // forward), so any 4xx is the URL's own: 403 (CloudFront's signature refused: the OAC or the
+    // invoke permissions are broken, and every guest goes to the fallback) or 429 (Lambda throttled
+    // the redirect). Either is a click not counted, at any traffic: no share, no minimum.
     add(
-      'ReferralApiThrottledOr4xx',
-      new cloudwatch.MathExpression({
-        expression: 'IF(requests > 100, 100 * clientErrors / requests, 0)',
-        usingMetrics: { clientErrors: api('4xx'), requests: api('Count') },
-        period: FIVE_MINUTES,
-        label: '4xx (mostly throttled) %',
-      }),
-      5,
-      above,
-      'More than 5% of referral requests got a 4xx, i.e. throttling (429) is turning guests away: raise throttleRate/throttleBurst.',
+      'RedirectUrl4xx',
+      url('Url4xxCount'),
+      1,
+      atLeast,
+      "The redirect function URL answered 4xx, so those guests went to the fallback uncounted: 403 means CloudFront's signed requests are refused (redeploy Reftrack-App to restore the origin access control and the lambda:InvokeFunctionUrl/InvokeFunction grants); 429 means Lambda throttled the redirect (raise redirectReservedConcurrency or the account's concurrency quota).",
     );
     for (const topic of props.topics ?? []) {
       for (const alarm of this.alarms) {

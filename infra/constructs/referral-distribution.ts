@@ -1,24 +1,14 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../core/cloudfront-viewer.ts';
 import { acknowledge } from '../nag.ts';
-import { apiDomain } from './http-stage.ts';
 import { redirectOriginRequestPolicy } from './redirect-origin-policy.ts';
 
 export interface ReferralDistributionProps {
-  /** The HTTP API serving `/ref/*`. */
-  readonly api: apigw.IHttpApi;
-  /**
-   * The value CloudFront sends to the origin in X-Reftrack-Origin-Verify, so the redirect can tell
-   * CloudFront's requests (and their CloudFront-Viewer-* headers) from direct calls to execute-api.
-   * Referenced as a CloudFormation dynamic reference: the value is never in the template.
-   */
-  readonly originSecret: secretsmanager.ISecret;
+  /** The redirect's function URL (`AWS_IAM` auth) serving `/ref/*`: CloudFront signs every request to it. */
+  readonly redirectUrl: lambda.IFunctionUrl;
   /** The CLOUDFRONT-scope web ACL (us-east-1) with the per-client rate limit. @default none */
   readonly webAclArn?: string;
   /** Lambda@Edge origin-response version turning an origin 429/5xx on /ref/* into a 302 to the fallback. @default none */
@@ -29,7 +19,7 @@ export interface ReferralDistributionProps {
   readonly certificateArn?: string;
   /**
    * What the distribution serves besides referral links: the default behaviour (the dashboard)
-   * and further path patterns (`/api/*`, `/outreach/*`). @default every path goes to the referral API
+   * and further path patterns (`/api/*`, `/outreach/*`). @default every path goes to the redirect
    */
   readonly site?: {
     readonly defaultBehavior?: cloudfront.BehaviorOptions;
@@ -38,12 +28,14 @@ export interface ReferralDistributionProps {
 }
 
 /**
- * The public front door. `/ref/*` and `/ref` go to the HTTP API uncached (every click must reach
- * the function to be counted and to get a fresh UTM-tagged 302), with exactly the headers the
- * redirect reads (redirect-origin-policy.ts), including CloudFront-Viewer-Country and
- * CloudFront-Viewer-Address, which the redirect uses for the country and the visitor hash.
- * Host is not forwarded because API Gateway routes on its own host name. `/ref` and `/ref/`
- * reach the API's `$default` route, which redirects to the fallback like any unmatched path.
+ * The public front door. `/ref/*` and `/ref` go to the redirect's function URL uncached (every
+ * click must reach the function to be counted and to get a fresh UTM-tagged 302), with exactly
+ * the headers the redirect reads (redirect-origin-policy.ts), including CloudFront-Viewer-Country
+ * and CloudFront-Viewer-Address, which the redirect uses for the country and the visitor hash.
+ * CloudFront signs each origin request (SigV4, Origin Access Control); the CDK origin grants this
+ * distribution, and only it, `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` (AWS requires
+ * both). Host is not forwarded: the signature covers the function URL's own host name. `/ref` and
+ * `/ref/` reach the redirect too, which sends them to the fallback like any unknown path.
  *
  * The default behaviour serves the dashboard and `/api/*` the analyst API (`site`), so the
  * browser talks to one origin and needs no CORS.
@@ -53,15 +45,11 @@ export class ReferralDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferralDistributionProps) {
     super(scope, id);
-    const apiOrigin = new origins.HttpOrigin(apiDomain(props.api), {
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      // CloudFront replaces a viewer's header of the same name, so a guest cannot send their own.
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
-    });
+    // HTTPS with TLS 1.2 (the origin's defaults); one OAC (sigv4, always sign) made by the origin.
+    const redirectOrigin = origins.FunctionUrlOrigin.withOriginAccessControl(props.redirectUrl);
 
-    const uncachedApi: cloudfront.BehaviorOptions = {
-      origin: apiOrigin,
+    const uncachedRedirect: cloudfront.BehaviorOptions = {
+      origin: redirectOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -69,14 +57,14 @@ export class ReferralDistribution extends Construct {
       compress: false,
     };
     const guests: cloudfront.BehaviorOptions = {
-      ...uncachedApi,
-      // API Gateway's throttle is shared by all guests: a 429 (or a 5xx) becomes a 302 to the fallback.
+      ...uncachedRedirect,
+      // A throttled redirect (Lambda's 429), a refused signature (403) or a 5xx becomes a 302 to the fallback.
       ...(props.guestFallback ? { edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.ORIGIN_RESPONSE, functionVersion: props.guestFallback }] } : {}),
     };
     const custom = props.domainName !== undefined && props.certificateArn !== undefined;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'reftrack: referral links (/ref/*), dashboard, analyst API (/api/*), outreach assets',
-      defaultBehavior: props.site?.defaultBehavior ?? uncachedApi,
+      defaultBehavior: props.site?.defaultBehavior ?? uncachedRedirect,
       additionalBehaviors: { '/ref/*': guests, '/ref': guests, ...props.site?.behaviors },
       ...(props.site?.defaultBehavior ? { defaultRootObject: 'index.html' } : {}),
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),

@@ -70,6 +70,8 @@ export interface ReftrackFunctionProps {
    * @default none: everything is bundled, so behaviour does not drift with the runtime's copy
    */
   readonly runtimeProvidedModules?: readonly string[];
+  /** Concurrency kept for this function, and its ceiling. @default none (the account's unreserved pool) */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** The extension's layer, its port matching config/config.ts's PARAMETERS_SECRETS_EXTENSION_HTTP_PORT. */
@@ -108,6 +110,7 @@ export class ReftrackFunction extends Construct {
       role,
       ...(props.description ? { description: props.description } : {}),
       ...(props.secretsExtension ? { paramsAndSecrets: secretsExtensionLayer() } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       environment: { ...FUNCTION_DEFAULTS.environment, POWERTOOLS_SERVICE_NAME: props.serviceName, ...props.environment },
     });
   }

@@ -138,13 +138,17 @@ describe('settings file (cdk.json context)', () => {
   it('the committed file holds valid settings that a plain synth uses', () => {
     expect(() => checkSettingsFile(committed)).not.toThrow();
     const settings = deploymentSettings((name) => committed[name]);
-    expect(settings).toMatchObject({ stackPrefix: 'Reftrack', timeZone: 'America/Los_Angeles', throttleRate: 100 });
+    expect(settings).toMatchObject({ stackPrefix: 'Reftrack', timeZone: 'America/Los_Angeles', guestRequestsPerMinute: 100 });
   });
 
   it('a misspelt key is refused with its name instead of silently dropping the setting', () => {
     expect(() => checkSettingsFile({ ...committed, domainname: 'go.example.com' })).toThrow(ConfigError);
     expect(() => checkSettingsFile({ ...committed, domainname: 'go.example.com' })).toThrow(/"domainname"/);
     expect(() => checkSettingsFile({ ...committed, '@aws-cdk/core:newStyleStackSynthesis': true })).not.toThrow();
+  });
+
+  it('a file still holding the HTTP API throttle is told what replaced it', () => {
+    expect(() => checkSettingsFile({ ...committed, throttleRate: 100, throttleBurst: 200 })).toThrow(/"throttleRate" was the HTTP API limit.*redirectReservedConcurrency.*; "throttleBurst"/);
   });
 
   it('file values reach the template, and a -c value overrides the file', () => {
@@ -164,12 +168,12 @@ describe('settings file (cdk.json context)', () => {
 });
 
 describe('referral paths', () => {
-  it('/ref (no slash) reaches the API too, and every unmatched path on the API goes to the redirect ($default), never a 404', () => {
-    expect(behavior('/ref')).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: behavior('/ref/*').OriginRequestPolicyId });
-    const routes = Object.values(built.appTemplate.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
-    const fallback = routes.find((r) => r.Properties.RouteKey === '$default')!;
-    const redirect = routes.find((r) => r.Properties.RouteKey === 'GET /ref/{code}')!;
-    expect(fallback.Properties.Target).toEqual(redirect.Properties.Target);
+  it('/ref (no slash) reaches the redirect\'s function URL too, uncached, GET/HEAD only, with the guest fallback; the URL takes every path (the redirect sends unknown ones to the fallback)', () => {
+    expect(behavior('/ref')).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: behavior('/ref/*').OriginRequestPolicyId, TargetOriginId: behavior('/ref/*').TargetOriginId, AllowedMethods: ['GET', 'HEAD'] });
+    expect(behavior('/ref').LambdaFunctionAssociations).toEqual(behavior('/ref/*').LambdaFunctionAssociations);
+    expect(json(originOf(behavior('/ref')).DomainName)).toMatch(/ReferralRedirectFunctionFunctionUrl.*FunctionUrl/);
+    // A function URL has no routes: whatever path CloudFront forwards, the redirect answers it.
+    expect(only(built.appTemplate, 'AWS::Lambda::Url').Properties).not.toHaveProperty('Routes');
   });
 
   it('forwards exactly the headers and query parameters the redirect reads, no cookies', () => {
@@ -178,6 +182,8 @@ describe('referral paths', () => {
     expect(policy.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: [...REDIRECT_QUERY_PARAMETERS] });
     expect(policy.CookiesConfig).toEqual({ CookieBehavior: 'none' });
     expect(REDIRECT_REQUEST_HEADERS).toEqual(expect.arrayContaining(['cloudfront-viewer-address', 'cloudfront-viewer-country', 'user-agent']));
+    // Host must not reach a function URL behind OAC: CloudFront signs the URL's own host name.
+    expect(policy.HeadersConfig.Headers.map((h: string) => h.toLowerCase())).not.toContain('host');
   });
 });
 
@@ -250,6 +256,16 @@ describe('alarms for every way a click can be lost', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
     }
+  });
+
+  it('the guests\' function URL: any 5xx and any 4xx (403 refused signature, 429 throttled: the redirect itself never answers 4xx to CloudFront), at any traffic', () => {
+    const fn = [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^ReferralRedirectFunction') } }];
+    for (const metric of ['Url5xxCount', 'Url4xxCount']) {
+      built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: fn, Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
+    }
+    expect(json(alarms().find((a) => a.Properties.MetricName === 'Url4xxCount')!.Properties.AlarmDescription)).toMatch(/403.*redeploy Reftrack-App.*429.*redirectReservedConcurrency/);
+    // No alarm is left on an API Gateway metric for guests.
+    expect(alarms().filter((a) => a.Properties.Namespace === 'AWS/ApiGateway')).toEqual([]);
   });
 
   it('each mapping that drops records or cannot write to its failure destination', () => {

@@ -22,22 +22,23 @@ describe('deployment context', () => {
       timeZone: 'America/Los_Angeles',
       utmPreset: 'ga4',
       internalCidrs: [],
-      throttleRate: 100,
-      throttleBurst: 200,
       guestRequestsPerMinute: 100,
     });
+    // No reservation unless asked: a new account's concurrency may be too small to reserve any.
+    expect(from({}).redirectReservedConcurrency).toBeUndefined();
   });
 
   it('accepts -c strings and cdk.json JSON alike', () => {
-    expect(from({ throttleRate: '40', internalCidrs: '10.0.0.0/8, 2001:db8::/32' })).toMatchObject({ throttleRate: 40, internalCidrs: ['10.0.0.0/8', '2001:db8::/32'] });
-    expect(from({ throttleRate: 40, internalCidrs: ['10.0.0.0/8'] })).toMatchObject({ throttleRate: 40, internalCidrs: ['10.0.0.0/8'] });
+    expect(from({ redirectReservedConcurrency: '40', internalCidrs: '10.0.0.0/8, 2001:db8::/32' })).toMatchObject({ redirectReservedConcurrency: 40, internalCidrs: ['10.0.0.0/8', '2001:db8::/32'] });
+    expect(from({ redirectReservedConcurrency: 40, internalCidrs: ['10.0.0.0/8'] })).toMatchObject({ redirectReservedConcurrency: 40, internalCidrs: ['10.0.0.0/8'] });
   });
 
   it('names each bad setting with what it must be', () => {
     expect(problem({ timeZone: 'Pacific/Atlantis' })).toMatch(/-c timeZone=\.\.\.: must be an IANA time zone/);
     expect(problem({ destinationUrl: 'http://example.com/' })).toMatch(/-c destinationUrl=\.\.\.: must be an https:\/\/ URL/);
     expect(problem({ internalCidrs: '10.0.0.0/8,not-a-range' })).toMatch(/-c internalCidrs=\.\.\.: "not-a-range" is not a CIDR range/);
-    expect(problem({ throttleRate: 'fast' })).toMatch(/-c throttleRate=/);
+    expect(problem({ redirectReservedConcurrency: 'fast' })).toMatch(/-c redirectReservedConcurrency=/);
+    expect(problem({ redirectReservedConcurrency: '0' })).toMatch(/-c redirectReservedConcurrency=/);
     expect(problem({ utmPreset: 'utm' })).toMatch(/-c utmPreset=/);
     expect(problem({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' })).toMatch(/us-east-1/);
     // WAF's rate-based rules count at least 10 requests per window.
@@ -51,7 +52,7 @@ describe('deployment context', () => {
   });
 
   it('reports every problem at once', () => {
-    const message = problem({ timeZone: 'nowhere', fallbackUrl: 'ftp://x', throttleBurst: '0' });
+    const message = problem({ timeZone: 'nowhere', fallbackUrl: 'ftp://x', guestRequestsPerMinute: '0' });
     expect(message.split('\n').filter((l) => l.startsWith('  -c '))).toHaveLength(3);
   });
 

@@ -10,10 +10,11 @@ import { actionsOf, buildTestApp, statementsOf } from './build.ts';
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+const json = (value: unknown) => JSON.stringify(value);
 
 let built: ReturnType<typeof buildTestApp>;
 beforeAll(() => {
-  built = buildTestApp({ throttleRate: '250', throttleBurst: '500', internalCidrs: '203.0.113.0/24, 2001:db8::/32', timeZone: 'America/New_York' });
+  built = buildTestApp({ redirectReservedConcurrency: '50', internalCidrs: '203.0.113.0/24, 2001:db8::/32', timeZone: 'America/New_York' });
 });
 
 describe('Data stack: tables from adapters/tables.ts', () => {
@@ -159,9 +160,9 @@ describe('least privilege per function', () => {
       .filter((a) => !a.startsWith('logs:'))
       .sort();
 
-  it('redirect: PutItem (events), GetItem/Query (state), PutRecord (spill stream), reads its two secrets; nothing else', () => {
-    // Each secret read is its own statement (the visitor-hash key, the origin-verify secret).
-    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kinesis:PutRecord', 'secretsmanager:DescribeSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
+  it('redirect: PutItem (events), GetItem/Query (state), PutRecord (spill stream), reads the visitor-hash key; nothing else', () => {
+    // One secret: with the function URL behind OAC there is no origin-verify secret to read.
+    expect(dataActions('redirect')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'kinesis:PutRecord', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     const put = statementsOf(built.appTemplate, 'redirect').find((s) => actionsOf(s).includes('dynamodb:PutItem'))!;
     expect(JSON.stringify(put.Resource)).toMatch(/TablesEvents/);
     expect(JSON.stringify(put.Resource)).not.toMatch(/TablesState/);
@@ -234,6 +235,7 @@ describe('functions', () => {
         Variables: Match.objectLike({
           POWERTOOLS_SERVICE_NAME: 'redirect',
           TRUST_CLOUDFRONT_HEADERS: 'true',
+          ORIGIN_ACCESS_CONTROL: 'true',
           TIME_ZONE: 'America/New_York',
           UTM_PRESET: 'ga4',
           DESTINATION_URL: 'https://queenofsandiego.com/',
@@ -243,7 +245,7 @@ describe('functions', () => {
           STATE_TABLE: Match.anyValue(),
           VISITOR_HASH_KEY_SECRET_ARN: Match.anyValue(),
           VISITOR_HASH_KEY: Match.absent(),
-          ORIGIN_VERIFY_SECRET_ARN: Match.anyValue(),
+          ORIGIN_VERIFY_SECRET_ARN: Match.absent(),
           ORIGIN_VERIFY_SECRET: Match.absent(),
         }),
       },
@@ -251,22 +253,36 @@ describe('functions', () => {
   });
 });
 
-describe('referral HTTP API', () => {
-  it('GET and HEAD /ref/{code} are public (no authorizer) by design', () => {
-    for (const key of ['GET /ref/{code}', 'HEAD /ref/{code}']) {
-      built.appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE', AuthorizerId: Match.absent() });
-    }
+describe('referral function URL (guests)', () => {
+  const redirectId = () => Object.keys(built.appTemplate.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'redirect' } } } }))[0]!;
+  const urlId = () => Object.keys(built.appTemplate.findResources('AWS::Lambda::Url'))[0]!;
+  const distributionArn = Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':cloudfront::', ':distribution/', { Ref: Match.stringLikeRegexp('^CdnDistribution') }])] });
+
+  it('the redirect has one function URL, with AWS_IAM auth (unsigned calls get 403) and no CORS', () => {
+    built.appTemplate.resourceCountIs('AWS::Lambda::Url', 1);
+    built.appTemplate.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'BUFFERED', TargetFunctionArn: { 'Fn::GetAtt': [redirectId(), 'Arn'] }, Cors: Match.absent() });
   });
 
-  it('the stage throttles by default and per /ref route, and writes access logs without IP addresses', () => {
-    const stage = built.appTemplate.findResources('AWS::ApiGatewayV2::Stage', { Properties: { RouteSettings: Match.objectLike({ 'GET /ref/{code}': Match.anyValue() }) } });
-    const [props] = Object.values(stage).map((s: any) => s.Properties);
-    expect(props.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
-    for (const key of ['GET /ref/{code}', 'HEAD /ref/{code}']) {
-      expect(props.RouteSettings[key]).toEqual({ ThrottlingRateLimit: 250, ThrottlingBurstLimit: 500 });
-    }
-    expect(props.AccessLogSettings.DestinationArn).toBeDefined();
-    expect(props.AccessLogSettings.Format).not.toMatch(/sourceIp|userAgent/);
+  it('only the distribution may invoke it: InvokeFunctionUrl and InvokeFunction (via the URL), both with the distribution ARN as source', () => {
+    const onRedirect = Object.values(built.appTemplate.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [urlId(), 'FunctionArn'] } } })) as Array<{ Properties: Record<string, unknown> }>;
+    expect(onRedirect.map((p) => p.Properties.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    built.appTemplate.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunctionUrl', Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn, FunctionUrlAuthType: Match.absent() });
+    built.appTemplate.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn, InvokedViaFunctionUrl: true });
+    // Nothing else may call the redirect (no API Gateway, no public principal).
+    const anyOther = Object.values(built.appTemplate.findResources('AWS::Lambda::Permission')).filter((p: any) => json(p.Properties.FunctionName).includes(redirectId()) || json(p.Properties.FunctionName).includes(urlId()));
+    expect(anyOther.every((p: any) => p.Properties.Principal === 'cloudfront.amazonaws.com')).toBe(true);
+  });
+
+  it('no HTTP API routes guests: no /ref route and no $default route anywhere', () => {
+    const keys = Object.values(built.appTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r: any) => r.Properties.RouteKey as string);
+    expect(keys.filter((k) => /\/ref\b|^\$default$/.test(k))).toEqual([]);
+    expect(keys.sort()).toEqual(['ANY /api/{proxy+}', 'ANY /api/{proxy+}', 'POST /api/v1/conversions']);
+  });
+
+  it('reserves concurrency only when asked (redirectReservedConcurrency): a ceiling for all guests together', () => {
+    built.appTemplate.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'redirect' }) }, ReservedConcurrentExecutions: 50 });
+    const { appTemplate } = buildTestApp();
+    appTemplate.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'redirect' }) }, ReservedConcurrentExecutions: Match.absent() });
   });
 });
 
@@ -290,16 +306,22 @@ describe('CloudFront', () => {
     });
   });
 
-  it('sends the origin secret as a dynamic reference (never its value), and the redirect may read it', () => {
-    const dist = Object.values(built.appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!;
-    const origin = dist.Properties.DistributionConfig.Origins.find((o: any) => o.OriginCustomHeaders);
-    const header = origin.OriginCustomHeaders.find((h: any) => h.HeaderName === 'x-reftrack-origin-verify');
-    const value = JSON.stringify(header.HeaderValue);
-    expect(value).toContain('{{resolve:secretsmanager:');
-    expect(value).toContain(':SecretString:::}}');
-    built.dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'reftrack/origin-verify', GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
-    const reads = statementsOf(built.appTemplate, 'redirect').filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'));
-    expect(reads.length).toBe(2); // the visitor-hash key and the origin secret
+  it('/ref/* and /ref reach the function URL through an origin access control that always signs (sigv4); no origin secret exists', () => {
+    const dist = Object.values(built.appTemplate.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    const urlId = Object.keys(built.appTemplate.findResources('AWS::Lambda::Url'))[0]!;
+    for (const pattern of ['/ref/*', '/ref']) {
+      const behavior = dist.CacheBehaviors.find((b: any) => b.PathPattern === pattern);
+      const origin = dist.Origins.find((o: any) => o.Id === behavior.TargetOriginId);
+      expect(origin.DomainName).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [urlId, 'FunctionUrl'] }] }] });
+      expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+      expect(origin.OriginCustomHeaders).toBeUndefined();
+      const oacId = origin.OriginAccessControlId['Fn::GetAtt'][0];
+      built.appTemplate.hasResource('AWS::CloudFront::OriginAccessControl', { Properties: { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always', SigningProtocol: 'sigv4' }) } });
+      expect(built.appTemplate.toJSON().Resources[oacId].Properties.OriginAccessControlConfig.OriginAccessControlOriginType).toBe('lambda');
+    }
+    // The origin-verify secret is gone: nothing sends it, nothing reads it.
+    expect(Object.values(built.dataTemplate.findResources('AWS::SecretsManager::Secret')).map((s: any) => s.Properties.Name).sort()).toEqual(['reftrack/conversion-signing', 'reftrack/visitor-hash-key'].sort());
+    expect(json(built.appTemplate.toJSON())).not.toMatch(/origin-verify/i);
   });
 
   it('/ref/* has the per-client WAF rule and an origin-response edge function, both read from us-east-1', () => {
@@ -362,11 +384,13 @@ describe('analyst API', () => {
 describe('alarms', () => {
   const alarmMetrics = () => Object.values(built.appTemplate.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.MetricName ?? 'expression');
 
-  it('cover iterator age and failed batches per consumer, redirect errors and p99, Firehose, API errors and throttling', () => {
+  it('cover iterator age and failed batches per consumer, redirect errors and p99, Firehose, the function URL\'s errors, latency and throttling', () => {
     const names = alarmMetrics();
     expect(names.filter((n) => n === 'IteratorAge')).toHaveLength(3); // aggregate, export, spill drain
     expect(names.filter((n) => n === 'OnFailureDestinationDeliveredEventCount')).toHaveLength(3);
-    expect(names).toEqual(expect.arrayContaining(['Errors', 'Duration', 'DeliveryToS3.Success', 'ThrottledRecords', '5xx', 'expression']));
+    expect(names).toEqual(expect.arrayContaining(['Errors', 'Duration', 'DeliveryToS3.Success', 'ThrottledRecords', 'Url5xxCount', 'Url4xxCount']));
+    // Nothing watches an HTTP API for guests any more.
+    built.appTemplate.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway' }, 0);
     built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99' });
     built.appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToS3.Success', ComparisonOperator: 'LessThanThreshold', Threshold: 1 });
   });
@@ -375,6 +399,11 @@ describe('alarms', () => {
 describe('outputs', () => {
   it('print the referral base URL, the dashboard URL, the analyst API URL and the export location', () => {
     for (const name of ['ReferralBaseUrl', 'DashboardUrl', 'AnalystApiUrl', 'AnalystUserPoolClientId', 'DistributionDomainName']) built.appTemplate.hasOutput(name, {});
+    // The link guests get is CloudFront's; the function URL is printed for checks (it answers only CloudFront).
+    built.appTemplate.hasOutput('ReferralBaseUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdnDistribution'), 'DomainName'] }, '/ref/']] } });
+    built.appTemplate.hasOutput('RedirectFunctionUrl', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReferralRedirectFunctionFunctionUrl'), 'FunctionUrl'] } });
+    built.appTemplate.hasOutput('RedirectFunctionName', { Value: { Ref: Match.stringLikeRegexp('^ReferralRedirectFunction') } });
+    expect(Object.keys(built.appTemplate.findOutputs('ReferralApiUrl'))).toEqual([]);
     for (const name of ['ExportLocation', 'AnalystUserPoolId', 'SignInDomain']) built.dataTemplate.hasOutput(name, {});
   });
 });

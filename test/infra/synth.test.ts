@@ -1,7 +1,8 @@
 /**
  * One real bundling run, as `npm run synth` does it: esbuild (never Docker) builds every
- * function, and the redirect bundle, imported the way Lambda imports it, answers an API
- * Gateway v2 event with a 302 and appends the click to the test's DynamoDB Local.
+ * function, and the redirect bundle, imported the way Lambda imports it, answers a function URL
+ * event (a request CloudFront signed through its origin access control) with a 302 and appends
+ * the click to the test's DynamoDB Local.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { businessDay } from '../../core/business-day.ts';
+import { networkHash } from '../../core/visitor.ts';
 import type { VendorCode } from '../../core/vendor-code.ts';
 import { RollupReader } from '../../adapters/dynamodb-rollup-reader.ts';
 import { RollupGenerations } from '../../adapters/rollup-generation.ts';
@@ -51,20 +53,35 @@ describe('cdk synth with real bundling', () => {
     for (const [service, file] of bundles) expect(external(file), service).toEqual(service === 'vendor-seed' ? ['@aws-sdk/client-s3'] : []);
   });
 
-  it('the bundled redirect answers an API Gateway event with a 302 and records the click; the bundled aggregate consumer counts it once from its stream records', async () => {
-    // The bundle reads its configuration at import, as on Lambda: give it this test's tables.
-    Object.assign(process.env, { EVENTS_TABLE: tables.events, STATE_TABLE: tables.state });
+  it('the bundled redirect answers a function URL event from CloudFront with a 302 and records the click; the bundled aggregate consumer counts it once from its stream records', async () => {
+    // The bundle reads its configuration at import, as on Lambda: give it this test's tables, and
+    // the deployed trust settings (no origin secret: only CloudFront can call the URL).
+    Object.assign(process.env, { EVENTS_TABLE: tables.events, STATE_TABLE: tables.state, TRUST_CLOUDFRONT_HEADERS: 'true', ORIGIN_ACCESS_CONTROL: 'true' });
     const { handler } = await import(pathToFileURL(bundles.get('redirect')!).href);
+    const host = 'abcdefghij0123456789klmnop.lambda-url.us-east-1.on.aws';
     const response = await handler(
       {
+        // What a function URL hands the function for a request CloudFront signed (OAC): payload 2.0,
+        // the caller's IAM identity, CloudFront's edge as the source address, the viewer's in the header.
         version: '2.0',
-        routeKey: 'GET /ref/{code}',
+        routeKey: '$default',
         rawPath: '/ref/smallgoods',
         rawQueryString: 'utm_content=qr',
-        headers: { host: 'refs.example.com', 'user-agent': 'Mozilla/5.0 (iPhone) Safari/604.1', 'x-forwarded-proto': 'https' },
+        headers: { host, 'user-agent': 'Mozilla/5.0 (iPhone) Safari/604.1', 'x-forwarded-proto': 'https', 'cloudfront-viewer-address': '192.0.2.77:40123', 'cloudfront-viewer-country': 'MX', via: '2.0 0123abcd.cloudfront.net (CloudFront)' },
         queryStringParameters: { utm_content: 'qr' },
-        pathParameters: { code: 'smallgoods' },
-        requestContext: { http: { method: 'GET', path: '/ref/smallgoods', protocol: 'HTTP/1.1', sourceIp: '198.51.100.44', userAgent: 'Mozilla/5.0' }, domainName: 'refs.example.com', stage: '$default', requestId: 'r1', timeEpoch: Date.now() },
+        requestContext: {
+          accountId: '123456789012',
+          apiId: 'abcdefghij0123456789klmnop',
+          authorizer: { iam: { accessKey: 'ASIAEXAMPLE', accountId: '123456789012', callerId: 'AROAEXAMPLE:cloudfront', cognitoIdentity: null, principalOrgId: null, userArn: 'arn:aws:sts::123456789012:assumed-role/cloudfront/x', userId: 'AROAEXAMPLE:cloudfront' } },
+          domainName: host,
+          domainPrefix: 'abcdefghij0123456789klmnop',
+          http: { method: 'GET', path: '/ref/smallgoods', protocol: 'HTTP/1.1', sourceIp: '130.176.0.9', userAgent: 'Amazon CloudFront' },
+          requestId: 'r1',
+          routeKey: '$default',
+          stage: '$default',
+          time: '01/Dec/2026:19:00:00 +0000',
+          timeEpoch: Date.now(),
+        },
         isBase64Encoded: false,
       },
       { functionName: 'redirect', awsRequestId: 'r1', getRemainingTimeInMillis: () => 5_000 },
@@ -75,6 +92,9 @@ describe('cdk synth with real bundling', () => {
     const events = await new DynamoClickLog(dynamodb, tables.events).forVendorDay('smallgoods' as VendorCode, businessDay(new Date(), 'America/Los_Angeles'));
     expect(events.map((e) => e.clickId)).toEqual([location.searchParams.get('ref_cid')]);
     expect(events[0]!.placement).toBe('qr');
+    // CloudFront's viewer country was believed without any origin secret; the edge's address was not the guest's.
+    expect(events[0]!.country).toBe('MX');
+    expect(events[0]!.networkHash).toBe(networkHash(process.env.VISITOR_HASH_KEY!, '192.0.2.77', events[0]!.day));
 
     // The bundled aggregate consumer, given the stream record of that click as Lambda gives it, counts it.
     const { handler: aggregate } = await import(pathToFileURL(bundles.get('aggregate')!).href);

@@ -7,13 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { dynamodb } from '../support/clients.ts';
 import { DynamoClickLog } from '../../adapters/dynamodb-click-log.ts';
-import { encodeSpilled, KinesisClickSpill } from '../../adapters/kinesis-spill.ts';
+import { decodeSpilled, encodeSpilled, KinesisClickSpill } from '../../adapters/kinesis-spill.ts';
+import { lazyKinesisSpill } from '../../adapters/lazy-kinesis-spill.ts';
+import { awsConfig, spillConfig } from '../../config/config.ts';
 import { createSpillDrainHandler } from '../../consumers/spill-drain-consumer.ts';
-import { click } from '../support/click-events.ts';
+import { click, sampleClickEvent } from '../support/click-events.ts';
 import type { TableNames } from '../../adapters/provision.ts';
 import { businessDay } from '../../core/business-day.ts';
 import type { ClickEvent } from '../../core/click-event.ts';
@@ -136,5 +138,25 @@ describe('spill and drain', () => {
     const again = await handler({ Records: records.slice(2) });
     expect(again.batchItemFailures).toEqual([]);
     expect(await storedIds()).toEqual(events.map((e) => e.clickId).sort());
+  });
+
+  it('the spill a lone redirect process builds on first use puts the click on the stream; an unreachable stream is a store error, and the next spill tries again', async () => {
+    const aws = awsConfig({ REFTRACK_TARGET: 'local', DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' });
+    const lazy = lazyKinesisSpill(aws, spillConfig({ KINESIS_ENDPOINT: kinesalite.endpoint, SPILL_STREAM_NAME: streamName }));
+    const event = sampleClickEvent();
+    await lazy.spill(event);
+    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
+    const spilled: ClickEvent[] = [];
+    for (const shard of Shards ?? []) {
+      const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+      const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator: ShardIterator! }));
+      spilled.push(...(Records ?? []).map((r) => decodeSpilled(r.Data!)));
+    }
+    expect(spilled.filter((e) => e.clickId === event.clickId)).toEqual([event]);
+
+    const port = await freePort(); // nothing listens there
+    const unreachable = lazyKinesisSpill(aws, spillConfig({ KINESIS_ENDPOINT: `http://127.0.0.1:${port}`, SPILL_STREAM_NAME: streamName, KINESIS_REQUEST_TIMEOUT_MS: '200' }));
+    await expect(unreachable.spill(event)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(unreachable.spill(event)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

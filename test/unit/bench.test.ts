@@ -7,6 +7,8 @@ import { missedTargets, renderTable } from '../../bench/report.ts';
 import { readLatest, rowLookup, writeRun, type BenchRun } from '../../bench/results.ts';
 import { ROW_ID, targetVerdict, type BenchRow } from '../../bench/row.ts';
 import { BenchUsageError, parseSections } from '../../bench/sections.ts';
+import type { TemplateResource } from '../../bench/synth.ts';
+import { buildTestApp } from '../infra/build.ts';
 
 const row = (id: string, value: number, extra: Partial<BenchRow> = {}): BenchRow => ({ id, section: 'cost', metric: id, value, unit: 'x', ...extra });
 
@@ -127,6 +129,44 @@ describe('cost model', () => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
     for (const r of rows) expect(ROW_ID.test(r.id)).toBe(true);
   });
+
+  it('prices API Gateway per click only when the template sends /ref/* to an API Gateway origin (the row id stays)', () => {
+    const distribution = (refOrigin: unknown): TemplateResource => ({
+      Type: 'AWS::CloudFront::Distribution',
+      Properties: {
+        DistributionConfig: {
+          Origins: [
+            { Id: 'site', DomainName: { 'Fn::GetAtt': ['Files', 'RegionalDomainName'] } },
+            { Id: 'guests', DomainName: refOrigin },
+            // The analyst API on /api/* is an HTTP API too, but guests never reach it.
+            { Id: 'people', DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['PeopleApi', 'ApiEndpoint'] }] }] } },
+          ],
+          CacheBehaviors: [
+            { PathPattern: '/ref/*', TargetOriginId: 'guests' },
+            { PathPattern: '/api/*', TargetOriginId: 'people' },
+          ],
+        },
+      },
+    });
+    const apiGateway = (origin: unknown) => costRows(measured, deployedFixed([...resources('PROVISIONED'), distribution(origin)]), 'this run').find((r) => r.id === 'cost.api_gateway_per_million_usd')!;
+    const httpApi = apiGateway({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['ReferralApi', 'ApiEndpoint'] }] }] });
+    expect(httpApi.value).toBe(1.0);
+    expect(httpApi.note).toMatch(/through an HTTP API/);
+    const functionUrl = apiGateway({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['RedirectUrl', 'FunctionUrl'] }] }] });
+    expect(functionUrl.value).toBe(0);
+    expect(functionUrl.note).toMatch(/function URL/);
+  });
+
+  it('reads the real synthesized app: /ref/* through the function URL, so no API Gateway per click, and one secret fewer', () => {
+    const { appTemplate, dataTemplate } = buildTestApp();
+    const all = [appTemplate, dataTemplate].flatMap((t) => Object.values(t.toJSON().Resources as Record<string, TemplateResource>));
+    const fixed = deployedFixed(all);
+    expect(fixed.referralViaApiGateway).toBe(false);
+    expect(fixed.secrets).toBe(2); // the visitor-hash key and the booking signing key; no origin-verify secret
+    const rows = costRows(measured, fixed, 'this run');
+    expect(rows.find((r) => r.id === 'cost.api_gateway_per_million_usd')!.value).toBe(0);
+    expect(rows.find((r) => r.id === 'cost.fixed.secrets_per_month_usd')!.value).toBeCloseTo(0.8, 9);
+  }, 60_000);
 
   it('says which section to run when a measured input is missing', () => {
     const lookup = rowLookup([row('aggregate.wcu_per_click', 2), row('aggregate.ms_per_event', 1)], undefined);

@@ -55,6 +55,9 @@ describe('config sections: defaults', () => {
     expect(exportConfig({ LOCAL_FIREHOSE_FAIL_RATE: '0.25', LOCAL_FIREHOSE_INTERVAL_SECONDS: '0' })).toMatchObject({ LOCAL_FIREHOSE_FAIL_RATE: 0.25, LOCAL_FIREHOSE_INTERVAL_SECONDS: 0 });
     const r = redirectConfig({ VISITOR_HASH_KEY_SECRET_ARN: ARN, ORIGIN_VERIFY_SECRET_ARN: ARN, TRUST_CLOUDFRONT_HEADERS: 'true', INTERNAL_CIDRS: ' 10.0.0.0/8, ,2001:db8::/32 ' });
     expect(r.TRUST_CLOUDFRONT_HEADERS).toBe(true);
+    expect(r.ORIGIN_ACCESS_CONTROL).toBe(false);
+    // The deployed redirect: only CloudFront can reach its function URL, so no origin secret is required.
+    expect(redirectConfig({ VISITOR_HASH_KEY_SECRET_ARN: ARN, TRUST_CLOUDFRONT_HEADERS: 'true', ORIGIN_ACCESS_CONTROL: 'true' })).toMatchObject({ TRUST_CLOUDFRONT_HEADERS: true, ORIGIN_ACCESS_CONTROL: true });
     expect(r.VISITOR_HASH_KEY).toBeUndefined();
     expect(r.INTERNAL_CIDRS).toHaveLength(2);
   });

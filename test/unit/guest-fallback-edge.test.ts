@@ -12,9 +12,9 @@ writeFileSync(file, guestFallbackSource(FALLBACK));
 const { handler } = createRequire(import.meta.url)(file) as { handler: (e: unknown) => Promise<any> };
 const event = (status: string) => ({ Records: [{ cf: { response: { status, statusDescription: 'x', headers: { location: [{ key: 'Location', value: 'https://queenofsandiego.com/?utm_source=solare' }] } } } }] });
 
-describe('origin 429/5xx on /ref/* becomes a 302 to the fallback', () => {
-  it('throttled or failing: 302 to the fallback, not cached', async () => {
-    for (const status of ['429', '500', '502', '503', '504']) {
+describe('origin 403/429/5xx on /ref/* becomes a 302 to the fallback', () => {
+  it('throttled, refused (a broken origin signature) or failing: 302 to the fallback, not cached', async () => {
+    for (const status of ['403', '429', '500', '502', '503', '504']) {
       const out = await handler(event(status));
       expect(out.status, status).toBe('302');
       expect(out.headers.location).toEqual([{ key: 'Location', value: FALLBACK }]);
@@ -22,7 +22,7 @@ describe('origin 429/5xx on /ref/* becomes a 302 to the fallback', () => {
     }
   });
   it('the redirect\'s own answers pass unchanged', async () => {
-    for (const status of ['200', '302', '404', '405']) {
+    for (const status of ['200', '302', '400', '404', '405']) {
       const e = event(status);
       expect(await handler(e), status).toBe(e.Records[0]!.cf.response);
     }

@@ -1,7 +1,9 @@
 /**
- * The execute-api URL is public: a caller who bypasses CloudFront can send any CloudFront-*
- * header. They are believed only when the request carries the origin secret CloudFront adds,
- * and a viewer address that is not an IP address is never believed at all.
+ * An origin anyone can call (the local runtime, any public URL) lets a caller who bypasses
+ * CloudFront send any CloudFront-* header: they are believed only when the request carries the
+ * origin secret CloudFront adds. The deployed function URL answers CloudFront alone (Origin
+ * Access Control), so there the headers are believed without a secret. A viewer address that
+ * is not an IP address is never believed at all.
  */
 import { describe, expect, it } from 'vitest';
 import { CachedVendorDirectory } from '../../core/cached-vendor-directory.ts';
@@ -19,7 +21,7 @@ const SOCKET_IP = '198.51.100.9';
 const KEY = 'k'.repeat(32);
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-function appWith(opts: { trust: boolean; secret?: string }) {
+function appWith(opts: { trust: boolean; secret?: string; originAccessControl?: boolean }) {
   const events: ClickEvent[] = [];
   const app = createRedirectApp({
     vendors: new CachedVendorDirectory({ list: async () => [Vendor.parse({ code: 'solare', name: 'Solare' })] }, systemClock, 3_600_000),
@@ -30,6 +32,7 @@ function appWith(opts: { trust: boolean; secret?: string }) {
     clientIp: () => SOCKET_IP,
     trustCloudFront: opts.trust,
     originSecret: opts.secret,
+    ...(opts.originAccessControl !== undefined ? { originAccessControl: opts.originAccessControl } : {}),
     telemetry,
   });
   const click = async (headers: Record<string, string>) => {
@@ -77,6 +80,22 @@ describe('CloudFront headers from a caller who bypasses CloudFront', () => {
       expect(e.internal).toBe(false);
       expect(e.networkHash).toBe(networkHash(KEY, SOCKET_IP, e.day));
     }
+  });
+
+  it('behind Origin Access Control (only CloudFront can call the origin), the headers are believed without a secret; an address that is not an IP still is not', async () => {
+    const { click } = appWith({ trust: true, originAccessControl: true });
+    const e = await click({ 'cloudfront-viewer-address': '203.0.113.7:46532', 'cloudfront-viewer-country': 'mx' });
+    expect(e.internal).toBe(true);
+    expect(e.country).toBe('MX');
+    expect(e.networkHash).toBe(networkHash(KEY, '203.0.113.7', e.day));
+    const garbage = await click({ 'cloudfront-viewer-address': 'not-an-ip' });
+    expect(garbage.networkHash).toBe(networkHash(KEY, SOCKET_IP, garbage.day));
+  });
+
+  it('Origin Access Control without trust believes nothing', async () => {
+    const e = await appWith({ trust: false, originAccessControl: true }).click({ 'cloudfront-viewer-address': '203.0.113.7:1', 'cloudfront-viewer-country': 'US' });
+    expect(e.country).toBeNull();
+    expect(e.networkHash).toBe(networkHash(KEY, SOCKET_IP, e.day));
   });
 
   it('parses CloudFront-Viewer-Address and -Country strictly', () => {

@@ -1,14 +1,21 @@
 /**
  * The redirect's per-click shortcuts answer exactly as the work they skip: the business day
  * remembered per UTC minute, isbot's verdict remembered per user agent, click ids from pooled
- * randomness, and debug lines not built when debug is off.
+ * randomness, debug lines not built when debug is off, a counted click's destination from its
+ * vendor's template, IPv4 networks without parsing, and metrics handed to Powertools at flush.
  */
-import { decodeTime } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { decodeTime, ulid } from 'ulid';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pooledRandom, ulidGenerator } from '../../adapters/clock.ts';
 import { PowertoolsTelemetry } from '../../adapters/telemetry.ts';
 import { classifyBot } from '../../core/bot.ts';
 import { businessDay } from '../../core/business-day.ts';
+import { buildDestination, clickDestination, type UtmPreset } from '../../core/destination.ts';
+import { MetricName } from '../../core/metric-names.ts';
+import { Vendor } from '../../core/vendor.ts';
+import { networkOf } from '../../core/visitor.ts';
 
 const telemetryAt = (level: 'DEBUG' | 'INFO' | 'ERROR') =>
   new PowertoolsTelemetry({ POWERTOOLS_SERVICE_NAME: 'test', POWERTOOLS_LOG_LEVEL: level, POWERTOOLS_METRICS_NAMESPACE: 'Test', POWERTOOLS_METRICS_DISABLED: true });
@@ -83,5 +90,111 @@ describe('click ids from pooled randomness', () => {
 describe('debug lines', () => {
   it('the logger says debug is off at INFO and ERROR and on at DEBUG', () => {
     expect([telemetryAt('ERROR'), telemetryAt('INFO'), telemetryAt('DEBUG')].map((t) => t.logger.isDebugEnabled())).toEqual([false, false, true]);
+  });
+});
+
+describe("a counted click's destination, from its vendor's template", () => {
+  const token = fc.option(fc.stringMatching(/^[a-z0-9._~-]{1,12}$/), { nil: null });
+  const destination = fc.constantFrom(
+    undefined,
+    'https://example.com/',
+    'https://example.com/book?lang=en&utm_source=old',
+    'https://example.com/a%20b/?ref_cid=EXISTING&x=1#top',
+    'https://example.com/?q=ZZZZZZZZZZZZZZZZZZZZZZZZZZ',
+    'https://example.com/#ref_cid=ZZZZZZZZZZZZZZZZZZZZZZZZZZ',
+    'https://xn--caf-dma.example/menü?ä=ö',
+  );
+  const vendor = fc.record({ destination, utm: fc.option(fc.record({ utm_campaign: fc.constantFrom('winter', 'a b&c') }), { nil: undefined }) }).map(({ destination, utm }) =>
+    Vendor.parse({ code: 'solare', name: 'Solare', ...(destination ? { destination } : {}), ...(utm ? { utm } : {}) }),
+  );
+  const clickId = fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }).map((t) => ulid(t)), fc.constantFrom('click-1', 'not a ulid', 'ZZZZZZZZZZZZZZZZZZZZZZZZZZ'));
+
+  it('is exactly the URL buildDestination makes, for any vendor, preset, placement, term and click id, asked any number of times', () => {
+    fc.assert(
+      fc.property(vendor, fc.constantFrom<UtmPreset>('ga4', 'seed'), token, token, fc.array(clickId, { minLength: 1, maxLength: 4 }), (v, preset, placement, term, ids) => {
+        for (const id of ids) {
+          const input = { vendor: v, defaultDestination: 'https://queenofsandiego.com/', preset, placement, term, clickId: id };
+          expect(clickDestination(input)).toBe(buildDestination(input));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('past its limit per vendor (256 placements) every destination is still exact', () => {
+    const v = Vendor.parse({ code: 'solare', name: 'Solare' });
+    for (let i = 0; i < 600; i++) {
+      const input = { vendor: v, defaultDestination: 'https://queenofsandiego.com/', preset: 'ga4' as const, placement: `p${i % 300}`, term: null, clickId: ulid() };
+      expect(clickDestination(input)).toBe(buildDestination(input));
+    }
+  });
+});
+
+describe('networks of IPv4 addresses, without parsing', () => {
+  it('every dotted-decimal IPv4 address is the network ipaddr would print for it', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        expect(networkOf(ip)).toBe(ipaddr.parse(ip).toString());
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('forms node does not call dotted decimal still go through ipaddr, as before', () => {
+    expect(networkOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('203.0.113.07')).toBe(ipaddr.isValid('203.0.113.07') ? ipaddr.parse('203.0.113.07').toString() : 'unknown');
+    expect(networkOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+  });
+});
+
+describe('metrics, handed to Powertools at flush', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  const emfLines = (run: (t: PowertoolsTelemetry) => void, disabled = false) => {
+    const written: string[] = [];
+    // As in a deployed function (the test run turns Powertools' metrics off for everything else).
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', String(disabled));
+    const t = new PowertoolsTelemetry({ POWERTOOLS_SERVICE_NAME: 'redirect', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_NAMESPACE: 'Test', POWERTOOLS_METRICS_DISABLED: disabled });
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    run(t);
+    vi.restoreAllMocks();
+    return written.flatMap((w) => w.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> } });
+  };
+
+  it('one EMF line per flush with every count since the last one, nothing for a flush with nothing counted', () => {
+    const lines = emfLines((t) => {
+      t.count(MetricName.ClickRecorded);
+      t.count(MetricName.BotClick);
+      t.flush();
+      t.flush();
+      t.count(MetricName.ExportRecordSent, 7);
+      t.flush();
+    });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ [MetricName.ClickRecorded]: 1, [MetricName.BotClick]: 1, service: 'redirect' });
+    expect(lines[0]!._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name).sort()).toEqual([MetricName.BotClick, MetricName.ClickRecorded].sort());
+    expect(lines[1]).toMatchObject({ [MetricName.ExportRecordSent]: 7 });
+    expect(lines[1]).not.toHaveProperty(MetricName.ClickRecorded);
+  });
+
+  it('the same name counted twice before a flush is reported as Powertools reports it (both values)', () => {
+    const [line] = emfLines((t) => {
+      t.count(MetricName.OrphanVisit);
+      t.count(MetricName.OrphanVisit);
+      t.flush();
+    });
+    expect(line![MetricName.OrphanVisit]).toEqual([1, 1]);
+  });
+
+  it('with metrics disabled nothing is printed, however much is counted', () => {
+    expect(
+      emfLines((t) => {
+        for (let i = 0; i < 150; i++) t.count(MetricName.ClickRecorded);
+        t.flush();
+      }, true),
+    ).toEqual([]);
   });
 });
