@@ -11,7 +11,8 @@ export function firehoseClientConfig(aws: AwsConfig, cfg: Pick<ExportConfig, 'FI
   return {
     ...awsClientConfig(aws, cfg.FIREHOSE_ENDPOINT),
     maxAttempts: 3,
-    // A 4 MiB batch takes a while on a slow link; a stuck call still ends well inside the Lambda timeout.
+    // A 4 MiB batch takes a while on a slow link. A call answered after the timeout is retried, so
+    // its lines can reach S3 twice: the export is at least once, and readers dedupe on clickId.
     requestHandler: requestHandler({ connectMs: 3_000, requestMs: 20_000, maxSockets: 16 }),
   };
 }

@@ -46,8 +46,8 @@ const awsSchema = lazy(() => z.object({
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   EVENTS_TABLE: z._default(text(3), 'reftrack-events'),
   STATE_TABLE: z._default(text(3), 'reftrack-state'),
-  /** Milliseconds one DynamoDB request may take before the SDK gives up on it. */
-  DYNAMODB_REQUEST_TIMEOUT_MS: intDefault(10, 30_000, 3_000),
+  /** Milliseconds one DynamoDB attempt may take before it is abandoned (default: see awsConfig). */
+  DYNAMODB_REQUEST_TIMEOUT_MS: z.optional(int(10, 30_000)),
   DYNAMODB_MAX_ATTEMPTS: intDefault(1, 10, 3),
 }));
 
@@ -234,7 +234,7 @@ function parseSection<S extends z.ZodMiniType>(schema: S, env: Env): z.infer<S> 
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
 
-export type AwsConfig = Omit<Parsed<typeof awsSchema>, 'DYNAMODB_ENDPOINT'> & { DYNAMODB_ENDPOINT: string };
+export type AwsConfig = Omit<Parsed<typeof awsSchema>, 'DYNAMODB_ENDPOINT' | 'DYNAMODB_REQUEST_TIMEOUT_MS'> & { DYNAMODB_ENDPOINT: string; DYNAMODB_REQUEST_TIMEOUT_MS: number };
 export type SpillConfig = Omit<Parsed<typeof spillSchema>, 'KINESIS_ENDPOINT'> & { KINESIS_ENDPOINT: string };
 export type LocalConfig = Parsed<typeof localSchema>;
 export type OutreachConfig = Omit<Parsed<typeof outreachSchema>, 'OUTREACH_QR_BASE_URL'> & { OUTREACH_QR_BASE_URL: string };
@@ -247,9 +247,21 @@ export type RedirectConfig = Omit<Parsed<typeof redirectSchema>, 'INTERNAL_CIDRS
  * Local endpoints follow the same port settings as `npm start` (DYNAMODB_LOCAL_PORT,
  * KINESALITE_PORT), so a CLI run with the settings of its `npm start` reaches that instance.
  */
+/**
+ * How long one DynamoDB attempt may take when DYNAMODB_REQUEST_TIMEOUT_MS is not set: 3 s in AWS;
+ * 10 s against local engines, where DynamoDB Local on a busy laptop can take seconds over a
+ * consumer's 100-item transaction or a `reftrack verify` scan. A guest never waits on it (the
+ * write budget spills first).
+ */
+const DEFAULT_DYNAMODB_TIMEOUT_MS = { aws: 3_000, local: 10_000 } as const;
+
 export function awsConfig(env: Env = process.env): AwsConfig {
   const parsed = parseSection(awsSchema(), env);
-  return { ...parsed, DYNAMODB_ENDPOINT: parsed.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).DYNAMODB_LOCAL_PORT}` };
+  return {
+    ...parsed,
+    DYNAMODB_ENDPOINT: parsed.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${localConfig(env).DYNAMODB_LOCAL_PORT}`,
+    DYNAMODB_REQUEST_TIMEOUT_MS: parsed.DYNAMODB_REQUEST_TIMEOUT_MS ?? DEFAULT_DYNAMODB_TIMEOUT_MS[parsed.REFTRACK_TARGET],
+  };
 }
 
 export function qualificationRules(env: Env = process.env): QualificationRules {

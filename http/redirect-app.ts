@@ -6,13 +6,14 @@ import { VENDOR_PREVIEW } from '../core/outreach/links.ts';
 import { describeUntrusted } from '../core/vendor-code.ts';
 import { UNRECORDED_MESSAGE } from '../core/recovery.ts';
 import { MetricName, type Telemetry } from '../core/telemetry.ts';
-import type { RedirectRequestHeader } from './redirect-headers.ts';
+import type { RedirectQueryParameter, RedirectRequestHeader } from './redirect-headers.ts';
 
 /**
  * Viewer headers are read only through here, so the list CloudFront forwards (redirect-headers.ts)
  * is complete. (The origin secret is not a viewer header: CloudFront adds it to every origin request.)
  */
 const header = (c: Context, name: RedirectRequestHeader): string | undefined => c.req.header(name);
+const query = (c: Context, name: RedirectQueryParameter): string | undefined => c.req.query(name);
 
 export interface RedirectAppDeps extends RedirectDeps {
   /** The connecting address as the runtime adapter reports it (Lambda's sourceIp, the socket locally). */
@@ -72,9 +73,9 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
         fetchSite: header(c, 'sec-fetch-site'),
         fetchUser: header(c, 'sec-fetch-user'),
         country: viaCloudFront ? header(c, 'cloudfront-viewer-country') : undefined,
-        utmContent: c.req.query('utm_content'),
-        utmTerm: c.req.query('utm_term'),
-        vendorPreview: c.req.query(VENDOR_PREVIEW.param) === VENDOR_PREVIEW.value,
+        utmContent: query(c, 'utm_content'),
+        utmTerm: query(c, 'utm_term'),
+        vendorPreview: query(c, VENDOR_PREVIEW.param) === VENDOR_PREVIEW.value,
       },
       deps,
     );

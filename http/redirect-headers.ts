@@ -1,3 +1,5 @@
+import { VENDOR_PREVIEW } from '../core/outreach/links.ts';
+
 /**
  * Every request header the redirect reads, and nothing else. The redirect app reads headers only
  * through this list (its type), and CloudFront's origin request policy for `/ref/*` forwards
@@ -23,5 +25,10 @@ export const REDIRECT_REQUEST_HEADERS = [
 ] as const;
 export type RedirectRequestHeader = (typeof REDIRECT_REQUEST_HEADERS)[number];
 
-/** The query-string parameters the redirect reads (the rest of the query is ignored). */
-export const REDIRECT_QUERY_PARAMETERS = ['utm_content', 'utm_term'] as const;
+/**
+ * The query-string parameters the redirect reads (the rest of the query is ignored), through this
+ * list's type like the headers: CloudFront forwards exactly these. `preview` was read but not on
+ * the list, so in AWS a vendor opening their own link from the outreach e-mail was counted.
+ */
+export const REDIRECT_QUERY_PARAMETERS = ['utm_content', 'utm_term', VENDOR_PREVIEW.param] as const;
+export type RedirectQueryParameter = (typeof REDIRECT_QUERY_PARAMETERS)[number];

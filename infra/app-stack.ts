@@ -20,7 +20,7 @@ import { EdgeParameter } from './constructs/edge-parameter.ts';
 import { ReferralDistribution } from './constructs/referral-distribution.ts';
 import { StreamConsumer } from './constructs/stream-consumer.ts';
 import type { DataStack } from './data-stack.ts';
-import type { EdgeParameterNames } from './edge-stack.ts';
+import type { EdgeOutputs } from './edge-stack.ts';
 import { acknowledge } from './nag.ts';
 import type { DeploymentSettings } from './settings.ts';
 
@@ -47,7 +47,7 @@ export interface AppStackProps extends StackProps {
   /** Loaded into the State table at deploy time (config/vendors.json); existing vendors are never overwritten. */
   readonly vendors: readonly Vendor[];
   /** The SSM parameters (us-east-1) the Edge stack publishes. @default no web ACL, no edge fallback */
-  readonly edge?: EdgeParameterNames;
+  readonly edge?: EdgeOutputs;
 }
 
 /**
@@ -159,7 +159,7 @@ export class AppStack extends Stack {
       ...(props.edge
         ? {
             webAclArn: new EdgeParameter(this, 'EdgeWebAclArn', { parameterName: props.edge.webAclArn }).value,
-            guestFallback: lambda.Version.fromVersionArn(this, 'GuestFallback', new EdgeParameter(this, 'EdgeGuestFallbackArn', { parameterName: props.edge.guestFallbackVersionArn }).value),
+            guestFallback: lambda.Version.fromVersionArn(this, 'GuestFallback', new EdgeParameter(this, 'EdgeGuestFallbackArn', { parameterName: props.edge.guestFallbackVersionArn, revision: props.edge.guestFallbackRevision }).value),
           }
         : {}),
       ...(settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : {}),
@@ -249,6 +249,7 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'DistributionDomainName', { value: cdnDomain, description: settings.domainName ? `Point ${settings.domainName} here (CNAME, or a Route 53 alias to this distribution)` : 'The CloudFront name (set domainName/certificateArn to use your own)' });
     new CfnOutput(this, 'ConversionsUrl', { value: `${apiUrl(this.conversions.api)}api/v1/conversions`, description: 'The booking system POSTs signed booking reports here (README: Bookings and commission)' });
     new CfnOutput(this, 'RedirectFunctionUrl', { value: this.referral.url.url, description: 'The redirect origin behind CloudFront: it answers only CloudFront (OAC), a direct call gets 403; guests use ReferralBaseUrl' });
+    new CfnOutput(this, 'RedirectOriginRequestPolicyId', { value: this.distribution.redirectRequests.originRequestPolicyId, description: 'The origin request policy /ref/* needs (README: adding /ref/* to an existing distribution uses it)' });
     new CfnOutput(this, 'RedirectFunctionName', { value: this.referral.redirect.functionName, description: 'The redirect function (README: adding /ref/* to an existing distribution grants it there)' });
     new CfnOutput(this, 'RedirectLogGroup', { value: this.referral.redirectLogGroup.logGroupName, description: 'reftrack recover --from-cloudwatch reads click-unrecorded lines here' });
     new CfnOutput(this, 'RecoverPolicyArn', { value: this.policies.recover.managedPolicyArn, description: 'Attach (with the Data stack OperatorPolicyArn) to whoever runs reftrack recover --from-cloudwatch' });

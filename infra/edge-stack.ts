@@ -20,6 +20,12 @@ export const edgeParameterNames = (namePrefix: string) => ({
 });
 export type EdgeParameterNames = ReturnType<typeof edgeParameterNames>;
 
+/** What the App stack needs from this stack: where to read its ARNs, and when to read them again. */
+export interface EdgeOutputs extends EdgeParameterNames {
+  /** Changes whenever a new Lambda@Edge version is published (GuestFallbackEdge.revision). */
+  readonly guestFallbackRevision: string;
+}
+
 /**
  * What CloudFront needs from us-east-1, whatever region the rest is deployed to: a CLOUDFRONT-scope
  * WAF web ACL and a Lambda@Edge function can only be created there. The App stack cannot reference them directly across
@@ -28,6 +34,7 @@ export type EdgeParameterNames = ReturnType<typeof edgeParameterNames>;
  */
 export class EdgeStack extends Stack {
   readonly webAclArn: string;
+  readonly outputs: EdgeOutputs;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, { ...props, env: { ...props.env, region: 'us-east-1' } });
@@ -35,6 +42,7 @@ export class EdgeStack extends Stack {
     this.webAclArn = acl.webAcl.attrArn;
     const fallback = new GuestFallbackEdge(this, 'GuestFallback', { fallbackUrl: props.fallbackUrl });
     const names = edgeParameterNames(props.namePrefix);
+    this.outputs = { ...names, guestFallbackRevision: fallback.revision };
     new ssm.StringParameter(this, 'WebAclArn', {
       parameterName: names.webAclArn,
       stringValue: acl.webAcl.attrArn,

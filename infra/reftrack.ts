@@ -1,7 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { AppStack, type FunctionEntries } from './app-stack.ts';
 import { DataStack } from './data-stack.ts';
-import { EdgeStack, edgeParameterNames } from './edge-stack.ts';
+import { EdgeStack } from './edge-stack.ts';
 import { checkWithNag } from './nag.ts';
 import { loadSeedVendors } from '../config/seed-vendors.ts';
 import { deploymentSettings } from './settings.ts';
@@ -31,7 +31,7 @@ export function buildReftrack(app: App, entries: FunctionEntries): { data: DataS
     settings,
     entries,
     vendors: loadSeedVendors(),
-    edge: edgeParameterNames(namePrefix),
+    edge: edge.outputs,
     description: 'reftrack functions, APIs, CloudFront, dashboard, alarms',
   });
   // The App stack reads the web ACL's and the edge function's ARNs from the Edge stack's parameters at deploy time.

@@ -89,9 +89,6 @@ async function main(): Promise<void> {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     LOCAL_FIREHOSE_INTERVAL_SECONDS: '10',
-    // DynamoDB Local on a busy laptop can take seconds over a consumer's 100-item transaction; a
-    // guest never waits on it (the write budget spills first), so give each attempt time to finish.
-    DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
   });
   const aws = awsConfig(env);
   const spill = spillConfig(env);

@@ -6,6 +6,12 @@ import { acknowledge } from '../nag.ts';
 export interface EdgeParameterProps {
   /** The SSM parameter in us-east-1 (EdgeStack writes it). */
   readonly parameterName: string;
+  /**
+   * Changes whenever the published value does (e.g. a new Lambda@Edge version). A custom resource
+   * runs again only when its own properties change: without this, an upgrade that publishes a new
+   * edge version would leave CloudFront on the old one. @default the value is read once
+   */
+  readonly revision?: string;
 }
 
 /**
@@ -25,7 +31,7 @@ export class EdgeParameter extends Construct {
       action: 'getParameter',
       parameters: { Name: props.parameterName },
       region: 'us-east-1',
-      physicalResourceId: cr.PhysicalResourceId.of(props.parameterName),
+      physicalResourceId: cr.PhysicalResourceId.of(props.revision ? `${props.parameterName}@${props.revision}` : props.parameterName),
     };
     const lookup = new cr.AwsCustomResource(this, 'Lookup', {
       onCreate: read,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +21,8 @@ export interface GuestFallbackEdgeProps {
  */
 export class GuestFallbackEdge extends Construct {
   readonly version: lambda.IVersion;
+  /** Changes exactly when the function's code does (guestFallbackRevision). */
+  readonly revision: string;
 
   constructor(scope: Construct, id: string, props: GuestFallbackEdgeProps) {
     super(scope, id);
@@ -38,6 +41,7 @@ export class GuestFallbackEdge extends Construct {
       code: lambda.Code.fromInline(guestFallbackSource(props.fallbackUrl)),
     });
     this.version = fn.currentVersion;
+    this.revision = guestFallbackRevision(props.fallbackUrl);
     acknowledge(
       this,
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'Lambda@Edge writes logs to /aws/lambda/us-east-1.<name> in whichever region serves the request; the basic execution role is what AWS documents for that.' },
@@ -64,4 +68,13 @@ exports.handler = async (event) => {
   };
 };
 `;
+}
+
+/**
+ * A short digest of the function's source: the App stack reads the published version's ARN at
+ * deploy time and must read it again whenever a new version is published (a changed fallback URL
+ * or a changed rewrite), so its lookup carries this value.
+ */
+export function guestFallbackRevision(fallbackUrl: string): string {
+  return createHash('sha256').update(guestFallbackSource(fallbackUrl)).digest('hex').slice(0, 16);
 }

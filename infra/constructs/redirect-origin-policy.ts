@@ -6,7 +6,7 @@ import { REDIRECT_QUERY_PARAMETERS, REDIRECT_REQUEST_HEADERS } from '../../http/
  * What CloudFront sends the redirect: exactly the headers it reads (http/redirect-headers.ts),
  * including CloudFront-Viewer-Address and -Country, which CloudFront adds only when a policy asks
  * for them, and the query parameters it reads. Nothing else reaches the function (no cookies, no
- * Host: API Gateway routes on its own name). Without CloudFront-Viewer-Address the redirect would
+ * Host: CloudFront's origin access control signs the function URL's own host name). Without CloudFront-Viewer-Address the redirect would
  * hash every guest of one edge as one visitor; it counts that case (ViewerAddressMissing, alarmed).
  */
 export function redirectOriginRequestPolicy(scope: Construct, id: string): cloudfront.OriginRequestPolicy {

@@ -42,18 +42,21 @@ export interface ReferralDistributionProps {
  */
 export class ReferralDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
+  /** What `/ref/*` forwards to the redirect (exactly the headers and query parameters it reads); another distribution may reuse it. */
+  readonly redirectRequests: cloudfront.IOriginRequestPolicy;
 
   constructor(scope: Construct, id: string, props: ReferralDistributionProps) {
     super(scope, id);
     // HTTPS with TLS 1.2 (the origin's defaults); one OAC (sigv4, always sign) made by the origin.
     const redirectOrigin = origins.FunctionUrlOrigin.withOriginAccessControl(props.redirectUrl);
+    this.redirectRequests = redirectOriginRequestPolicy(this, 'RedirectRequests');
 
     const uncachedRedirect: cloudfront.BehaviorOptions = {
       origin: redirectOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: redirectOriginRequestPolicy(this, 'RedirectRequests'),
+      originRequestPolicy: this.redirectRequests,
       compress: false,
     };
     const guests: cloudfront.BehaviorOptions = {

@@ -182,6 +182,8 @@ describe('referral paths', () => {
     expect(policy.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: [...REDIRECT_QUERY_PARAMETERS] });
     expect(policy.CookiesConfig).toEqual({ CookieBehavior: 'none' });
     expect(REDIRECT_REQUEST_HEADERS).toEqual(expect.arrayContaining(['cloudfront-viewer-address', 'cloudfront-viewer-country', 'user-agent']));
+    // The vendor's own preview (`?preview=vendor`) must reach the redirect, or it is counted and paid.
+    expect(policy.QueryStringsConfig.QueryStrings).toEqual(['utm_content', 'utm_term', 'preview']);
     // Host must not reach a function URL behind OAC: CloudFront signs the URL's own host name.
     expect(policy.HeadersConfig.Headers.map((h: string) => h.toLowerCase())).not.toContain('host');
   });

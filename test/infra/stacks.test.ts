@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_DELIVERY } from '../../adapters/export-settings.ts';
+import { guestFallbackRevision } from '../../infra/constructs/guest-fallback-edge.ts';
 import { actionsOf, buildTestApp, statementsOf } from './build.ts';
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -322,6 +323,22 @@ describe('CloudFront', () => {
     // The origin-verify secret is gone: nothing sends it, nothing reads it.
     expect(Object.values(built.dataTemplate.findResources('AWS::SecretsManager::Secret')).map((s: any) => s.Properties.Name).sort()).toEqual(['reftrack/conversion-signing', 'reftrack/visitor-hash-key'].sort());
     expect(json(built.appTemplate.toJSON())).not.toMatch(/origin-verify/i);
+  });
+
+  it('reads the edge function version again whenever a new one is published (an upgrade must not leave CloudFront on the old rewrite)', () => {
+    const lookupOf = (b: typeof built) => {
+      const lookups = Object.values(b.appTemplate.findResources('Custom::AWS')).map((r: any) => JSON.stringify(r.Properties.Update));
+      return lookups.find((u) => u.includes('guest-fallback-version-arn'))!;
+    };
+    const revision = (b: typeof built) => /guest-fallback-version-arn@([0-9a-f]{16})/.exec(lookupOf(b))?.[1];
+    expect(revision(built)).toBe(guestFallbackRevision('https://queenofsandiego.com/'));
+    expect(built.edge.outputs.guestFallbackRevision).toBe(revision(built));
+    const moved = buildTestApp({ fallbackUrl: 'https://example.com/book' });
+    expect(revision(moved)).toBe(guestFallbackRevision('https://example.com/book'));
+    expect(revision(moved)).not.toBe(revision(built));
+    // The web ACL's ARN never changes under an update: read once.
+    const acl = Object.values(built.appTemplate.findResources('Custom::AWS')).map((r: any) => JSON.stringify(r.Properties.Update)).find((u) => u.includes('web-acl-arn'))!;
+    expect(acl).not.toMatch(/web-acl-arn@/);
   });
 
   it('/ref/* has the per-client WAF rule and an origin-response edge function, both read from us-east-1', () => {

@@ -24,9 +24,12 @@ describe('config sections: defaults', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
       EVENTS_TABLE: 'reftrack-events',
       STATE_TABLE: 'reftrack-state',
-      DYNAMODB_REQUEST_TIMEOUT_MS: 3_000,
+      DYNAMODB_REQUEST_TIMEOUT_MS: 10_000,
       DYNAMODB_MAX_ATTEMPTS: 3,
     });
+    // Local engines get 10 s per DynamoDB attempt, AWS 3 s; a value set wins either way.
+    expect(awsConfig({ REFTRACK_TARGET: 'aws' }).DYNAMODB_REQUEST_TIMEOUT_MS).toBe(3_000);
+    expect(awsConfig({ REFTRACK_TARGET: 'local', DYNAMODB_REQUEST_TIMEOUT_MS: '700' }).DYNAMODB_REQUEST_TIMEOUT_MS).toBe(700);
     expect(spillConfig({ KINESALITE_PORT: '4999' })).toEqual({ KINESIS_ENDPOINT: 'http://127.0.0.1:4999', SPILL_STREAM_NAME: 'reftrack-spill', KINESIS_REQUEST_TIMEOUT_MS: 1_000 });
     expect(localConfig({})).toEqual({ PORT: 3000, DYNAMODB_LOCAL_PORT: 8000, KINESALITE_PORT: 4567, REFTRACK_DATA_DIR: '.data' });
     expect(conversionConfig({})).toEqual({ ATTRIBUTION_WINDOW_DAYS: 30 });
