@@ -57,6 +57,13 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   const app = new Hono();
   const { telemetry } = deps;
   const believeCloudFront = cloudFrontCheck(deps);
+  // Lambda's metrics leave with each response (one EMF line per invocation). Each answer
+  // flushes itself: no middleware, so Hono runs the one matching handler without composing.
+  const answer = (c: Context, location: string): Response => {
+    const response = redirect(c, location);
+    telemetry.flush();
+    return response;
+  };
 
   const handle = async (c: Context) => {
     const viaCloudFront = believeCloudFront(c);
@@ -87,11 +94,7 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
         telemetry.logger.error('could not keep an unrecorded click; its log line is the only copy', { clickId: outcome.event.clickId, error });
       }
     }
-    const answer = redirect(c, outcome.location);
-    // Lambda's metrics leave with each response (one EMF line per invocation). Each answer
-    // flushes itself: no middleware, so Hono runs the one matching handler without composing.
-    telemetry.flush();
-    return answer;
+    return answer(c, outcome.location);
   };
 
   app.on(['GET', 'HEAD'], '/ref', handle);
@@ -107,16 +110,12 @@ export function createRedirectApp(deps: RedirectAppDeps): Hono {
   app.notFound((c) => {
     telemetry.count(MetricName.OrphanVisit);
     telemetry.logger.info('orphan visit', { reason: 'malformed', path: describeUntrusted(c.req.path) });
-    const answer = redirect(c, deps.settings.fallbackUrl);
-    telemetry.flush();
-    return answer;
+    return answer(c, deps.settings.fallbackUrl);
   });
   app.onError((error, c) => {
     telemetry.logger.error('redirect failed unexpectedly; guest sent to fallback', { error, path: describeUntrusted(c.req.path) });
     telemetry.count(MetricName.OrphanVisit);
-    const answer = redirect(c, deps.settings.fallbackUrl);
-    telemetry.flush();
-    return answer;
+    return answer(c, deps.settings.fallbackUrl);
   });
   return app;
 }
